@@ -1,0 +1,27 @@
+/**
+ * Every failure a user can cause or meet, by kind. The CLI maps each code to an
+ * exit code in one place (cli/exit-codes.ts); nothing else decides exit codes.
+ */
+export type ErrorCode =
+  | 'usage' // a flag or argument is wrong
+  | 'config' // a config file or environment value is wrong
+  | 'input' // data handed to us is wrong (e.g. a stats body), at the edge
+  | 'provider-unreachable' // the provider could not be reached at all
+  | 'provider-invalid'; // the provider answered, but nothing usable
+
+/** The one error type of fleetmon: a code, a one-line message, and a hint naming the next action. */
+export class FleetmonError extends Error {
+  override readonly name = 'FleetmonError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True for our own typed errors (as opposed to internal bugs). */
+export function isFleetmonError(err: unknown): err is FleetmonError {
+  return err instanceof FleetmonError;
+}
