@@ -29,7 +29,12 @@ export interface InstanceStats {
 
 /** What one scan learned about one listed instance: its stats, or why they could not be read. */
 export type Reading =
-  | { readonly ip: string; readonly ok: true; readonly stats: InstanceStats; readonly attempts: number }
+  | {
+      readonly ip: string;
+      readonly ok: true;
+      readonly stats: InstanceStats;
+      readonly attempts: number;
+    }
   | {
       readonly ip: string;
       readonly ok: false;

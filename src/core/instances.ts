@@ -1,0 +1,77 @@
+import { compareIp } from './ip.ts';
+import type { InstanceRow, InstanceStatus } from './types.ts';
+
+/** Fields `--sort` accepts. */
+export const SORT_FIELDS = ['ip', 'service', 'status', 'cpu', 'memory'] as const;
+/** One of {@link SORT_FIELDS}. */
+export type SortField = (typeof SORT_FIELDS)[number];
+
+/** A sort order: a field, ascending unless `descending`. */
+export interface SortSpec {
+  readonly field: SortField;
+  readonly descending: boolean;
+}
+
+// Worst first when sorting by status: that is what a user scanning the table looks for.
+const STATUS_RANK: Record<InstanceStatus, number> = { unreachable: 0, unhealthy: 1, healthy: 2 };
+
+/**
+ * Sorts rows by the spec, ties broken by IP (numerically) so output is stable.
+ * Unknown values (null cpu, memory or service) always sort last, in either direction.
+ */
+export function sortInstances(rows: readonly InstanceRow[], spec: SortSpec): InstanceRow[] {
+  const sign = spec.descending ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const primary = compareField(a, b, spec.field, sign);
+    return primary !== 0 ? primary : compareIp(a.ip, b.ip);
+  });
+}
+
+function compareField(a: InstanceRow, b: InstanceRow, field: SortField, sign: number): number {
+  switch (field) {
+    case 'ip':
+      return sign * compareIp(a.ip, b.ip);
+    case 'status':
+      return sign * (STATUS_RANK[a.status] - STATUS_RANK[b.status]);
+    case 'service':
+      return compareNullable(a.service, b.service, sign, (x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    case 'cpu':
+    case 'memory':
+      return compareNullable(a[field], b[field], sign, (x, y) => x - y);
+  }
+}
+
+function compareNullable<T>(
+  a: T | null,
+  b: T | null,
+  sign: number,
+  compare: (x: T, y: T) => number,
+): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return sign * compare(a, b);
+}
+
+/** Criteria of the `instances` filters; an absent criterion matches everything. */
+export interface InstanceFilter {
+  /** Service names to keep (matched as {@link matchServiceName} does). */
+  readonly services?: readonly string[];
+  readonly statuses?: readonly InstanceStatus[];
+}
+
+/** Keeps the rows that match every given criterion. */
+export function filterInstances(
+  rows: readonly InstanceRow[],
+  filter: InstanceFilter,
+): InstanceRow[] {
+  const { services, statuses } = filter;
+  return rows.filter(
+    (row) =>
+      (services === undefined || services.some((name) => matchServiceName(row.service, name))) &&
+      (statuses === undefined || statuses.includes(row.status)),
+  );
+}
+
+/** Service names match case-insensitively: `userservice` finds `UserService`. */
+export function matchServiceName(service: string | null, wanted: string): boolean {
+  return service !== null && service.toLowerCase() === wanted.toLowerCase();
+}
