@@ -1,0 +1,20 @@
+// The public face of render/: the CLI, TUI and server import from here only.
+export { renderHealth } from './health.ts';
+export { renderInstances } from './instances.ts';
+export {
+  formatUtcTime,
+  type MonitorTick,
+  renderMonitorNdjson,
+  renderMonitorTable,
+  type TimeFormatter,
+} from './monitor.ts';
+export {
+  isOutputFormat,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  type RenderOptions,
+} from './options.ts';
+export { formatPercent } from './percent.ts';
+export { renderServices } from './services.ts';
+export { sparkline } from './sparkline.ts';
+export { stripAnsi } from './style.ts';
