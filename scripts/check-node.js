@@ -3,7 +3,9 @@
 var major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   process.stderr.write(
-    'fleetmon: Node ' + process.versions.node + ' is too old (need >= 22). ' +
+    'fleetmon: Node ' +
+      process.versions.node +
+      ' is too old (need >= 22). ' +
       'Run `npm ci` (not --ignore-scripts) so the pinned node@24 is installed, then use npm scripts.\n',
   );
   process.exit(2);

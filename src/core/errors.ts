@@ -12,12 +12,14 @@ export type ErrorCode =
 /** The one error type of fleetmon: a code, a one-line message, and a hint naming the next action. */
 export class FleetmonError extends Error {
   override readonly name = 'FleetmonError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly hint?: string,
-  ) {
+  readonly code: ErrorCode;
+  /** The next action to take, e.g. a flag or env var to check. */
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, hint?: string) {
     super(message);
+    this.code = code;
+    this.hint = hint;
   }
 }
 

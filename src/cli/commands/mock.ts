@@ -1,0 +1,71 @@
+import { integer, oneOf, rate } from '../../config/fields.ts';
+import { parseDuration } from '../../core/duration.ts';
+import { FleetmonError } from '../../core/errors.ts';
+import { type MockOptions, startMock } from '../../mock/server.ts';
+import { EXIT } from '../exit-codes.ts';
+import { parseFlag, parseOptionalFlag } from '../flag.ts';
+import type { Invocation } from '../program.ts';
+import type { Context } from '../run.ts';
+
+/** `fleetmon mock`: serves a simulated CPX provider until Ctrl-C or SIGTERM. */
+export async function runMock(
+  ctx: Context,
+  _args: readonly string[],
+  options: Invocation['options'],
+): Promise<number> {
+  const text = (name: string) => options[name] as string | undefined;
+  const mockOptions: MockOptions = {
+    port: parseFlag('--port', text('port') ?? '9001', integer(0, 65_535)),
+    instances: parseFlag('--instances', text('instances') ?? '150', integer(0, 1_000_000)),
+    seed: parseFlag('--seed', text('seed') ?? '1', integer(0, 2 ** 31 - 1)),
+    model: parseFlag(
+      '--model',
+      text('model') ?? 'drift',
+      oneOf(['drift', 'uniform', 'fixed'] as const),
+    ),
+    errorRate: parseOptionalFlag('--error-rate', text('errorRate'), rate) ?? 0,
+    malformedRate: parseOptionalFlag('--malformed-rate', text('malformedRate'), rate) ?? 0,
+    hangRate: parseOptionalFlag('--hang-rate', text('hangRate'), rate) ?? 0,
+    dropRate: parseOptionalFlag('--drop-rate', text('dropRate'), rate) ?? 0,
+    http10: options.http10 === true,
+    serial: options.serial === true,
+  };
+  const host = text('host');
+  if (host !== undefined) mockOptions.host = host;
+  const latency = text('latency');
+  if (latency !== undefined) mockOptions.latencyMs = parseLatency(latency);
+
+  let mock: Awaited<ReturnType<typeof startMock>>;
+  try {
+    mock = await startMock(mockOptions);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FleetmonError(
+      'usage',
+      `cannot listen on ${host ?? '::'}:${mockOptions.port}: ${code ?? String(err)}`,
+      'choose another --port or --host',
+    );
+  }
+  ctx.io.stderr.write(
+    `fleetmon mock: ${mock.fleet.ips.length} instances on ${mock.url} (seed ${mockOptions.seed}, ${mockOptions.model}); Ctrl-C stops\n`,
+  );
+  await new Promise<void>((resolve) =>
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  await mock.close();
+  return EXIT.ok;
+}
+
+/** `50ms` or a range `20ms-80ms`. */
+function parseLatency(text: string): { min: number; max: number } {
+  const [low = '', high] = text.split('-');
+  const min = parseDuration(low);
+  const max = high === undefined ? min : parseDuration(high);
+  if (min === null || max === null || max < min) {
+    throw new FleetmonError(
+      'usage',
+      `--latency: ${JSON.stringify(text)} is not valid; expected a duration such as 50ms or a range 20ms-80ms`,
+    );
+  }
+  return { min, max };
+}

@@ -1,0 +1,119 @@
+import { resolveSettings, type Settings } from '../config/settings.ts';
+import { configPathFrom, settingsFromEnv, settingsFromFile, wantColor } from '../config/sources.ts';
+import { FleetmonError } from '../core/errors.ts';
+import type { ProviderClient } from '../provider/client.ts';
+import type { Io } from './io.ts';
+import { type Invocation, settingsFromFlags } from './program.ts';
+
+/** Everything a command needs, resolved once; built here and nowhere else. */
+export interface Context {
+  readonly settings: Settings;
+  /** Colour and terminal styling on stdout. */
+  readonly color: boolean;
+  readonly io: Io;
+  /** Aborted on SIGINT or SIGTERM. */
+  readonly signal: AbortSignal;
+  /** Opens the provider named by the settings (starting the embedded one for `demo`). */
+  connect(): Promise<Connection>;
+}
+
+/** An open provider client; `close` also stops the embedded demo provider. */
+export interface Connection {
+  readonly client: ProviderClient;
+  close(): Promise<void>;
+}
+
+/** Resolves settings, wires the real provider and signals, and runs the chosen command. */
+export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
+  const configPath = configPathFrom(inv.globals.config);
+  const file = configPath === undefined ? {} : await settingsFromFile(configPath);
+  const settings = resolveSettings({
+    flags: settingsFromFlags(inv.globals),
+    env: settingsFromEnv(),
+    file,
+    ...(configPath === undefined ? {} : { fileName: configPath }),
+  });
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => controller.abort(new Interrupted(signal));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const ctx: Context = {
+    settings,
+    color: wantColor(inv.globals.color, io.stdout.isTTY === true),
+    io,
+    signal: controller.signal,
+    connect: () => connect(settings),
+  };
+  try {
+    const command = await loadCommand(inv.command);
+    return await command(ctx, inv.args, inv.options);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The reason given to aborted work when the user interrupts fleetmon. */
+export class Interrupted extends Error {
+  readonly signal: NodeJS.Signals;
+
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+    this.signal = signal;
+  }
+}
+
+type CommandRun = (
+  ctx: Context,
+  args: readonly string[],
+  options: Invocation['options'],
+) => Promise<number>;
+
+// Each command is its own module, imported only when chosen, so start-up stays small.
+async function loadCommand(name: Invocation['command']): Promise<CommandRun> {
+  switch (name) {
+    case 'instances':
+      return (await import('./commands/instances.ts')).runInstances;
+    case 'services':
+      return (await import('./commands/services.ts')).runServices;
+    case 'health':
+      return (await import('./commands/health.ts')).runHealth;
+    case 'monitor':
+      return (await import('./commands/monitor.ts')).runMonitor;
+    case 'mock':
+      return (await import('./commands/mock.ts')).runMock;
+  }
+}
+
+async function connect(settings: Settings): Promise<Connection> {
+  const { createProviderClient } = await import('../provider/client.ts');
+  const { parseApiAddress } = await import('../provider/address.ts');
+  const clientFor = (baseUrl: URL) =>
+    createProviderClient({
+      baseUrl,
+      timeoutMs: settings.timeoutMs,
+      retries: settings.retries,
+      concurrency: settings.concurrency,
+    });
+  if (settings.api === undefined) {
+    throw new FleetmonError(
+      'usage',
+      'no provider given',
+      'pass --api HOST:PORT, set FLEETMON_API, or try --api demo for the embedded demo fleet',
+    );
+  }
+  if (settings.api.toLowerCase() !== 'demo') {
+    const client = clientFor(parseApiAddress(settings.api));
+    return { client, close: () => client.close() };
+  }
+  const { startMock } = await import('../mock/server.ts');
+  const mock = await startMock({ host: '127.0.0.1', port: 0 });
+  const client = clientFor(new URL(mock.url));
+  return {
+    client,
+    close: async () => {
+      await client.close();
+      await mock.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { parseDuration } from '../core/duration.ts';
+
+/**
+ * Validation of one setting's text, shared by flags, environment and config
+ * file so a value means the same wherever it is given. Each returns the value,
+ * or a message saying what is allowed (the caller names where the value came from).
+ */
+export type FieldParser<T> = (
+  text: string,
+) => { ok: true; value: T } | { ok: false; allowed: string };
+
+/** A whole number within [min, max]. */
+export function integer(min: number, max: number): FieldParser<number> {
+  return (text) => {
+    const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+    return Number.isSafeInteger(value) && value >= min && value <= max
+      ? { ok: true, value }
+      : { ok: false, allowed: `a whole number from ${min} to ${max}` };
+  };
+}
+
+/** A percentage 0–100, with or without a `%` sign. */
+export const percent: FieldParser<number> = (text) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  const value = match ? Number(match[1]) : Number.NaN;
+  return value >= 0 && value <= 100
+    ? { ok: true, value }
+    : { ok: false, allowed: 'a percentage from 0 to 100, e.g. 75 or 80.5%' };
+};
+
+/** A fraction 0–1 or a percentage (`0.05` or `5%`). */
+export const rate: FieldParser<number> = (text) => {
+  const trimmed = text.trim();
+  if (trimmed.endsWith('%')) {
+    const p = percent(trimmed);
+    return p.ok ? { ok: true, value: p.value / 100 } : p;
+  }
+  const value = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  return value >= 0 && value <= 1
+    ? { ok: true, value }
+    : { ok: false, allowed: 'a rate from 0 to 1, or a percentage such as 5%' };
+};
+
+/** A duration within [minMs, maxMs]: `500ms`, `5s`, `1m`. */
+export function duration(minMs: number, maxMs: number): FieldParser<number> {
+  return (text) => {
+    const ms = parseDuration(text);
+    return ms !== null && ms >= minMs && ms <= maxMs
+      ? { ok: true, value: ms }
+      : {
+          ok: false,
+          allowed: `a duration such as 500ms, 5s or 1m (${minMs}ms to ${maxMs / 1000}s)`,
+        };
+  };
+}
+
+/** One of a fixed list of words. */
+export function oneOf<const T extends string>(choices: readonly T[]): FieldParser<T> {
+  return (text) => {
+    const value = text.trim().toLowerCase();
+    const found = choices.find((c) => c === value);
+    return found !== undefined
+      ? { ok: true, value: found }
+      : { ok: false, allowed: `one of ${choices.join(', ')}` };
+  };
+}
