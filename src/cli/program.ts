@@ -73,7 +73,7 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     )
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('--concurrency <n>', 'requests in flight to the provider (default 8)')
+    .option('--concurrency <n>', 'requests in flight to the provider (default 4)')
     .option('--timeout <duration>', 'per-request timeout, e.g. 500ms, 5s (default 5s)')
     .option('--retries <n>', 'retries on network errors, timeouts and 5xx (default 2)')
     .option('--deadline <duration>', 'deadline for a whole scan (default 2m)')
