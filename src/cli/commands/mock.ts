@@ -39,6 +39,7 @@ export async function runMock(
   try {
     mock = await startMock(mockOptions);
   } catch (err) {
+    if (err instanceof RangeError) throw new FleetmonError('usage', err.message);
     const code = (err as NodeJS.ErrnoException).code;
     throw new FleetmonError(
       'usage',

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { Agent } from 'node:http';
+import { describe, it } from 'node:test';
+import { type GetResult, httpGet } from '../../test/helpers/http-get.ts';
+import { createFaultPlan, type Fault, MALFORMED_BODIES, validateRates } from './faults.ts';
+import { mulberry32 } from './random.ts';
+import { startMock } from './server.ts';
+
+const VALID = /^\{"cpu":"(\d{1,3})%","memory":"(\d{1,3})%","service":"[A-Za-z]+"\}$/;
+const WORKERS = 50;
+const rates = { errorRate: 0.1, malformedRate: 0.1, hangRate: 0.05, dropRate: 0.05 };
+
+describe('createFaultPlan', () => {
+  it('honours the rates and repeats itself for the same seed', () => {
+    const draw = () => {
+      const plan = createFaultPlan(rates, mulberry32(9));
+      return Array.from({ length: 20_000 }, plan);
+    };
+    const faults = draw();
+    assert.deepEqual(faults, draw());
+    const share = (kind: Fault) => faults.filter((f) => f === kind).length / faults.length;
+    assert.ok(Math.abs(share('error') - 0.1) < 0.01);
+    assert.ok(Math.abs(share('malformed') - 0.1) < 0.01);
+    assert.ok(Math.abs(share('hang') - 0.05) < 0.01);
+    assert.ok(Math.abs(share('drop') - 0.05) < 0.01);
+  });
+
+  it('never faults when every rate is 0, and always when they sum to 1', () => {
+    const none = createFaultPlan(
+      { errorRate: 0, malformedRate: 0, hangRate: 0, dropRate: 0 },
+      mulberry32(1),
+    );
+    assert.ok(Array.from({ length: 1000 }, none).every((f) => f === 'none'));
+    const all = createFaultPlan(
+      { errorRate: 0.5, malformedRate: 0.5, hangRate: 0, dropRate: 0 },
+      mulberry32(1),
+    );
+    assert.ok(Array.from({ length: 1000 }, all).every((f) => f !== 'none'));
+  });
+
+  it('rejects rates outside 0..1', () => {
+    assert.throws(() => validateRates({ ...rates, dropRate: -0.1 }), /dropRate/);
+    assert.throws(() => validateRates({ ...rates, hangRate: Number.NaN }), /hangRate/);
+  });
+
+  it('offers every kind of malformed body, none of them a valid stats body', () => {
+    assert.equal(MALFORMED_BODIES.length, 6);
+    for (const bad of MALFORMED_BODIES) assert.doesNotMatch(bad.body, VALID);
+  });
+});
+
+/** Sorts one response into the fault it shows, from the client's point of view. */
+function classify(result: GetResult): Fault {
+  if (result.kind === 'timeout') return 'hang';
+  if (result.kind === 'reset') return 'drop';
+  if (result.status === 500) return 'error';
+  const valid = VALID.exec(result.body);
+  if (result.status === 200 && valid && Number(valid[1]) <= 100 && Number(valid[2]) <= 100)
+    return 'none';
+  return 'malformed';
+}
+
+describe('fault injection over HTTP', () => {
+  for (const http10 of [false, true]) {
+    it(`roughly honours the rates over 2000 stats requests (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
+      const m = await startMock({ host: '127.0.0.1', http10, faultSeed: 1234, ...rates });
+      const agent = new Agent({ keepAlive: !http10, maxSockets: WORKERS });
+      try {
+        const ips = m.fleet.ips;
+        const counts: Record<Fault, number> = { none: 0, error: 0, malformed: 0, hang: 0, drop: 0 };
+        // Warm the pool first: a burst of fresh connections in one process can
+        // stall a few hundred ms, which the 500 ms hang detection would misread.
+        const lists = await Promise.all(
+          Array.from({ length: WORKERS }, () => httpGet(`${m.url}/servers`, { agent })),
+        );
+        for (const list of lists)
+          assert.equal(list.kind === 'answer' && list.status, 200, '/servers must never fault');
+        let next = 0;
+        const worker = async () => {
+          while (next < 2000) {
+            const ip = ips[next++ % ips.length];
+            counts[classify(await httpGet(`${m.url}/${ip}`, { agent, timeoutMs: 500 }))]++;
+          }
+        };
+        await Promise.all(Array.from({ length: WORKERS }, worker));
+        for (const [kind, rate] of Object.entries(rates)) {
+          const fault = kind.replace('Rate', '') as Fault;
+          const share = counts[fault] / 2000;
+          assert.ok(Math.abs(share - rate) < rate * 0.4, `${fault}: ${share} vs ${rate}`);
+        }
+        assert.equal(m.stats.requests, 2000 + WORKERS);
+        assert.equal(m.stats.faults, 2000 - counts.none);
+      } finally {
+        agent.destroy();
+        await m.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,36 @@
+import { createServer, type Server } from 'node:http';
+import type { Exchange } from './exchange.ts';
+
+/** Idle keep-alive sockets are closed after this; long enough for a scan to reuse them. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** Must exceed the keep-alive timeout, or Node may cut a socket that is about to be reused. */
+const HEADERS_TIMEOUT_MS = 10_000;
+
+/** A keep-alive HTTP/1.1 server (node:http) in front of the exchange: the fast, modern transport. */
+export function createHttpTransport(exchange: Exchange): Server {
+  const server = createServer(
+    {
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      // 0: an injected hang must really never answer; close() destroys such sockets.
+      requestTimeout: 0,
+      noDelay: true,
+    },
+    (req, res) => {
+      exchange.serve(req.method ?? '', req.url ?? '', (outcome) => {
+        if (outcome.kind === 'hang') return;
+        if (outcome.kind === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        const { status, contentType, body } = outcome.reply;
+        res.writeHead(status, {
+          'Content-Type': contentType,
+          'Content-Length': Buffer.byteLength(body),
+        });
+        res.end(body);
+      });
+    },
+  );
+  return server;
+}

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { httpGet } from '../../test/helpers/http-get.ts';
+import { clientHost, type MockOptions, type RunningMock, startMock } from './server.ts';
+
+const STATS_BODY = /^\{"cpu":"\d{1,3}%","memory":"\d{1,3}%","service":"[A-Za-z]+"\}$/;
+const running: RunningMock[] = [];
+
+async function mock(options: MockOptions = {}): Promise<RunningMock> {
+  const started = await startMock({ host: '127.0.0.1', ...options });
+  running.push(started);
+  return started;
+}
+
+after(async () => {
+  await Promise.all(running.map((m) => m.close()));
+});
+
+/** Sends a raw request and returns everything the server wrote before it closed. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('error', reject);
+    socket.setTimeout(3_000, () => reject(new Error('server did not close the connection')));
+  });
+}
+
+for (const http10 of [false, true]) {
+  describe(`CPX protocol (${http10 ? 'HTTP/1.0 raw' : 'HTTP/1.1 node:http'})`, () => {
+    it('lists the fleet, answers stats, and rejects everything else with 400', async () => {
+      const m = await mock({ http10, instances: 40, seed: 5, model: 'fixed' });
+      assert.match(m.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+
+      const list = await fetch(`${m.url}/servers`);
+      assert.equal(list.status, 200);
+      assert.match(list.headers.get('content-type') ?? '', /^application\/json/);
+      const ips = (await list.json()) as string[];
+      assert.deepEqual(ips, m.fleet.ips);
+
+      const ip = ips[3]!;
+      const stats = await fetch(`${m.url}/${ip}`);
+      assert.equal(stats.status, 200);
+      const body = await stats.text();
+      assert.match(body, STATS_BODY);
+      const expected = m.fleet.statsAt(ip, 0)!;
+      assert.deepEqual(JSON.parse(body), {
+        cpu: `${expected.cpu}%`,
+        memory: `${expected.memory}%`,
+        service: expected.service,
+      });
+
+      for (const path of ['/10.0.0.1', '/', '/servers/', '/servers/x', `/${ip}/`, '/favicon.ico']) {
+        const bad = await fetch(`${m.url}${path}`);
+        assert.equal(bad.status, 400, path);
+        assert.deepEqual(await bad.json(), { error: 'Invalid IP' });
+      }
+      const post = await fetch(`${m.url}/servers`, { method: 'POST', body: 'x' });
+      assert.equal(post.status, 400);
+      await post.arrayBuffer();
+      assert.equal(m.stats.requests, 9);
+    });
+
+    it('applies latency to /servers too', async () => {
+      const m = await mock({ http10, latencyMs: { min: 40, max: 50 } });
+      const started = performance.now();
+      await (await fetch(`${m.url}/servers`)).arrayBuffer();
+      assert.ok(performance.now() - started >= 38);
+    });
+  });
+}
+
+describe('HTTP/1.0 mode', () => {
+  it('answers with an HTTP/1.0 status line and closes the connection', async () => {
+    const m = await mock({ http10: true, instances: 3 });
+    const text = await rawExchange(m.port, 'GET /servers HTTP/1.1\r\nHost: x\r\n\r\n');
+    const [head = '', body = ''] = text.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.0 200 OK\r\n/);
+    assert.match(head, /\r\nConnection: close/i);
+    assert.deepEqual(JSON.parse(body), m.fleet.ips);
+
+    const bad = await rawExchange(m.port, 'GET /nope HTTP/1.0\r\n\r\n');
+    assert.match(bad, /^HTTP\/1\.0 400 Bad Request\r\n/);
+  });
+
+  it('survives garbage and half-sent heads', async () => {
+    const m = await mock({ http10: true, instances: 3 });
+    assert.match(await rawExchange(m.port, 'HELLO\r\n\r\n'), /^HTTP\/1\.0 400 /);
+    const socket = connect(m.port, '127.0.0.1', () => socket.write('GET /serv'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    socket.destroy();
+    const ok = await httpGet(`${m.url}/servers`);
+    assert.equal(ok.kind === 'answer' && ok.status, 200);
+  });
+});
+
+describe('serial mode', () => {
+  for (const http10 of [false, true]) {
+    it(`never has two requests in flight (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
+      const m = await mock({ serial: true, http10, latencyMs: { min: 10, max: 10 } });
+      const started = performance.now();
+      const results = await Promise.all(
+        m.fleet.ips.slice(0, 12).map((ip) => httpGet(`${m.url}/${ip}`)),
+      );
+      assert.ok(results.every((r) => r.kind === 'answer' && r.status === 200));
+      assert.equal(m.stats.maxInFlight, 1);
+      assert.ok(performance.now() - started >= 12 * 10 - 5, 'requests overlapped');
+    });
+  }
+
+  it('is what makes the difference: without it requests overlap', async () => {
+    const m = await mock({ latencyMs: { min: 10, max: 10 } });
+    await Promise.all(m.fleet.ips.slice(0, 12).map((ip) => httpGet(`${m.url}/${ip}`)));
+    assert.ok(m.stats.maxInFlight > 1);
+  });
+});
+
+describe('close()', () => {
+  for (const http10 of [false, true]) {
+    it(`resolves promptly with a hung request and idle keep-alive sockets (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
+      const m = await mock({ http10, hangRate: 1 });
+      await (await fetch(`${m.url}/servers`)).arrayBuffer(); // leaves an idle keep-alive socket (1.1)
+      const hung = httpGet(`${m.url}/${m.fleet.ips[0]}`, { timeoutMs: 10_000 });
+      while (m.stats.requests < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      const started = performance.now();
+      await m.close();
+      assert.ok(performance.now() - started < 500, 'close() was slow');
+      assert.equal((await hung).kind, 'reset');
+      await m.close(); // idempotent
+    });
+  }
+
+  it('also closes a server with requests waiting for latency', async () => {
+    const m = await mock({ latencyMs: { min: 5_000, max: 5_000 }, serial: true });
+    const pending = [httpGet(`${m.url}/servers`), httpGet(`${m.url}/servers`)];
+    while (m.stats.requests < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    await m.close();
+    assert.ok(performance.now() - started < 500);
+    for (const result of await Promise.all(pending)) assert.equal(result.kind, 'reset');
+  });
+});
+
+describe('addresses', () => {
+  it('binds dual-stack :: by default and gives a dialable URL', async () => {
+    const m = await startMock({ instances: 2 });
+    try {
+      assert.match(m.url, /^http:\/\/(\[::1\]|127\.0\.0\.1):\d+$/);
+      assert.equal((await fetch(`${m.url}/servers`)).status, 200);
+      if (m.host === '::')
+        assert.equal((await fetch(`http://127.0.0.1:${m.port}/servers`)).status, 200);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('maps hosts to what a client dials', () => {
+    assert.equal(clientHost('::'), '[::1]');
+    assert.equal(clientHost('0.0.0.0'), '127.0.0.1');
+    assert.equal(clientHost('::1'), '[::1]');
+    assert.equal(clientHost('localhost'), 'localhost');
+  });
+
+  it('rejects bad options with a message naming the option', async () => {
+    await assert.rejects(startMock({ errorRate: 2 }), /errorRate/);
+    await assert.rejects(startMock({ latencyMs: { min: 5, max: 1 } }), /latencyMs/);
+    await assert.rejects(startMock({ port: 70_000 }), /port/);
+    await assert.rejects(startMock({ instances: -3 }), /instances/);
+  });
+});
