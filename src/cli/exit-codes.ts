@@ -7,7 +7,19 @@ export const EXIT = {
   usage: 2,
   provider: 3,
   internal: 70,
+  /** A one-shot command stopped by Ctrl-C: 128 + SIGINT, what shells expect. */
+  interrupted: 130,
+  /** A one-shot command stopped by SIGTERM: 128 + SIGTERM. */
+  terminated: 143,
 } as const;
+
+/**
+ * Exit code of a one-shot command (instances, services, health) stopped by a signal. Long-running
+ * commands (monitor, serve, mock) treat a signal as the normal way to stop and exit 0 (DESIGN §3).
+ */
+export function exitForSignal(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+}
 
 /** Exit code for each kind of error. */
 export const EXIT_FOR_ERROR: Record<ErrorCode, number> = {

@@ -16,11 +16,18 @@ export async function scanRows(ctx: Context): Promise<InstanceRow[]> {
       signal: ctx.signal,
       onProgress: (p) => progress.update(p),
     });
+    progress.clear();
+    reportListWarnings(ctx, connection.client.lastListWarnings);
     return snapshot.readings.map((reading) => toInstanceRow(reading, settings.rules));
   } finally {
     progress.clear();
     await connection.close();
   }
+}
+
+/** What was odd about the `/servers` list (duplicates, non-IP entries): one stderr line each. */
+export function reportListWarnings(ctx: Context, warnings: readonly string[]): void {
+  for (const warning of warnings) ctx.io.stderr.write(`fleetmon: warning: /servers: ${warning}\n`);
 }
 
 /**

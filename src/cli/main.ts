@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { isFleetmonError } from '../core/errors.ts';
-import { EXIT, EXIT_FOR_ERROR } from './exit-codes.ts';
+import { EXIT, EXIT_FOR_ERROR, exitForSignal } from './exit-codes.ts';
+import { Interrupted } from './interrupted.ts';
 import type { Io } from './io.ts';
 import { translateLegacyArgs } from './legacy.ts';
 import { buildProgram, type Invocation } from './program.ts';
@@ -49,6 +50,11 @@ function report(err: unknown, io: Io, debug: boolean): number {
     // Commander has already printed help, the version, or its one-line error.
     const done = err.code === 'commander.helpDisplayed' || err.code === 'commander.version';
     return done ? EXIT.ok : EXIT.usage;
+  }
+  if (err instanceof Interrupted) {
+    // Ctrl-C on a one-shot command: nothing half-done is printed, and the shell sees 128 + signal.
+    io.stderr.write(`fleetmon: ${err.message}\n`);
+    return exitForSignal(err.signal);
   }
   if (isFleetmonError(err)) {
     io.stderr.write(`fleetmon: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);

@@ -8,19 +8,23 @@ export interface GlobalFlags {
   readonly output?: string;
   readonly color?: boolean;
   readonly concurrency?: string;
+  readonly rate?: string;
   readonly timeout?: string;
   readonly retries?: string;
   readonly deadline?: string;
   readonly maxCpu?: string;
   readonly maxMemory?: string;
   readonly minHealthy?: string;
+  readonly maxBody?: string;
+  readonly maxInstances?: string;
+  readonly headerTimeout?: string;
   readonly config?: string;
   readonly debug?: boolean;
 }
 
 /** What the user asked for: a command, its arguments and options, and the global flags. */
 export interface Invocation {
-  readonly command: 'instances' | 'services' | 'health' | 'monitor' | 'mock';
+  readonly command: 'instances' | 'services' | 'health' | 'monitor' | 'mock' | 'serve';
   readonly args: readonly string[];
   readonly options: Readonly<Record<string, string | string[] | boolean | undefined>>;
   readonly globals: GlobalFlags;
@@ -30,7 +34,12 @@ export interface Invocation {
 export function settingsFromFlags(flags: GlobalFlags): RawSettings {
   const { api, output, concurrency, timeout, retries, deadline, maxCpu, maxMemory, minHealthy } =
     flags;
+  const { maxBody, maxInstances, headerTimeout, rate } = flags;
   const raw: RawSettings = {
+    rate,
+    maxBody,
+    maxInstances,
+    headerTimeout,
     api,
     output,
     concurrency,
@@ -73,13 +82,26 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     )
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('--concurrency <n>', 'requests in flight to the provider (default 4)')
+    .option(
+      '--concurrency <n>',
+      'most requests in flight; fewer while the provider slows down (default 64)',
+    )
+    .option('--rate <n>', 'most requests per second to the provider (env FLEETMON_RATE)')
     .option('--timeout <duration>', 'per-request timeout, e.g. 500ms, 5s (default 5s)')
     .option('--retries <n>', 'retries on network errors, timeouts and 5xx (default 2)')
     .option('--deadline <duration>', 'deadline for a whole scan (default 2m)')
     .option('--max-cpu <percent>', 'an instance is healthy below this cpu (default 75)')
     .option('--max-memory <percent>', 'an instance is healthy below this memory (default 75)')
     .option('--min-healthy <n>', 'healthy instances a service needs to be ok (default 2)')
+    .option('--max-body <size>', 'largest stats body accepted, e.g. 64KiB (default 1MiB)')
+    .option(
+      '--max-instances <n>',
+      'most instances accepted from /servers; bounds memory (default 1000000)',
+    )
+    .option(
+      '--header-timeout <duration>',
+      'time allowed until response headers arrive (default: --timeout)',
+    )
     .option('--config <file>', 'JSON config file (env FLEETMON_CONFIG)')
     .option('--debug', 'print stack traces of internal errors')
     .showSuggestionAfterError(true)
@@ -133,11 +155,38 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
 
   program
     .command('monitor')
-    .description('follow every instance of a service over time, until Ctrl-C or q')
-    .argument('<service>', 'service to follow')
+    .description(
+      'follow every instance of a service over time, until Ctrl-C or q (a live view on a terminal)',
+    )
+    .argument('[service]', 'service to follow; on a terminal, omit it to see every service')
     .option('--interval <duration>', 'time between scans', '5s')
     .option('--count <n>', 'stop after this many scans')
+    .option('--history <duration>', 'history the live view keeps in memory, e.g. 10m, 1h', '10m')
     .action(dispatch('monitor'));
+
+  program
+    .command('serve')
+    .description('web dashboard, JSON API and Prometheus /metrics over a scan every --interval')
+    .option(
+      '--listen <host:port>',
+      'address to serve on; beyond loopback needs --listen-public',
+      '127.0.0.1:8080',
+    )
+    .option('--listen-public', 'allow a --listen address that other machines can reach')
+    .option('--interval <duration>', 'time between scans', '15s')
+    .option(
+      '--history <duration>',
+      'chart history kept in memory (default 1h, or 2879 scans at short intervals)',
+    )
+    .option(
+      '--auth-token <token>',
+      'require "Authorization: Bearer <token>" (env FLEETMON_AUTH_TOKEN)',
+    )
+    .option(
+      '--basic-auth <user:password>',
+      'require HTTP basic auth, as browsers prompt for it (env FLEETMON_BASIC_AUTH)',
+    )
+    .action(dispatch('serve'));
 
   program
     .command('mock')
@@ -159,8 +208,33 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     .option('--malformed-rate <rate>', 'share answered with a malformed body')
     .option('--hang-rate <rate>', 'share never answered')
     .option('--drop-rate <rate>', 'share whose connection is dropped')
+    .option('--throttle-rate <rate>', 'share answered 429 with Retry-After: 1')
+    .option('--cut-rate <rate>', 'share whose connection is reset halfway through the body')
+    .option('--trickle-rate <rate>', 'share answered one byte a second')
+    .option('--flood-rate <rate>', 'share answered with a 50 MB body')
+    .option('--vanish-rate <rate>', 'share answered 400 although listed (instance gone)')
+    .addOption(
+      new Option('--servers-fault <kind>', 'how /servers misbehaves').choices([
+        'error',
+        'hang',
+        'garbage',
+        'html',
+        'not-array',
+        'duplicates',
+        'non-ip',
+        'flood',
+      ]),
+    )
+    .option('--servers-fault-rate <rate>', 'share of /servers requests that misbehave (default 1)')
+    .option('--servers-fault-after <n>', '/servers requests answered well before faults start')
+    .option('--churn <rate>', 'share of instances replaced by others every --churn-interval')
+    .option('--churn-interval <duration>', 'time between churn steps (default 1s)')
     .option('--http10', 'answer HTTP/1.0 and close after every response, like the original server')
     .option('--serial', 'handle one request at a time, like a single-threaded server')
+    .option(
+      '--backlog <n>',
+      'listen backlog of a blocking server (the original: 5); excess connects are dropped',
+    )
     .action(dispatch('mock'));
 
   program.addHelpText(
@@ -171,9 +245,11 @@ Examples:
   fleetmon --api 10.0.0.5:9001 services -o json
   fleetmon --api demo health --min-healthy 3
   fleetmon --api demo monitor UserService --interval 2s
+  fleetmon serve --api demo                 dashboard, API and /metrics on http://127.0.0.1:8080/
   fleetmon 127.0.0.1:9001 --summary         the original utility's flags still work
 
-Exit codes: 0 ok, 1 health found flagged services, 2 bad usage or config, 3 provider unreachable or unusable.`,
+Exit codes: 0 ok, 1 health found flagged services, 2 bad usage or config, 3 provider unreachable or unusable,
+130 / 143 a scan stopped by Ctrl-C / SIGTERM (monitor, serve and mock stop with 0).`,
   );
   return program;
 }

@@ -2,6 +2,7 @@ import { resolveSettings, type Settings } from '../config/settings.ts';
 import { configPathFrom, settingsFromEnv, settingsFromFile, wantColor } from '../config/sources.ts';
 import { FleetmonError } from '../core/errors.ts';
 import type { ProviderClient } from '../provider/client.ts';
+import { listenForInterrupt } from './interrupted.ts';
 import type { Io } from './io.ts';
 import { type Invocation, settingsFromFlags } from './program.ts';
 
@@ -34,9 +35,7 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
     ...(configPath === undefined ? {} : { fileName: configPath }),
   });
   const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => controller.abort(new Interrupted(signal));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = listenForInterrupt((reason) => controller.abort(reason));
   const ctx: Context = {
     settings,
     color: wantColor(inv.globals.color, io.stdout.isTTY === true),
@@ -48,18 +47,7 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
     const command = await loadCommand(inv.command);
     return await command(ctx, inv.args, inv.options);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-/** The reason given to aborted work when the user interrupts fleetmon. */
-export class Interrupted extends Error {
-  readonly signal: NodeJS.Signals;
-
-  constructor(signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`);
-    this.signal = signal;
+    stopListening();
   }
 }
 
@@ -82,6 +70,8 @@ async function loadCommand(name: Invocation['command']): Promise<CommandRun> {
       return (await import('./commands/monitor.ts')).runMonitor;
     case 'mock':
       return (await import('./commands/mock.ts')).runMock;
+    case 'serve':
+      return (await import('./commands/serve.ts')).runServe;
   }
 }
 
@@ -94,6 +84,12 @@ async function connect(settings: Settings): Promise<Connection> {
       timeoutMs: settings.timeoutMs,
       retries: settings.retries,
       concurrency: settings.concurrency,
+      ratePerSecond: settings.rate,
+      maxBodyBytes: settings.maxBodyBytes,
+      maxInstances: settings.maxInstances,
+      ...(settings.headersTimeoutMs === undefined
+        ? {}
+        : { headersTimeoutMs: settings.headersTimeoutMs }),
     });
   if (settings.api === undefined) {
     throw new FleetmonError(

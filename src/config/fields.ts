@@ -64,3 +64,42 @@ export function oneOf<const T extends string>(choices: readonly T[]): FieldParse
       : { ok: false, allowed: `one of ${choices.join(', ')}` };
   };
 }
+
+const BYTE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  kb: 1000,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  mb: 1000 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  gb: 1000 ** 3,
+};
+
+/** A size within [min, max] bytes: `1048576`, `512KiB`, `1MiB`, `1.5MB`, `64k` (k, M, G are binary). */
+export function bytes(min: number, max: number): FieldParser<number> {
+  return (text) => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+    const unit = match ? BYTE_UNITS[(match[2] ?? '').toLowerCase()] : undefined;
+    const value = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN;
+    return value >= min && value <= max
+      ? { ok: true, value }
+      : {
+          ok: false,
+          allowed: `a size such as 512KiB, 1MiB or 1048576 (${min} bytes to ${max / 1024 ** 2} MiB)`,
+        };
+  };
+}
+
+/** A number within [min, max], decimals allowed: `0.5`, `20`, `1500`. */
+export function positiveNumber(min: number, max: number): FieldParser<number> {
+  return (text) => {
+    const value = /^\s*\d+(?:\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+    return value >= min && value <= max
+      ? { ok: true, value }
+      : { ok: false, allowed: `a number from ${min} to ${max}` };
+  };
+}

@@ -1,12 +1,26 @@
-import { createFaultPlan, type FaultRates, MALFORMED_BODIES } from './faults.ts';
+import { createFaultPlan, type FaultRates, MALFORMED_BODIES, type ServersFault } from './faults.ts';
 import type { Random } from './random.ts';
-import { INTERNAL_ERROR, pathOf, type Reply, type Responder } from './responder.ts';
+import {
+  INTERNAL_ERROR,
+  INVALID_IP,
+  pathOf,
+  type Reply,
+  type Responder,
+  serversFaultReply,
+  tooManyRequests,
+} from './responder.ts';
 
-/** What a transport must do with one request: write a reply, say nothing, or cut the connection. */
+/**
+ * What a transport must do with one request: write a reply, say nothing, cut the connection
+ * (before or halfway through the reply), or write the reply slowly or with a huge body.
+ */
 export type Outcome =
   | { readonly kind: 'answer'; readonly reply: Reply }
   | { readonly kind: 'hang' }
-  | { readonly kind: 'drop' };
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'cut'; readonly reply: Reply }
+  | { readonly kind: 'trickle'; readonly reply: Reply; readonly byteIntervalMs: number }
+  | { readonly kind: 'flood'; readonly reply: Reply; readonly bytes: number };
 
 /** Counters for tests and benchmarks. */
 export interface ExchangeStats {
@@ -27,22 +41,45 @@ export interface Exchange {
   close(): void;
 }
 
+/** How the slower and bigger faults behave. */
+export interface FaultShapes {
+  /** `Retry-After` of a 429, in seconds. */
+  readonly retryAfterSeconds: number;
+  /** Time between two body bytes of a trickled answer. */
+  readonly trickleIntervalMs: number;
+  /** Body size of a flood answer. */
+  readonly floodBytes: number;
+}
+
 /** Settings of the exchange, already validated by the server. */
 export interface ExchangeOptions {
   readonly respond: Responder;
   readonly clock: () => number;
   readonly rates: FaultRates;
+  readonly shapes: FaultShapes;
   readonly latencyMs: { readonly min: number; readonly max: number };
   readonly serial: boolean;
+  /**
+   * Latency blocks the whole process, as in a synchronous single-threaded server, so
+   * nothing is accepted meanwhile and the kernel's listen backlog overflows. Default false.
+   */
+  readonly blocking?: boolean;
   readonly faultRandom: Random;
   readonly latencyRandom: Random;
+  /** Whether this `/servers` request misbehaves, and how. */
+  readonly serversFault: () => ServersFault | null;
+  /** The listing at a time, for broken variants of it. */
+  readonly listedAt: (nowMs: number) => readonly string[];
 }
 
 type Task = (done: () => void) => void;
 
+/** Never notified: `Atomics.wait` on it is a synchronous sleep. */
+const BLOCKING_CELL = new Int32Array(new SharedArrayBuffer(4));
+
 /** Creates the exchange: fault decision at arrival, then latency and the answer (one at a time if serial). */
 export function createExchange(options: ExchangeOptions): Exchange {
-  const { respond, clock, latencyMs, serial, latencyRandom } = options;
+  const { respond, clock, latencyMs, serial, latencyRandom, shapes } = options;
   const decideFault = createFaultPlan(options.rates, options.faultRandom);
   const stats: ExchangeStats = { requests: 0, faults: 0, maxInFlight: 0 };
   const timers = new Set<NodeJS.Timeout>();
@@ -55,7 +92,8 @@ export function createExchange(options: ExchangeOptions): Exchange {
     latencyMs.max <= 0 ? 0 : latencyMs.min + (latencyMs.max - latencyMs.min) * latencyRandom();
 
   const later = (ms: number, fn: () => void): void => {
-    if (ms <= 0) {
+    if (ms <= 0 || options.blocking === true) {
+      if (ms > 0) Atomics.wait(BLOCKING_CELL, 0, 0, ms);
       fn();
       return;
     }
@@ -83,17 +121,46 @@ export function createExchange(options: ExchangeOptions): Exchange {
     else start(task);
   };
 
-  const answerFor = (
-    fault: 'none' | 'error' | 'malformed',
+  const malformed = (): Reply => {
+    const bad = MALFORMED_BODIES[malformedTurn++ % MALFORMED_BODIES.length];
+    return bad ? { status: 200, contentType: bad.contentType, body: bad.body } : INTERNAL_ERROR;
+  };
+
+  /** The outcome of a request whose fault (if any) was decided on arrival. */
+  const outcomeFor = (
+    fault: ReturnType<typeof decideFault> | ServersFault,
     method: string,
     target: string,
-  ): Reply => {
-    if (fault === 'error') return INTERNAL_ERROR;
-    if (fault === 'malformed') {
-      const bad = MALFORMED_BODIES[malformedTurn++ % MALFORMED_BODIES.length];
-      if (bad) return { status: 200, contentType: bad.contentType, body: bad.body };
+  ): Outcome => {
+    const now = clock();
+    switch (fault) {
+      case 'none':
+        return { kind: 'answer', reply: respond(method, target, now) };
+      case 'error':
+        return { kind: 'answer', reply: INTERNAL_ERROR };
+      case 'malformed':
+        return { kind: 'answer', reply: malformed() };
+      case 'throttle':
+        return { kind: 'answer', reply: tooManyRequests(shapes.retryAfterSeconds) };
+      case 'vanish':
+        return { kind: 'answer', reply: INVALID_IP };
+      case 'drop':
+        return { kind: 'drop' };
+      case 'hang':
+        return { kind: 'hang' };
+      case 'cut':
+        return { kind: 'cut', reply: respond(method, target, now) };
+      case 'trickle':
+        return {
+          kind: 'trickle',
+          reply: respond(method, target, now),
+          byteIntervalMs: shapes.trickleIntervalMs,
+        };
+      case 'flood':
+        return { kind: 'flood', reply: respond(method, target, now), bytes: shapes.floodBytes };
+      default:
+        return { kind: 'answer', reply: serversFaultReply(fault, options.listedAt(now)) };
     }
-    return respond(method, target, clock());
   };
 
   return {
@@ -101,8 +168,12 @@ export function createExchange(options: ExchangeOptions): Exchange {
     serve(method, target, deliver) {
       if (closed) return;
       stats.requests++;
-      const isStats = method === 'GET' && pathOf(target) !== '/servers';
-      const fault = isStats ? decideFault() : 'none';
+      const isServers = pathOf(target) === '/servers';
+      const isStats = method === 'GET' && !isServers;
+      const fault =
+        (isStats ? decideFault() : null) ??
+        (method === 'GET' && isServers ? options.serversFault() : null) ??
+        'none';
       if (fault !== 'none') stats.faults++;
       schedule((done) => {
         // A hung request frees the server at once: one silent instance should
@@ -117,11 +188,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
             done();
             return;
           }
-          deliver(
-            fault === 'drop'
-              ? { kind: 'drop' }
-              : { kind: 'answer', reply: answerFor(fault, method, target) },
-          );
+          deliver(outcomeFor(fault, method, target));
           done();
         });
       });

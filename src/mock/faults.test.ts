@@ -2,19 +2,26 @@ import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { describe, it } from 'node:test';
 import { type GetResult, httpGet } from '../../test/helpers/http-get.ts';
-import { createFaultPlan, type Fault, MALFORMED_BODIES, validateRates } from './faults.ts';
+import {
+  createFaultPlan,
+  type Fault,
+  MALFORMED_BODIES,
+  NO_FAULTS,
+  validateRates,
+} from './faults.ts';
 import { mulberry32 } from './random.ts';
 import { startMock } from './server.ts';
 
 const VALID = /^\{"cpu":"(\d{1,3})%","memory":"(\d{1,3})%","service":"[A-Za-z]+"\}$/;
 const WORKERS = 50;
 const rates = { errorRate: 0.1, malformedRate: 0.1, hangRate: 0.05, dropRate: 0.05 };
+const plan = { ...NO_FAULTS, ...rates };
 
 describe('createFaultPlan', () => {
   it('honours the rates and repeats itself for the same seed', () => {
     const draw = () => {
-      const plan = createFaultPlan(rates, mulberry32(9));
-      return Array.from({ length: 20_000 }, plan);
+      const draws = createFaultPlan(plan, mulberry32(9));
+      return Array.from({ length: 20_000 }, draws);
     };
     const faults = draw();
     assert.deepEqual(faults, draw());
@@ -26,25 +33,23 @@ describe('createFaultPlan', () => {
   });
 
   it('never faults when every rate is 0, and always when they sum to 1', () => {
-    const none = createFaultPlan(
-      { errorRate: 0, malformedRate: 0, hangRate: 0, dropRate: 0 },
-      mulberry32(1),
-    );
+    const none = createFaultPlan(NO_FAULTS, mulberry32(1));
     assert.ok(Array.from({ length: 1000 }, none).every((f) => f === 'none'));
     const all = createFaultPlan(
-      { errorRate: 0.5, malformedRate: 0.5, hangRate: 0, dropRate: 0 },
+      { ...NO_FAULTS, errorRate: 0.5, malformedRate: 0.5 },
       mulberry32(1),
     );
     assert.ok(Array.from({ length: 1000 }, all).every((f) => f !== 'none'));
   });
 
   it('rejects rates outside 0..1', () => {
-    assert.throws(() => validateRates({ ...rates, dropRate: -0.1 }), /dropRate/);
-    assert.throws(() => validateRates({ ...rates, hangRate: Number.NaN }), /hangRate/);
+    assert.throws(() => validateRates({ ...plan, dropRate: -0.1 }), /dropRate/);
+    assert.throws(() => validateRates({ ...plan, hangRate: Number.NaN }), /hangRate/);
+    assert.throws(() => validateRates({ ...plan, errorRate: 0.9 }), /add up to/);
   });
 
   it('offers every kind of malformed body, none of them a valid stats body', () => {
-    assert.equal(MALFORMED_BODIES.length, 6);
+    assert.equal(MALFORMED_BODIES.length, 10);
     for (const bad of MALFORMED_BODIES) assert.doesNotMatch(bad.body, VALID);
   });
 });
@@ -67,7 +72,18 @@ describe('fault injection over HTTP', () => {
       const agent = new Agent({ keepAlive: !http10, maxSockets: WORKERS });
       try {
         const ips = m.fleet.ips;
-        const counts: Record<Fault, number> = { none: 0, error: 0, malformed: 0, hang: 0, drop: 0 };
+        const counts: Record<Fault, number> = {
+          none: 0,
+          error: 0,
+          malformed: 0,
+          hang: 0,
+          drop: 0,
+          throttle: 0,
+          cut: 0,
+          trickle: 0,
+          flood: 0,
+          vanish: 0,
+        };
         // Warm the pool first: a burst of fresh connections in one process can
         // stall a few hundred ms, which the 500 ms hang detection would misread.
         const lists = await Promise.all(
@@ -94,6 +110,48 @@ describe('fault injection over HTTP', () => {
         agent.destroy();
         await m.close();
       }
+    });
+  }
+});
+
+describe('the slower and bigger faults over HTTP', () => {
+  for (const http10 of [false, true]) {
+    const transport = http10 ? 'HTTP/1.0' : 'HTTP/1.1';
+    it(`throttles with Retry-After, trickles, floods and cuts (${transport})`, async () => {
+      const ip = async (options: Parameters<typeof startMock>[0]) => {
+        const m = await startMock({ host: '127.0.0.1', instances: 2, http10, ...options });
+        return { m, url: `${m.url}/${m.fleet.ips[0]}` };
+      };
+      const throttled = await ip({ throttleRate: 1, retryAfterSeconds: 3 });
+      const answer = await httpGet(throttled.url);
+      assert.ok(answer.kind === 'answer');
+      assert.equal(answer.status, 429);
+      assert.equal(answer.headers['retry-after'], '3');
+      await throttled.m.close();
+
+      const trickled = await ip({ trickleRate: 1, trickleIntervalMs: 2 });
+      const started = performance.now();
+      const slow = await httpGet(trickled.url);
+      assert.ok(slow.kind === 'answer' && VALID.test(slow.body), JSON.stringify(slow));
+      assert.ok(performance.now() - started >= slow.body.length * 2 - 10);
+      await trickled.m.close();
+
+      const flooded = await ip({ floodRate: 1, floodBytes: 300_000 });
+      const big = await httpGet(flooded.url);
+      assert.ok(big.kind === 'answer');
+      assert.equal(big.body.length, 300_000);
+      assert.match(JSON.parse(big.body).service, /^[A-Za-z]+$/);
+      await flooded.m.close();
+
+      const cut = await ip({ cutRate: 1 });
+      const short = await httpGet(cut.url);
+      assert.ok(short.kind === 'reset' || (short.kind === 'answer' && !VALID.test(short.body)));
+      await cut.m.close();
+
+      const vanished = await ip({ vanishRate: 1 });
+      const gone = await httpGet(vanished.url);
+      assert.ok(gone.kind === 'answer' && gone.status === 400);
+      await vanished.m.close();
     });
   }
 });

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { bodyBytes, writeFlood, writeTrickle } from './body-writes.ts';
 import type { Exchange } from './exchange.ts';
 
 /** Idle keep-alive sockets are closed after this; long enough for a scan to reuse them. */
@@ -23,12 +24,28 @@ export function createHttpTransport(exchange: Exchange): Server {
           req.socket.destroy();
           return;
         }
-        const { status, contentType, body } = outcome.reply;
-        res.writeHead(status, {
-          'Content-Type': contentType,
-          'Content-Length': Buffer.byteLength(body),
-        });
-        res.end(body);
+        const { status, contentType, headers } = outcome.reply;
+        const body = bodyBytes(outcome.reply.body);
+        // A flood is chunked: the client learns its size only by reading it.
+        const length = outcome.kind === 'flood' ? {} : { 'Content-Length': body.length };
+        res.writeHead(status, { 'Content-Type': contentType, ...length, ...headers });
+        switch (outcome.kind) {
+          case 'answer':
+            res.end(body);
+            return;
+          case 'cut':
+            // Half the promised body, then a reset.
+            res.write(body.subarray(0, Math.floor(body.length / 2)), () =>
+              req.socket.resetAndDestroy(),
+            );
+            return;
+          case 'trickle':
+            writeTrickle(res, body, outcome.byteIntervalMs);
+            return;
+          case 'flood':
+            writeFlood(res, body, outcome.bytes);
+            return;
+        }
       });
     },
   );

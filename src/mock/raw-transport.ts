@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
+import { bodyBytes, writeFlood, writeTrickle } from './body-writes.ts';
 import type { Exchange, Outcome } from './exchange.ts';
 
 /** A request head larger than this is refused, like any real server would. */
@@ -47,18 +48,35 @@ function write(socket: Socket, outcome: Outcome): void {
     socket.destroy();
     return;
   }
-  const { status, contentType, body } = outcome.reply;
-  socket.end(
-    Buffer.concat([
-      Buffer.from(
-        `HTTP/1.0 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
-          'Server: fleetmon-mock (CPX compatible)\r\n' +
-          `Date: ${new Date().toUTCString()}\r\n` +
-          `Content-Type: ${contentType}\r\n` +
-          'Connection: close\r\n\r\n',
-        'latin1',
-      ),
-      typeof body === 'string' ? Buffer.from(body) : body,
-    ]),
+  const { status, contentType, headers = {} } = outcome.reply;
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  const head = Buffer.from(
+    `HTTP/1.0 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
+      'Server: fleetmon-mock (CPX compatible)\r\n' +
+      `Date: ${new Date().toUTCString()}\r\n` +
+      `Content-Type: ${contentType}\r\n${extra}` +
+      'Connection: close\r\n\r\n',
+    'latin1',
   );
+  const body = bodyBytes(outcome.reply.body);
+  switch (outcome.kind) {
+    case 'answer':
+      socket.end(Buffer.concat([head, body]));
+      return;
+    case 'cut':
+      socket.write(Buffer.concat([head, body.subarray(0, Math.floor(body.length / 2))]), () =>
+        socket.resetAndDestroy(),
+      );
+      return;
+    case 'trickle':
+      socket.write(head);
+      writeTrickle(socket, body, outcome.byteIntervalMs);
+      return;
+    case 'flood':
+      socket.write(head);
+      writeFlood(socket, body, outcome.bytes);
+      return;
+  }
 }

@@ -169,5 +169,13 @@ describe('addresses', () => {
     await assert.rejects(startMock({ latencyMs: { min: 5, max: 1 } }), /latencyMs/);
     await assert.rejects(startMock({ port: 70_000 }), /port/);
     await assert.rejects(startMock({ instances: -3 }), /instances/);
+    await assert.rejects(startMock({ churn: 1.5 }), /churn/);
+    await assert.rejects(startMock({ trickleIntervalMs: 0 }), /trickleIntervalMs/);
+    await assert.rejects(startMock({ floodBytes: -1 }), /floodBytes/);
+    await assert.rejects(startMock({ errorRate: 0.6, hangRate: 0.6 }), /add up to/);
+    await assert.rejects(
+      startMock({ serversFault: 'sometimes' as unknown as 'error' }),
+      /serversFault must be one of/,
+    );
   });
 });

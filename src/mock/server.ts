@@ -1,11 +1,19 @@
 import type { Server, Socket } from 'node:net';
 import { createExchange, type ExchangeStats } from './exchange.ts';
-import { type FaultRates, validateRates } from './faults.ts';
+import {
+  createServersPlan,
+  type FaultRates,
+  SERVERS_FAULTS,
+  type ServersFault,
+  validateRates,
+  validateShare,
+} from './faults.ts';
 import { createFleet, type Fleet } from './fleet.ts';
 import { createHttpTransport } from './http-transport.ts';
 import { deriveSeed, mulberry32 } from './random.ts';
 import { createRawTransport } from './raw-transport.ts';
 import { createResponder } from './responder.ts';
+import { createRoster, poolSizeFor, type Roster } from './roster.ts';
 
 /** How to run the simulated CPX provider; every field is optional. */
 export interface MockOptions {
@@ -29,10 +37,43 @@ export interface MockOptions {
   hangRate?: number;
   /** 0..1: stats requests whose socket is destroyed without an answer. */
   dropRate?: number;
+  /** 0..1: stats requests answered 429 with `Retry-After: retryAfterSeconds`. */
+  throttleRate?: number;
+  /** 0..1: stats requests whose connection is reset halfway through the body. */
+  cutRate?: number;
+  /** 0..1: stats requests answered one body byte every `trickleIntervalMs`. */
+  trickleRate?: number;
+  /** 0..1: stats requests answered with a body of `floodBytes`. */
+  floodRate?: number;
+  /** 0..1: stats requests answered 400 Invalid IP although listed (vanished instance). */
+  vanishRate?: number;
+  /** Default 1. */
+  retryAfterSeconds?: number;
+  /** Default 1000: one byte a second. */
+  trickleIntervalMs?: number;
+  /** Default 50 MB. */
+  floodBytes?: number;
+  /** How `/servers` misbehaves; default never. */
+  serversFault?: ServersFault;
+  /** 0..1: share of `/servers` requests that misbehave once `serversFaultAfter` went well; default 1. */
+  serversFaultRate?: number;
+  /** `/servers` requests answered well before faults start; default 0. */
+  serversFaultAfter?: number;
+  /** 0..1: share of listed instances replaced by others every `churnIntervalMs`; default 0. */
+  churn?: number;
+  /** Default 1000. */
+  churnIntervalMs?: number;
   /** Answer HTTP/1.0 with `Connection: close` and close after every response, like the original. */
   http10?: boolean;
   /** One request at a time, the rest queued, like a single-threaded server. */
   serial?: boolean;
+  /**
+   * Listen backlog of a blocking server, like Python's HTTPServer (5). Set, latency blocks
+   * the process (nothing is accepted meanwhile), so connections beyond the backlog are
+   * dropped by the kernel and cost the client a 1 s SYN retransmit, as with the original.
+   * Meant for `serial` + `http10`; run it in a process of its own. Default: a large backlog.
+   */
+  backlog?: number;
   /** Seed of the fault and latency draws; default `seed`. */
   faultSeed?: number;
   /** Time source for the value model; default `Date.now`. */
@@ -45,7 +86,10 @@ export interface RunningMock {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** Every instance that can be listed; with churn, twice as many as are listed at once. */
   readonly fleet: Fleet;
+  /** What `/servers` lists at a given time. */
+  readonly roster: Roster;
   /** Live counters (`maxInFlight` is an addition for the serial-mode test). */
   readonly stats: Readonly<ExchangeStats>;
   /** Stops listening and destroys every open socket, hung or idle; resolves promptly. */
@@ -54,6 +98,8 @@ export interface RunningMock {
 
 const STREAM_FAULTS = 11;
 const STREAM_LATENCY = 12;
+const STREAM_SERVERS_FAULTS = 13;
+const STREAM_CHURN = 14;
 /** Room for a burst of 10k+ simultaneous connects; the kernel caps it at somaxconn. */
 const LISTEN_BACKLOG = 65_535;
 
@@ -74,22 +120,59 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     malformedRate: options.malformedRate ?? 0,
     hangRate: options.hangRate ?? 0,
     dropRate: options.dropRate ?? 0,
+    throttleRate: options.throttleRate ?? 0,
+    cutRate: options.cutRate ?? 0,
+    trickleRate: options.trickleRate ?? 0,
+    floodRate: options.floodRate ?? 0,
+    vanishRate: options.vanishRate ?? 0,
   };
   validateRates(rates);
+  const churn = validateShare('churn', options.churn ?? 0);
+  const serversFaultRate = validateShare('serversFaultRate', options.serversFaultRate ?? 1);
+  const shapes = {
+    retryAfterSeconds: nonNegativeInteger('retryAfterSeconds', options.retryAfterSeconds ?? 1),
+    trickleIntervalMs: positive('trickleIntervalMs', options.trickleIntervalMs ?? 1000),
+    floodBytes: nonNegativeInteger('floodBytes', options.floodBytes ?? 50_000_000),
+  };
+  const churnIntervalMs = positive('churnIntervalMs', options.churnIntervalMs ?? 1000);
+  const serversFaultAfter = nonNegativeInteger('serversFaultAfter', options.serversFaultAfter ?? 0);
+  if (options.serversFault !== undefined && !SERVERS_FAULTS.includes(options.serversFault)) {
+    throw new RangeError(
+      `serversFault must be one of ${SERVERS_FAULTS.join(', ')}, got ${String(options.serversFault)}`,
+    );
+  }
+  const listed = options.instances ?? 150;
   const fleet = createFleet({
-    instances: options.instances ?? 150,
+    instances: poolSizeFor(listed, churn),
     seed,
     model: options.model ?? 'drift',
   });
+  const clock = options.clock ?? Date.now;
+  const roster = createRoster(fleet, {
+    listed,
+    churn,
+    intervalMs: churnIntervalMs,
+    startMs: clock(),
+    random: mulberry32(deriveSeed(seed, STREAM_CHURN)),
+  });
   const faultSeed = options.faultSeed ?? seed;
   const exchange = createExchange({
-    respond: createResponder(fleet),
-    clock: options.clock ?? Date.now,
+    respond: createResponder(fleet, roster),
+    clock,
     rates,
+    shapes,
     latencyMs,
     serial: options.serial ?? false,
+    blocking: options.backlog !== undefined,
     faultRandom: mulberry32(deriveSeed(faultSeed, STREAM_FAULTS)),
     latencyRandom: mulberry32(deriveSeed(faultSeed, STREAM_LATENCY)),
+    serversFault: createServersPlan(
+      options.serversFault,
+      serversFaultRate,
+      serversFaultAfter,
+      mulberry32(deriveSeed(faultSeed, STREAM_SERVERS_FAULTS)),
+    ),
+    listedAt: (nowMs) => roster.listedAt(nowMs),
   });
   const server: Server = options.http10
     ? createRawTransport(exchange)
@@ -101,14 +184,16 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     socket.once('close', () => sockets.delete(socket));
   });
 
+  const backlog =
+    options.backlog === undefined ? LISTEN_BACKLOG : nonNegativeInteger('backlog', options.backlog);
   let boundHost = host;
   try {
-    await listen(server, host, port);
+    await listen(server, host, port, backlog);
   } catch (error) {
     // A host without IPv6 cannot bind the default `::`; fall back to IPv4 rather than fail.
     if (options.host !== undefined || !isNoIpv6(error)) throw error;
     boundHost = '0.0.0.0';
-    await listen(server, boundHost, port);
+    await listen(server, boundHost, port, backlog);
   }
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
@@ -118,6 +203,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     host: boundHost,
     port: boundPort,
     fleet,
+    roster,
     stats: exchange.stats,
     close() {
       closing ??= new Promise<void>((resolve) => {
@@ -131,11 +217,25 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a whole number of at least 0, got ${value}`);
+  }
+  return value;
+}
+
+function positive(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new RangeError(`${name} must be a number above 0, got ${value}`);
+  }
+  return value;
+}
+
+function listen(server: Server, host: string, port: number, backlog: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     // ipv6Only false: binding `::` also accepts IPv4 clients, like the original's dual-stack socket.
-    server.listen({ host, port, ipv6Only: false, backlog: LISTEN_BACKLOG }, () => {
+    server.listen({ host, port, ipv6Only: false, backlog }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { FleetmonError } from '../core/errors.ts';
 import { displayUrl, parseApiAddress } from './address.ts';
 
@@ -79,5 +80,48 @@ describe('displayUrl', () => {
     assert.equal(displayUrl(parseApiAddress('127.0.0.1:9001')), 'http://127.0.0.1:9001');
     assert.equal(displayUrl(parseApiAddress('[::1]:9001')), 'http://[::1]:9001');
     assert.equal(displayUrl(parseApiAddress('h:1/api')), 'http://h:1/api/');
+  });
+});
+
+describe('parseApiAddress properties', () => {
+  const hostish = fc.oneof(
+    fc.string({ unit: 'binary-ascii', maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc
+      .tuple(
+        fc.constantFrom('', 'http://', 'https://', 'ftp://', 'HTTP://'),
+        fc.oneof(
+          fc.domain(),
+          fc.ipV4(),
+          fc.ipV6().map((ip) => `[${ip}]`),
+          fc.ipV6(),
+        ),
+        fc.constantFrom('', ':', ':0', ':9001', ':65536', ':x'),
+        fc.constantFrom('', '/', '/cpx', '/a?b', '/#x'),
+      )
+      .map((parts) => parts.join('')),
+  );
+
+  it('returns an http(s) URL with a directory path, or throws a one-line usage error', () => {
+    fc.assert(
+      fc.property(hostish, (text) => {
+        let url: URL;
+        try {
+          url = parseApiAddress(text);
+        } catch (err) {
+          assert.ok(err instanceof FleetmonError, String(err));
+          assert.equal(err.code, 'usage');
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
+          assert.doesNotMatch(err.message, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+          return;
+        }
+        assert.ok(url.protocol === 'http:' || url.protocol === 'https:');
+        assert.ok(url.pathname.endsWith('/'));
+        assert.equal(url.search, '');
+        assert.equal(url.hash, '');
+        assert.equal(url.username, '');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

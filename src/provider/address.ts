@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { FleetmonError } from '../core/errors.ts';
+import { escapeUnprintable } from '../core/printable.ts';
 
 const ALLOWED = 'expected http[s]://host[:port][/path], host:port, host or [ipv6]:port';
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
@@ -8,7 +9,11 @@ const HOSTNAME =
 const DOTTED_NUMBERS = /^[\d.]+$/;
 
 function invalid(value: string, problem: string): never {
-  throw new FleetmonError('usage', `provider address "${value}" ${problem}; ${ALLOWED}`);
+  // The value is echoed back: control characters must not reach the terminal or split the line.
+  throw new FleetmonError(
+    'usage',
+    escapeUnprintable(`provider address "${value}" ${problem}; ${ALLOWED}`),
+  );
 }
 
 /**

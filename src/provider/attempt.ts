@@ -22,6 +22,10 @@ export interface AttemptOptions {
   readonly timeoutText: string;
   readonly maxBodyBytes: number;
   readonly signal: AbortSignal | undefined;
+  /** Time allowed until the response headers arrive, when shorter than `timeoutMs`. */
+  readonly headersTimeoutMs?: number;
+  /** Reason given when the headers did not arrive in time. */
+  readonly headersTimeoutText?: string;
 }
 
 // Error bodies are only drained so the connection can be reused; past this, just drop the socket.
@@ -29,47 +33,140 @@ const DRAIN_LIMIT = 64 * 1024;
 
 /**
  * One GET with a hard deadline over connect, headers and body: a trickling body cannot
- * outlive `timeoutMs`. Rejects only when the caller's signal aborts, with its reason.
+ * outlive `timeoutMs`, and silent headers cannot outlive `headersTimeoutMs`. The reason says
+ * which phase ran out. Rejects only when the caller's signal aborts, with its reason.
+ *
+ * Written against undici's `dispatch()` handler rather than `request()`: no Readable stream,
+ * async iterator or AbortController per answer. At 100k instances that machinery and its
+ * garbage were a large share of the client's CPU and of its peak memory (bench/README.md).
  */
-export async function attemptGet(options: AttemptOptions): Promise<AttemptResult> {
+export function attemptGet(options: AttemptOptions): Promise<AttemptResult> {
   const { signal } = options;
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error(options.timeoutText));
-  }, options.timeoutMs);
-  const onAbort = (): void => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    if (signal?.aborted) throw signal.reason;
-    const response = await options.dispatcher.request({
-      path: options.path,
-      method: 'GET',
-      headers: { accept: 'application/json' },
-      signal: controller.signal,
-    });
-    return await readResponse(response, options, controller.signal);
-  } catch (err) {
-    if (signal?.aborted) throw signal.reason;
-    const failure = timedOut
-      ? { kind: 'timeout' as const, reason: options.timeoutText }
-      : describeNetworkError(err, options.timeoutText);
-    return { ok: false, ...failure, status: null, retryable: true, retryAfterMs: null };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => new Attempt(options, resolve, reject).start());
 }
 
-async function readResponse(
-  response: Dispatcher.ResponseData,
-  options: AttemptOptions,
-  signal: AbortSignal,
-): Promise<AttemptResult> {
-  const status = response.statusCode;
-  if (status < 200 || status > 299) {
-    await response.body.dump({ limit: DRAIN_LIMIT, signal }).catch(() => undefined);
+/** The state of one attempt; settles exactly once, whatever undici reports afterwards. */
+class Attempt implements Dispatcher.DispatchHandler {
+  readonly #options: AttemptOptions;
+  readonly #resolve: (result: AttemptResult) => void;
+  readonly #reject: (reason: unknown) => void;
+  #controller: Dispatcher.DispatchController | null = null;
+  #settled = false;
+  #phase: 'headers' | 'body' = 'headers';
+  #timer: NodeJS.Timeout | undefined;
+  #headersTimer: NodeJS.Timeout | undefined;
+  #status = 0;
+  #retryAfterMs: number | null = null;
+  #chunks: Buffer[] = [];
+  #size = 0;
+  readonly #onAbort = (): void => {
+    const reason = this.#options.signal?.reason;
+    if (this.#settle()) this.#reject(reason);
+    this.#abort(reason instanceof Error ? reason : new Error('aborted'));
+  };
+
+  constructor(
+    options: AttemptOptions,
+    resolve: (result: AttemptResult) => void,
+    reject: (reason: unknown) => void,
+  ) {
+    this.#options = options;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  start(): void {
+    const { timeoutMs, headersTimeoutMs, timeoutText } = this.#options;
+    this.#timer = setTimeout(
+      () => this.#expire(this.#phase === 'body' ? `${timeoutText} reading the body` : timeoutText),
+      timeoutMs,
+    );
+    if (headersTimeoutMs !== undefined && headersTimeoutMs < timeoutMs) {
+      this.#headersTimer = setTimeout(
+        () => this.#expire(this.#options.headersTimeoutText ?? timeoutText),
+        headersTimeoutMs,
+      );
+    }
+    this.#options.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    try {
+      this.#options.dispatcher.dispatch(
+        { path: this.#options.path, method: 'GET', headers: ACCEPT_JSON },
+        this,
+      );
+    } catch (err) {
+      this.onResponseError(null, err as Error);
+    }
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    // Timed out or cancelled while waiting for a connection: do not send it at all.
+    if (this.#settled) controller.abort(new Error('attempt over'));
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    if (this.#settled) return;
+    this.#phase = 'body';
+    clearTimeout(this.#headersTimer);
+    this.#status = statusCode;
+    if (!isOk(statusCode)) {
+      if (statusCode === 429 || statusCode === 503) {
+        this.#retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
+      }
+      return;
+    }
+    const declared = Number(headers['content-length']);
+    if (declared > this.#options.maxBodyBytes) {
+      this.#finish(tooLarge(this.#options.maxBodyBytes));
+      controller.abort(new Error('body too large'));
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    this.#size += chunk.length;
+    if (!isOk(this.#status)) {
+      // Error bodies are only drained so the connection can be reused; past the limit, drop it.
+      if (this.#size > DRAIN_LIMIT) {
+        this.#finish(this.#httpFailure());
+        controller.abort(new Error('error body too large to drain'));
+      }
+      return;
+    }
+    if (this.#size > this.#options.maxBodyBytes) {
+      this.#finish(tooLarge(this.#options.maxBodyBytes));
+      controller.abort(new Error('body too large'));
+      return;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.#settled) return;
+    if (!isOk(this.#status)) {
+      this.#finish(this.#httpFailure());
+      return;
+    }
+    const text =
+      this.#chunks.length === 1
+        ? (this.#chunks[0] as Buffer).toString('utf8')
+        : Buffer.concat(this.#chunks, this.#size).toString('utf8');
+    this.#finish({ ok: true, text });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    if (this.#settled) return;
+    const failure = describeNetworkError(error, this.#options.timeoutText);
+    this.#finish({ ok: false, ...failure, status: null, retryable: true, retryAfterMs: null });
+  }
+
+  #httpFailure(): AttemptResult {
+    const status = this.#status;
     return {
       ok: false,
       kind: 'http',
@@ -77,28 +174,48 @@ async function readResponse(
       status,
       // 429 and 503 say "later", not "never"; other 4xx will not change on retry.
       retryable: status >= 500 || status === 429,
-      retryAfterMs:
-        status === 429 || status === 503
-          ? parseRetryAfter(response.headers['retry-after'], Date.now())
-          : null,
+      retryAfterMs: this.#retryAfterMs,
     };
   }
-  const declared = Number(response.headers['content-length']);
-  if (declared > options.maxBodyBytes) {
-    response.body.destroy();
-    return tooLarge(options.maxBodyBytes);
+
+  #expire(reason: string): void {
+    if (this.#settled) return;
+    this.#finish({
+      ok: false,
+      kind: 'timeout',
+      reason,
+      status: null,
+      retryable: true,
+      retryAfterMs: null,
+    });
+    this.#abort(new Error(reason));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length;
-    if (size > options.maxBodyBytes) {
-      response.body.destroy();
-      return tooLarge(options.maxBodyBytes);
-    }
-    chunks.push(chunk as Buffer);
+
+  #abort(reason: Error): void {
+    const controller = this.#controller;
+    if (controller !== null && !controller.aborted) controller.abort(reason);
   }
-  return { ok: true, text: Buffer.concat(chunks, size).toString('utf8') };
+
+  #finish(result: AttemptResult): void {
+    if (this.#settle()) this.#resolve(result);
+  }
+
+  /** Marks the attempt settled and releases its timers and listener; false if it already was. */
+  #settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#headersTimer);
+    this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    this.#chunks = this.#status === 0 || isOk(this.#status) ? this.#chunks : [];
+    return true;
+  }
+}
+
+const ACCEPT_JSON = { accept: 'application/json' };
+
+function isOk(status: number): boolean {
+  return status >= 200 && status <= 299;
 }
 
 function tooLarge(limit: number): AttemptResult {
@@ -112,9 +229,10 @@ function tooLarge(limit: number): AttemptResult {
   };
 }
 
-/** `1 MiB`, `64 MiB`, `512 KiB`, `100 bytes`: limits are usually round binary sizes. */
+/** `1 MiB`, `64 MiB`, `512 KiB`, `7.3 KiB`, `100 bytes`: exact for round sizes, else one decimal. */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  const oneDecimal = (n: number) => String(Math.round(n * 10) / 10);
+  if (bytes >= 1024 * 1024) return `${oneDecimal(bytes / 1024 / 1024)} MiB`;
+  if (bytes >= 1024) return `${oneDecimal(bytes / 1024)} KiB`;
   return `${bytes} bytes`;
 }

@@ -193,7 +193,7 @@ describe('readInstance', () => {
       ip: '../servers',
       ok: false,
       service: null,
-      error: '"../servers" is not an IP address',
+      error: 'not an IP address',
       attempts: 0,
     });
     assert.equal(handler.paths.length, 0);
@@ -201,7 +201,7 @@ describe('readInstance', () => {
 });
 
 describe('listServers', () => {
-  it('returns distinct IPs in order and warns about the rest', async () => {
+  it('returns distinct entries in order, non-IP ones too, and warns about them', async () => {
     const body = JSON.stringify([
       '10.0.0.2',
       '10.0.0.1',
@@ -213,10 +213,18 @@ describe('listServers', () => {
       '1.2.3',
     ]);
     const { client } = await setup(answer(200, body));
-    assert.deepEqual(await client.listServers(), ['10.0.0.2', '10.0.0.1', '::1']);
+    assert.deepEqual(await client.listServers(), [
+      '10.0.0.2',
+      '10.0.0.1',
+      'nope',
+      '42',
+      '::1',
+      'null',
+      '1.2.3',
+    ]);
     assert.deepEqual(client.lastListWarnings, [
-      'ignored 4 non-IP entries: "nope", 42, null, ...',
-      'ignored 1 duplicate IP; each instance is read once',
+      '4 listed entries are not an IP address ("nope", 42, null, ...); shown as unreachable',
+      'ignored 1 duplicate entry; each instance is read once',
     ]);
   });
 

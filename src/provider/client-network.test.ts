@@ -59,9 +59,34 @@ describe('provider client over the network', () => {
     const reading = await client.readInstance('10.0.0.1');
     const took = performance.now() - started;
     for (const timer of timers) clearInterval(timer);
-    assert.equal(reading.ok ? '' : reading.error, 'timeout after 200ms');
+    assert.equal(reading.ok ? '' : reading.error, 'timeout after 200ms reading the body');
     assert.equal(reading.attempts, 2);
     assert.ok(took < 700, `took ${took} ms`);
+  });
+
+  it('refuses a flood of response headers without reading them all', async () => {
+    const server = await serveRaw((socket) =>
+      socket.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(40_000)}\r\nContent-Length: 2\r\n\r\n{}`),
+    );
+    const reading = await track(server).readInstance('10.0.0.1');
+    assert.equal(reading.ok ? '' : reading.error, 'response headers larger than 16 KiB');
+  });
+
+  it('names the header wait when headers trickle in slower than allowed', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const server = await serveRaw((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\n');
+      timers.push(setInterval(() => socket.writable && socket.write('X-A: b\r\n'), 20));
+    });
+    const client = track(server, { timeoutMs: 1000, headersTimeoutMs: 150 });
+    const started = performance.now();
+    const reading = await client.readInstance('10.0.0.1');
+    for (const timer of timers) clearInterval(timer);
+    assert.equal(
+      reading.ok ? '' : reading.error,
+      'timeout after 150ms waiting for response headers',
+    );
+    assert.ok(performance.now() - started < 600);
   });
 
   it('names a reset connection and retries it', async () => {

@@ -1,15 +1,16 @@
 import { isIP } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Pool } from 'undici';
 import { formatDuration } from '../core/duration.ts';
 import { FleetmonError } from '../core/errors.ts';
 import type { Reading } from '../core/types.ts';
 import { displayUrl } from './address.ts';
 import { type AttemptResult, attemptGet, formatBytes } from './attempt.ts';
-import { Limiter } from './limiter.ts';
+import { createRetryingConnector } from './connector.ts';
+import { RequestGate } from './request-gate.ts';
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './retry.ts';
 import { parseServerList } from './servers-body.ts';
 import { parseStatsBody } from './stats-body.ts';
+import { Pool } from './undici-parts.ts';
 
 /** How to reach the provider and how hard to try. */
 export interface ProviderClientOptions {
@@ -19,10 +20,21 @@ export interface ProviderClientOptions {
   timeoutMs: number;
   /** Extra attempts after network errors, timeouts, 5xx and 429 (never after other 4xx). */
   retries: number;
-  /** Most requests in flight to the provider at once. */
+  /** Most requests in flight to the provider at once; the adaptive window stays at or below it. */
   concurrency: number;
-  /** Largest accepted body, for stats and `/servers` alike; default 1 MiB for stats and 64 MiB for `/servers`. */
+  /** Hard cap in requests per second (`--rate`), averaged with bursts of 50 ms worth; default none. */
+  ratePerSecond?: number | undefined;
+  /** Adapt the window to the provider's latency and errors (default true); false pins it at `concurrency`. */
+  adaptive?: boolean;
+  /** Largest accepted stats body; default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Most entries accepted in one `/servers` list; default 1,000,000. It also caps the list's
+   * size in bytes ({@link listBytesFor}), so a hostile provider cannot exhaust memory.
+   */
+  maxInstances?: number;
+  /** Time allowed until response headers arrive; default (and at most) `timeoutMs`. */
+  headersTimeoutMs?: number;
   /** Exponential backoff with full jitter between attempts; default 50 ms up to 1 s. */
   backoff?: Backoff;
   /** Source of jitter in [0, 1); injected by tests. */
@@ -46,10 +58,28 @@ export interface ProviderClient {
   readInstance(ip: string, signal?: AbortSignal): Promise<Reading>;
   /** Closes pooled connections once requests in flight have finished. */
   close(): Promise<void>;
+  /** The adaptive concurrency window now, for benchmarks and diagnostics; absent on stand-ins. */
+  readonly window?: WindowInfo;
 }
 
-const STATS_MAX_BYTES = 1024 * 1024;
-const SERVERS_MAX_BYTES = 64 * 1024 * 1024;
+/** Where the adaptive concurrency window stands. */
+export interface WindowInfo {
+  /** Requests allowed in flight now. */
+  readonly limit: number;
+  /** Times the window was cut (latency inflation, overload errors, retried connects). */
+  readonly decreases: number;
+  /** Lowest recent latency of a stats read, in ms. */
+  readonly baselineMs: number;
+}
+
+/** Default cap on a stats body. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Default cap on the entries of a `/servers` list. */
+export const DEFAULT_MAX_INSTANCES = 1_000_000;
+/** Bytes allowed per list entry: an IPv6 literal is at most 45 characters, plus quotes, comma and indentation. */
+const LIST_BYTES_PER_ENTRY = 64;
+/** Response heads larger than this are refused (undici's default, made explicit). */
+const MAX_HEADER_BYTES = 16 * 1024;
 const API_HINT = 'check that the provider is running and --api (or FLEETMON_API) points at it';
 
 async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -67,7 +97,8 @@ class CpxClient implements ProviderClient {
   readonly #basePath: string;
   readonly #retries: number;
   readonly #timeoutText: string;
-  readonly #limiter: Limiter;
+  readonly #headersTimeout: { headersTimeoutMs?: number; headersTimeoutText?: string };
+  readonly #gate: RequestGate;
   readonly #pool: Pool;
   readonly #serversUrl: string;
   #lastListWarnings: readonly string[] = [];
@@ -79,17 +110,42 @@ class CpxClient implements ProviderClient {
     this.#basePath = baseUrl.pathname.endsWith('/') ? baseUrl.pathname : `${baseUrl.pathname}/`;
     this.#retries = Math.max(0, Math.floor(options.retries));
     this.#timeoutText = `timeout after ${formatDuration(timeoutMs)}`;
-    this.#limiter = new Limiter(options.concurrency);
+    const headersMs = options.headersTimeoutMs;
+    this.#headersTimeout =
+      headersMs === undefined || headersMs >= timeoutMs
+        ? {}
+        : {
+            headersTimeoutMs: headersMs,
+            headersTimeoutText: `timeout after ${formatDuration(headersMs)} waiting for response headers`,
+          };
+    this.#gate = new RequestGate({
+      concurrency: options.concurrency,
+      ratePerSecond: options.ratePerSecond,
+      adaptive: options.adaptive ?? true,
+    });
     this.#pool = new Pool(baseUrl.origin, {
       connections: Math.max(1, Math.floor(options.concurrency)),
       pipelining: 1,
-      // Backstops only: attemptGet's own timer bounds each attempt as a whole.
-      connectTimeout: timeoutMs,
+      connect: createRetryingConnector({
+        timeoutMs,
+        onSlowConnect: () => this.#gate.overloaded(),
+      }),
+      // Backstops only: attemptGet's own timers bound each attempt as a whole.
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
+      maxHeaderSize: MAX_HEADER_BYTES,
     });
     this.url = displayUrl(new URL(this.#basePath, baseUrl));
     this.#serversUrl = new URL(`${this.#basePath}servers`, baseUrl).href;
+  }
+
+  get window(): WindowInfo {
+    const adaptive = this.#gate.adaptive;
+    return {
+      limit: this.#gate.limit,
+      decreases: adaptive?.decreases ?? 0,
+      baselineMs: adaptive?.baselineMs ?? Number.NaN,
+    };
   }
 
   get lastListWarnings(): readonly string[] {
@@ -98,11 +154,21 @@ class CpxClient implements ProviderClient {
 
   async listServers(signal?: AbortSignal): Promise<string[]> {
     this.#lastListWarnings = [];
-    const maxBytes = this.#options.maxBodyBytes ?? SERVERS_MAX_BYTES;
+    const maxInstances = this.#options.maxInstances ?? DEFAULT_MAX_INSTANCES;
+    const maxBytes = listBytesFor(maxInstances);
     const path = `${this.#basePath}servers`;
-    const { result } = await this.#getWithRetries(path, maxBytes, signal);
-    if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes);
-    const list = parseServerList(result.text);
+    const { result } = await this.#getWithRetries(path, maxBytes, signal, false);
+    // A body read to its end with no connection left open: the provider closes after each answer.
+    if (result.ok && this.#pool.stats.connected === 0) this.#gate.closesConnections();
+    if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes, maxInstances);
+    const list = parseServerList(result.text, maxInstances);
+    if (!list.ok && list.entries !== undefined) {
+      throw new FleetmonError(
+        'provider-invalid',
+        `${this.#serversUrl} lists ${list.entries} entries, more than the limit of ${maxInstances} instances`,
+        MAX_INSTANCES_HINT,
+      );
+    }
     if (!list.ok) {
       throw new FleetmonError(
         'provider-invalid',
@@ -116,11 +182,12 @@ class CpxClient implements ProviderClient {
 
   async readInstance(ip: string, signal?: AbortSignal): Promise<Reading> {
     if (isIP(ip) === 0) {
-      return { ip, ok: false, service: null, error: `"${ip}" is not an IP address`, attempts: 0 };
+      // The list's non-IP entries stay visible as rows; asking the provider about them is pointless.
+      return { ip, ok: false, service: null, error: 'not an IP address', attempts: 0 };
     }
-    const maxBytes = this.#options.maxBodyBytes ?? STATS_MAX_BYTES;
+    const maxBytes = this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const path = instancePath(this.#basePath, ip);
-    const { result, attempts } = await this.#getWithRetries(path, maxBytes, signal);
+    const { result, attempts } = await this.#getWithRetries(path, maxBytes, signal, true);
     if (!result.ok) {
       // The provider answers 400 for an IP it no longer knows (DESIGN §1).
       const error = result.status === 400 ? 'HTTP 400 (instance gone)' : result.reason;
@@ -140,27 +207,28 @@ class CpxClient implements ProviderClient {
     path: string,
     maxBodyBytes: number,
     signal: AbortSignal | undefined,
+    sampled: boolean,
   ): Promise<{ result: AttemptResult; attempts: number }> {
     const { timeoutMs } = this.#options;
     // Retry-After is honoured only while it fits in the time a read may take overall,
     // counted from the first attempt so that waiting for a slot does not eat into it.
     let budgetEnd: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      await this.#limiter.acquire(signal);
+      const pass = await this.#gate.enter(signal, sampled);
       budgetEnd ??= Date.now() + timeoutMs * (this.#retries + 1);
-      let result: AttemptResult;
+      let result: AttemptResult | undefined;
       try {
-        const timeoutText = this.#timeoutText;
         result = await attemptGet({
           dispatcher: this.#pool,
           path,
           timeoutMs,
-          timeoutText,
+          timeoutText: this.#timeoutText,
           maxBodyBytes,
           signal,
+          ...this.#headersTimeout,
         });
       } finally {
-        this.#limiter.release();
+        this.#gate.leave(pass, result);
       }
       if (result.ok || !result.retryable || attempt > this.#retries) {
         return { result, attempts: attempt };
@@ -170,6 +238,8 @@ class CpxClient implements ProviderClient {
         const reason = `${result.reason} (asked to retry after ${formatDuration(asked)})`;
         return { result: { ...result, reason }, attempts: attempt };
       }
+      // Retry-After speaks to the client, not to one request: nobody starts one meanwhile.
+      if (asked !== null) this.#gate.holdFor(asked);
       await this.#pause(asked ?? this.#backoff(attempt), signal);
     }
   }
@@ -197,10 +267,19 @@ function instancePath(basePath: string, ip: string): string {
   return `${basePath}${segment}`;
 }
 
+/** Largest `/servers` body accepted when at most `maxInstances` entries are. */
+export function listBytesFor(maxInstances: number): number {
+  return 1024 + maxInstances * LIST_BYTES_PER_ENTRY;
+}
+
+const MAX_INSTANCES_HINT =
+  'if the fleet really is that large, raise --max-instances (or FLEETMON_MAX_INSTANCES)';
+
 function listFailure(
   serversUrl: string,
   result: Extract<AttemptResult, { ok: false }>,
   maxBytes: number,
+  maxInstances: number,
 ): FleetmonError {
   switch (result.kind) {
     case 'http':
@@ -212,8 +291,8 @@ function listFailure(
     case 'too-large':
       return new FleetmonError(
         'provider-invalid',
-        `${serversUrl} answered more than ${formatBytes(maxBytes)}`,
-        `${API_HINT}, not at another service`,
+        `${serversUrl} answered more than ${formatBytes(maxBytes)}, the most ${maxInstances} instances need`,
+        MAX_INSTANCES_HINT,
       );
     case 'timeout':
       return new FleetmonError(

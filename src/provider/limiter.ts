@@ -6,9 +6,11 @@ interface Waiter {
 /**
  * Caps how many requests are in flight. Timeouts start only once a slot is held,
  * so a long queue never turns into timeouts, and undici's pool never queues.
+ * The cap may change at any time (`setLimit`, driven by adaptive concurrency):
+ * raising it wakes waiters at once, lowering it takes effect as requests finish.
  */
 export class Limiter {
-  readonly #limit: number;
+  #limit: number;
   #active = 0;
   // A head index instead of shift() keeps a queue of 100k waiters O(1) per release.
   #waiters: Waiter[] = [];
@@ -21,6 +23,17 @@ export class Limiter {
   /** Requests in flight now. */
   get active(): number {
     return this.#active;
+  }
+
+  /** The cap now. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Changes the cap; waiters get the slots a higher cap frees. */
+  setLimit(limit: number): void {
+    this.#limit = Math.max(1, Math.floor(limit));
+    while (this.#active < this.#limit && this.#wakeNext()) this.#active++;
   }
 
   /** Resolves once a slot is held; rejects with the signal's reason if aborted while waiting. */
@@ -47,8 +60,14 @@ export class Limiter {
     });
   }
 
-  /** Gives a slot back, handing it straight to the next waiter still waiting. */
+  /** Gives a slot back, handing it straight to the next waiter still waiting unless the cap has dropped. */
   release(): void {
+    if (this.#active <= this.#limit && this.#wakeNext()) return;
+    this.#active--;
+  }
+
+  /** Wakes the next live waiter (its slot is the caller's to account for); false when none waits. */
+  #wakeNext(): boolean {
     while (this.#head < this.#waiters.length) {
       const next = this.#waiters[this.#head++];
       if (this.#head > 1024 && this.#head * 2 > this.#waiters.length) {
@@ -57,11 +76,11 @@ export class Limiter {
       }
       if (next !== undefined && !next.cancelled) {
         next.wake();
-        return;
+        return true;
       }
     }
     this.#waiters = [];
     this.#head = 0;
-    this.#active--;
+    return false;
   }
 }

@@ -17,6 +17,8 @@ const BY_CODE: Readonly<Record<string, string>> = {
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'response shorter than its Content-Length',
   UND_ERR_CLOSED: 'client closed',
   UND_ERR_DESTROYED: 'client closed',
+  // The client refuses heads over 16 KiB (client.ts): a flood of headers cannot exhaust memory.
+  UND_ERR_HEADERS_OVERFLOW: 'response headers larger than 16 KiB',
 };
 
 const TIMEOUT_CODES = new Set([

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { Limiter } from './limiter.ts';
 import { backoffDelay, parseRetryAfter } from './retry.ts';
 
@@ -72,5 +73,26 @@ describe('Limiter', () => {
     limiter.release();
     await Promise.all(waiters);
     assert.equal(limiter.active, 0);
+  });
+});
+
+describe('parseRetryAfter properties', () => {
+  it('gives null or a whole, non-negative number of ms for any header', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary-ascii' }),
+          fc.nat().map(String),
+          fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+          fc.array(fc.string(), { maxLength: 2 }),
+        ),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        (header, now) => {
+          const ms = parseRetryAfter(header, now);
+          assert.ok(ms === null || (Number.isFinite(ms) && ms >= 0), String(ms));
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

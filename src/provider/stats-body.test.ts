@@ -121,6 +121,25 @@ describe('parseStatsBody properties', () => {
     );
   });
 
+  it('gives reasons free of control characters, whatever the values hold', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          cpu: fc.oneof(fc.string({ unit: 'binary' }), fc.jsonValue()),
+          memory: fc.jsonValue(),
+          service: fc.oneof(fc.string({ unit: 'binary' }), fc.jsonValue()),
+        }),
+        (value) => {
+          const result = parseStatsBody(JSON.stringify(value));
+          const text = result.ok ? result.stats.service : result.error;
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
+          assert.doesNotMatch(text, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('reads back every percentage it is given', () => {
     fc.assert(
       fc.property(

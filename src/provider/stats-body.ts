@@ -1,4 +1,5 @@
 import type { InstanceStats } from '../core/types.ts';
+import { preview } from './preview.ts';
 
 /** Longest service name we accept; anything longer is garbage, not a name. */
 export const MAX_SERVICE_LENGTH = 200;
@@ -66,17 +67,11 @@ function readPercent(fields: Record<string, unknown>, name: string): Field<numbe
     if (match !== null) value = Number(match[1]);
   }
   if (!Number.isFinite(value)) {
-    return { ok: false, error: `${name} ${quote(raw)} is not a percentage` };
+    return { ok: false, error: `${name} ${preview(raw)} is not a percentage` };
   }
   if (value < 0 || value > 100) {
-    return { ok: false, error: `${name} ${quote(raw)} is out of range 0-100` };
+    return { ok: false, error: `${name} ${preview(raw)} is out of range 0-100` };
   }
   // -0 would print as "-0" in JSON output.
   return { ok: true, value: value === 0 ? 0 : value };
-}
-
-/** JSON form of a bad value, short enough to keep the reason on one line. */
-function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

@@ -278,6 +278,19 @@ describe('bad input and an unreachable provider', () => {
       message: /--concurrency: "abc" is not valid; expected a whole number/,
     },
     {
+      name: 'a request rate of zero',
+      args: ['--api', 'demo', '--rate', '0', 'instances'],
+      code: 2,
+      message: /--rate: "0" is not valid; expected a number from 0.1 to 1000000/,
+    },
+    {
+      name: 'a bad request rate in the environment',
+      args: ['--api', 'demo', 'instances'],
+      env: { FLEETMON_RATE: 'fast' },
+      code: 2,
+      message: /FLEETMON_RATE: "fast" is not valid/,
+    },
+    {
       name: 'a bad duration',
       args: ['--api', 'demo', '--timeout', '5 minutes', 'instances'],
       code: 2,

@@ -30,6 +30,8 @@ export function runCli(
     env?: Record<string, string>;
     timeoutMs?: number;
     onStdout?: (chunk: string, kill: (s: NodeJS.Signals) => void) => void;
+    /** Called once the child runs, with a way to signal it. */
+    onSpawn?: (kill: (s: NodeJS.Signals) => void) => void;
   } = {},
 ): Promise<CliResult> {
   const started = performance.now();
@@ -38,6 +40,7 @@ export function runCli(
       env: cleanEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.((s) => child.kill(s));
     let stdout = '';
     let stderr = '';
     const limit = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);

@@ -95,11 +95,15 @@ describe('scan against the simulated provider', () => {
     assertAccountedFor(mock, snapshot);
     const reasons = new Set(failures(snapshot).map((r) => (r.ok ? '' : r.error)));
     assert.deepEqual([...reasons].sort(), [
+      'body is empty',
       'body is not JSON',
       'body is not a JSON object',
+      'cpu "-5%" is out of range 0-100',
       'cpu "abc%" is not a percentage',
       'memory "150%" is out of range 0-100',
       'missing field "memory"',
+      'service must be a non-empty string; cpu null is not a percentage; memory null is not a percentage',
+      'service must be a non-empty string; cpu true is not a percentage; memory ["4%"] is not a percentage',
     ]);
     for (const reading of failures(snapshot)) {
       assert.equal(reading.attempts, 1);

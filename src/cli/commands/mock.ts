@@ -1,6 +1,7 @@
-import { integer, oneOf, rate } from '../../config/fields.ts';
+import { duration, integer, oneOf, rate } from '../../config/fields.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
+import { SERVERS_FAULTS } from '../../mock/faults.ts';
 import { type MockOptions, startMock } from '../../mock/server.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseFlag, parseOptionalFlag } from '../flag.ts';
@@ -27,9 +28,27 @@ export async function runMock(
     malformedRate: parseOptionalFlag('--malformed-rate', text('malformedRate'), rate) ?? 0,
     hangRate: parseOptionalFlag('--hang-rate', text('hangRate'), rate) ?? 0,
     dropRate: parseOptionalFlag('--drop-rate', text('dropRate'), rate) ?? 0,
+    throttleRate: parseOptionalFlag('--throttle-rate', text('throttleRate'), rate) ?? 0,
+    cutRate: parseOptionalFlag('--cut-rate', text('cutRate'), rate) ?? 0,
+    trickleRate: parseOptionalFlag('--trickle-rate', text('trickleRate'), rate) ?? 0,
+    floodRate: parseOptionalFlag('--flood-rate', text('floodRate'), rate) ?? 0,
+    vanishRate: parseOptionalFlag('--vanish-rate', text('vanishRate'), rate) ?? 0,
+    serversFaultRate:
+      parseOptionalFlag('--servers-fault-rate', text('serversFaultRate'), rate) ?? 1,
+    serversFaultAfter:
+      parseOptionalFlag('--servers-fault-after', text('serversFaultAfter'), integer(0, 1e9)) ?? 0,
+    churn: parseOptionalFlag('--churn', text('churn'), rate) ?? 0,
+    churnIntervalMs:
+      parseOptionalFlag('--churn-interval', text('churnInterval'), duration(10, 86_400_000)) ??
+      1000,
     http10: options.http10 === true,
     serial: options.serial === true,
+    backlog: parseOptionalFlag('--backlog', text('backlog'), integer(0, 65_535)),
   };
+  const serversFault = text('serversFault');
+  if (serversFault !== undefined) {
+    mockOptions.serversFault = parseFlag('--servers-fault', serversFault, oneOf(SERVERS_FAULTS));
+  }
   const host = text('host');
   if (host !== undefined) mockOptions.host = host;
   const latency = text('latency');
@@ -48,7 +67,7 @@ export async function runMock(
     );
   }
   ctx.io.stderr.write(
-    `fleetmon mock: ${mock.fleet.ips.length} instances on ${mock.url} (seed ${mockOptions.seed}, ${mockOptions.model}); Ctrl-C stops\n`,
+    `fleetmon mock: ${mock.roster.listedAt(Date.now()).length} instances on ${mock.url} (seed ${mockOptions.seed}, ${mockOptions.model}); Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) =>
     ctx.signal.addEventListener('abort', () => resolve(), { once: true }),

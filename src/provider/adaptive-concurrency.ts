@@ -1,0 +1,201 @@
+/** How one attempt ended, as far as the provider's load is concerned. */
+export type LoadSignal =
+  /** Answered (any status that says nothing about load, e.g. 200, 400, 500). */
+  | 'answered'
+  /** Timeout, reset, refused, closed early, 429 or 503: the provider may be overloaded. */
+  | 'overload';
+
+/** Tuning of {@link AdaptiveConcurrency}; the defaults are what fleetmon uses. */
+export interface AdaptiveOptions {
+  /** Hard ceiling: `--concurrency`. Never exceeded. */
+  readonly max: number;
+  /** Window at the start; default `max`. Below it, slow start grows the window from here. */
+  readonly initial?: number;
+  /** An answer slower than `tolerance × baseline + slackMs` is inflated; default 2. */
+  readonly tolerance?: number;
+  /**
+   * Absolute slack in ms, default 5: on loopback a busy client's own event loop adds a few ms
+   * to every answer, which is not the provider queueing (it cost 40% of a 100k scan at 1 ms).
+   */
+  readonly slackMs?: number;
+  /** Multiplicative decrease on overload (timeouts, resets, retried connects, 429/503); default 0.5. */
+  readonly decrease?: number;
+  /** Gentler decrease on latency inflation alone, which a busy client can cause too; default 0.75. */
+  readonly latencyDecrease?: number;
+  /** Samples per baseline bucket; the baseline is the minimum over the last two buckets. Default 500. */
+  readonly baselineWindow?: number;
+}
+
+/**
+ * Adaptive concurrency for one provider, in the manner of TCP congestion control
+ * (slow start, then AIMD), with latency inflation as the congestion signal besides errors.
+ *
+ * - The window starts at `max` (`--concurrency`): a provider that cannot take that many shows
+ *   it within a round trip, and a slow start from a small window would cost a keep-alive
+ *   provider with 50 ms calls several round trips. The exception is a provider that closes
+ *   every connection (each request is a connect; the original had a listen backlog of 5):
+ *   there the client calls {@link startSmall} and the window grows from 4 in slow start, one
+ *   per answer whose latency stays near the baseline, so it doubles every round trip. Connects
+ *   dropped anyway are retried within ~10 ms by the connector (connector.ts) and reported.
+ * - The baseline is the lowest latency seen recently (windowed minimum, so a provider that
+ *   becomes slower for good is re-learned within ~1000 answers).
+ * - An answer slower than `tolerance × baseline + slack` is inflated. When most answers of a
+ *   round (one window's worth) were inflated, the window shrinks to 3/4; at once on a sign
+ *   of overload (timeout, reset, refused, 429, 503, a retried connect) it halves. Never
+ *   below 1; either ends slow start. Requests already in flight when the window was cut
+ *   cannot cut it again (one decrease per round trip, as in TCP NewReno), so one burst is
+ *   one signal, not forty.
+ * - After that, the window grows by one per round trip (additive increase), probing
+ *   slowly, and is cut again on the next signal: a saw-tooth just below the point
+ *   where the provider starts queueing.
+ *
+ * Pure: no clock and no timers; the caller measures latency and feeds samples in.
+ */
+export class AdaptiveConcurrency {
+  readonly #max: number;
+  readonly #tolerance: number;
+  readonly #slackMs: number;
+  readonly #decrease: number;
+  readonly #latencyDecrease: number;
+  readonly #bucketSize: number;
+  #window: number;
+  #slowStart = true;
+  /** Good answers since the last step of congestion avoidance (+1 per window's worth). */
+  #credit = 0;
+  #issued = 0;
+  /** Tickets up to this one were in flight at the last decrease. */
+  #recoverUpTo = 0;
+  #bucketMin = Number.POSITIVE_INFINITY;
+  #previousMin = Number.POSITIVE_INFINITY;
+  #bucketCount = 0;
+  #decreases = 0;
+  /** Samples and inflated samples in the current round (one window's worth of answers). */
+  #roundSamples = 0;
+  #roundInflated = 0;
+
+  constructor(options: AdaptiveOptions) {
+    this.#max = Math.max(1, Math.floor(options.max));
+    this.#window = clamp(Math.floor(options.initial ?? this.#max), 1, this.#max);
+    this.#tolerance = options.tolerance ?? 2;
+    this.#slackMs = options.slackMs ?? 5;
+    this.#decrease = options.decrease ?? 0.5;
+    this.#latencyDecrease = options.latencyDecrease ?? 0.75;
+    this.#bucketSize = options.baselineWindow ?? 500;
+  }
+
+  /** Requests allowed in flight now: a whole number from 1 to `max`. */
+  get limit(): number {
+    return Math.floor(this.#window);
+  }
+
+  /** Lowest recent latency in ms, or `Infinity` before the first answer. */
+  get baselineMs(): number {
+    return Math.min(this.#bucketMin, this.#previousMin);
+  }
+
+  /** Whether the window is still doubling per round trip. */
+  get inSlowStart(): boolean {
+    return this.#slowStart;
+  }
+
+  /** How often the window has been cut so far. */
+  get decreases(): number {
+    return this.#decreases;
+  }
+
+  /** Call when a request is sent; pass the ticket back to {@link finish}. */
+  start(): number {
+    this.#issued += 1;
+    return this.#issued;
+  }
+
+  /** Call when the request sent under `ticket` ended, with its latency in ms. */
+  finish(ticket: number, latencyMs: number, signal: LoadSignal): void {
+    if (signal === 'overload') {
+      this.#congestion(ticket, this.#decrease);
+      return;
+    }
+    const baseline = this.baselineMs;
+    this.#observe(latencyMs);
+    const inflated = baseline !== Number.POSITIVE_INFINITY && latencyMs > this.#threshold(baseline);
+    if (!inflated) this.#grow();
+    this.#endOfRound(ticket, inflated);
+  }
+
+  /**
+   * Latency is judged per round, not per answer: the window is cut when most answers of a
+   * round were slow. One slow answer is noise (a GC pause here or there, a busy machine);
+   * a provider that queues slows them all down.
+   */
+  #endOfRound(ticket: number, inflated: boolean): void {
+    this.#roundSamples += 1;
+    if (inflated) this.#roundInflated += 1;
+    if (this.#roundSamples < Math.max(MIN_ROUND, this.limit)) return;
+    const congested = this.#roundInflated * 2 > this.#roundSamples;
+    this.#roundSamples = 0;
+    this.#roundInflated = 0;
+    if (congested) this.#congestion(ticket, this.#latencyDecrease);
+  }
+
+  /**
+   * Before the first answer has been judged: start from `initial` in slow start instead of
+   * `max`. For providers that close every connection, where each request is a connect and a
+   * burst of `max` connects overflows a small listen backlog.
+   */
+  startSmall(initial: number): void {
+    if (this.#bucketCount > 0 || this.#previousMin !== Number.POSITIVE_INFINITY) return;
+    if (this.#decreases > 0 || initial >= this.#window) return;
+    this.#window = clamp(Math.floor(initial), 1, this.#max);
+    this.#slowStart = true;
+  }
+
+  /** An overload sign not tied to one request (e.g. a connect that had to be retried). */
+  overloaded(): void {
+    this.#congestion(this.#issued, this.#decrease);
+  }
+
+  #threshold(baseline: number): number {
+    return baseline * this.#tolerance + this.#slackMs;
+  }
+
+  #observe(latencyMs: number): void {
+    if (latencyMs < this.#bucketMin) this.#bucketMin = latencyMs;
+    this.#bucketCount += 1;
+    if (this.#bucketCount >= this.#bucketSize) {
+      this.#previousMin = this.#bucketMin;
+      this.#bucketMin = Number.POSITIVE_INFINITY;
+      this.#bucketCount = 0;
+    }
+  }
+
+  #grow(): void {
+    if (this.#window >= this.#max) return;
+    if (this.#slowStart) {
+      this.#window = Math.min(this.#max, this.#window + 1);
+      return;
+    }
+    this.#credit += 1;
+    if (this.#credit >= this.#window) {
+      this.#credit = 0;
+      this.#window = Math.min(this.#max, this.#window + 1);
+    }
+  }
+
+  #congestion(ticket: number, factor: number): void {
+    // Sent before the last cut: its slowness was already answered for.
+    if (ticket <= this.#recoverUpTo) return;
+    this.#slowStart = false;
+    this.#credit = 0;
+    this.#recoverUpTo = this.#issued;
+    if (this.#window <= 1) return;
+    this.#window = Math.max(1, Math.floor(this.#window * factor));
+    this.#decreases += 1;
+  }
+}
+
+/** Fewest answers a round is judged on. */
+const MIN_ROUND = 4;
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Limiter } from './limiter.ts';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Limiter', () => {
+  it('holds requests beyond the limit and hands slots over in order', async () => {
+    const limiter = new Limiter(2);
+    const order: number[] = [];
+    const all = [1, 2, 3, 4].map((n) => limiter.acquire().then(() => order.push(n)));
+    await tick();
+    assert.deepEqual(order, [1, 2]);
+    limiter.release();
+    await tick();
+    assert.deepEqual(order, [1, 2, 3]);
+    limiter.release();
+    limiter.release();
+    limiter.release();
+    await Promise.all(all);
+    assert.equal(limiter.active, 0);
+  });
+
+  it('a higher limit wakes waiters at once; a lower one takes effect as slots come back', async () => {
+    const limiter = new Limiter(1);
+    let started = 0;
+    const all = Array.from({ length: 5 }, () => limiter.acquire().then(() => started++));
+    await tick();
+    assert.equal(started, 1);
+    limiter.setLimit(4);
+    await tick();
+    assert.equal(started, 4);
+    limiter.setLimit(2);
+    limiter.release();
+    limiter.release();
+    await tick();
+    assert.equal(started, 4, 'two back, but 2 still in flight = the new limit');
+    assert.equal(limiter.active, 2);
+    limiter.release();
+    await tick();
+    assert.equal(started, 5);
+    await Promise.all(all);
+  });
+
+  it('a waiter that gives up is skipped and rejects with the reason', async () => {
+    const limiter = new Limiter(1);
+    await limiter.acquire();
+    const controller = new AbortController();
+    const gaveUp = limiter.acquire(controller.signal);
+    const next = limiter.acquire();
+    controller.abort(new Error('stop'));
+    await assert.rejects(gaveUp, /stop/);
+    limiter.release();
+    await next;
+    assert.equal(limiter.active, 1);
+  });
+});

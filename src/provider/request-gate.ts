@@ -1,0 +1,128 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { AdaptiveConcurrency, type LoadSignal } from './adaptive-concurrency.ts';
+import type { AttemptResult } from './attempt.ts';
+import { Limiter } from './limiter.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+/** How hard the client may push the provider. */
+export interface GateOptions {
+  /** `--concurrency`: requests in flight never exceed it. */
+  readonly concurrency: number;
+  /** `--rate`: requests per second, averaged; undefined for no cap. */
+  readonly ratePerSecond?: number | undefined;
+  /** Adapt the window below `concurrency` to the provider's latency and errors; default true. */
+  readonly adaptive?: boolean;
+  /** Clock in ms; default `performance.now`. */
+  readonly now?: () => number;
+}
+
+/** A held slot: give it back with {@link RequestGate.leave}. */
+export interface Pass {
+  readonly ticket: number;
+  readonly startedAt: number;
+  /** Whether its latency says something about load (stats reads; not the large `/servers` list). */
+  readonly sampled: boolean;
+}
+
+/**
+ * Every request to the provider goes through here: the adaptive concurrency window
+ * (never above `--concurrency`), the `--rate` token bucket, and a pause for everyone
+ * while the provider has asked, with `Retry-After`, to be left alone.
+ */
+export class RequestGate {
+  readonly #limiter: Limiter;
+  readonly #adaptive: AdaptiveConcurrency | undefined;
+  readonly #bucket: TokenBucket | undefined;
+  readonly #now: () => number;
+  #holdUntil = 0;
+
+  constructor(options: GateOptions) {
+    const max = Math.max(1, Math.floor(options.concurrency));
+    this.#adaptive = options.adaptive === false ? undefined : new AdaptiveConcurrency({ max });
+    this.#limiter = new Limiter(this.#adaptive?.limit ?? max);
+    this.#bucket =
+      options.ratePerSecond === undefined ? undefined : new TokenBucket(options.ratePerSecond);
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** Requests allowed in flight now. */
+  get limit(): number {
+    return this.#limiter.limit;
+  }
+
+  /** The adaptive controller, for benchmarks and diagnostics. */
+  get adaptive(): AdaptiveConcurrency | undefined {
+    return this.#adaptive;
+  }
+
+  /** Waits for a slot, a token and the end of any `Retry-After` pause; rejects with the signal's reason on abort. */
+  async enter(signal: AbortSignal | undefined, sampled: boolean): Promise<Pass> {
+    await this.#waitForHold(signal);
+    await this.#limiter.acquire(signal);
+    try {
+      const wait = this.#bucket?.reserve(this.#now()) ?? 0;
+      if (wait > 0) await delay(wait, undefined, { signal });
+    } catch (err) {
+      this.#limiter.release();
+      throw signal?.aborted ? signal.reason : err;
+    }
+    const ticket = this.#adaptive?.start() ?? 0;
+    return { ticket, startedAt: this.#now(), sampled };
+  }
+
+  /** Gives the slot back; `result` (absent when the attempt was aborted) feeds the adaptive window. */
+  leave(pass: Pass, result: AttemptResult | undefined): void {
+    const adaptive = this.#adaptive;
+    if (adaptive !== undefined && result !== undefined) {
+      const signal = loadSignalOf(result);
+      if (pass.sampled || signal === 'overload') {
+        adaptive.finish(pass.ticket, this.#now() - pass.startedAt, signal);
+        this.#limiter.setLimit(adaptive.limit);
+      }
+    }
+    this.#limiter.release();
+  }
+
+  /** An overload sign not tied to one answer, such as a connect that had to be retried. */
+  overloaded(): void {
+    if (this.#adaptive === undefined) return;
+    this.#adaptive.overloaded();
+    this.#limiter.setLimit(this.#adaptive.limit);
+  }
+
+  /**
+   * The provider closed the connection after answering (HTTP/1.0 or `Connection: close`):
+   * each request will be a connect, so the first reads start from a small window in slow
+   * start rather than as a burst of `--concurrency` connects.
+   */
+  closesConnections(): void {
+    if (this.#adaptive === undefined) return;
+    this.#adaptive.startSmall(CLOSING_PROVIDER_WINDOW);
+    this.#limiter.setLimit(this.#adaptive.limit);
+  }
+
+  /** The provider asked (429/503 `Retry-After`) for a break: no new request starts for `ms`. */
+  holdFor(ms: number): void {
+    this.#holdUntil = Math.max(this.#holdUntil, this.#now() + ms);
+  }
+
+  async #waitForHold(signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      const wait = this.#holdUntil - this.#now();
+      if (wait <= 0) return;
+      await delay(wait, undefined, { signal }).catch((err: unknown) => {
+        throw signal?.aborted ? signal.reason : err;
+      });
+    }
+  }
+}
+
+/** Where slow start begins against a provider that closes every connection (the original took 4 cleanly). */
+const CLOSING_PROVIDER_WINDOW = 4;
+
+/** Timeouts, broken connections, 429 and 503 say "too much"; any other answer says nothing about load. */
+export function loadSignalOf(result: AttemptResult): LoadSignal {
+  if (result.ok) return 'answered';
+  if (result.kind === 'timeout' || result.kind === 'network') return 'overload';
+  return result.status === 429 || result.status === 503 ? 'overload' : 'answered';
+}

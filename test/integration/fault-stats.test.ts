@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { MockOptions } from '../../src/mock/server.ts';
+import type { ProviderClientOptions } from '../../src/provider/client.ts';
+import { scanFleet } from '../../src/scan/scan.ts';
+import {
+  assertAccountedFor,
+  type FaultFleet,
+  faultFleet,
+  reasonOf,
+  watchUnhandled,
+} from '../helpers/fault-fleet.ts';
+
+// The fault matrix of issue #5 for stats requests: each fault alone, on both transports, then
+// all together. Every case: bounded time, every listed instance accounted for with its reason,
+// no unhandled rejection. Client timeout 300 ms, 1 retry (FAST_CLIENT).
+const unhandled = watchUnhandled();
+const open: FaultFleet[] = [];
+after(async () => {
+  await Promise.all(open.map((fleet) => fleet.close()));
+  unhandled.stop();
+  assert.deepEqual(unhandled.errors, [], 'unhandled rejections or exceptions');
+});
+
+interface Case {
+  readonly name: string;
+  readonly faults: MockOptions;
+  readonly client?: Partial<ProviderClientOptions>;
+  /** Every reading fails with a reason matching this. */
+  readonly reason: RegExp;
+  readonly attempts?: number;
+  /** Upper bound of the whole scan. */
+  readonly withinMs: number;
+}
+
+const CASES: readonly Case[] = [
+  { name: '5xx', faults: { errorRate: 1 }, reason: /^HTTP 500$/, attempts: 2, withinMs: 1000 },
+  {
+    name: '429 with a Retry-After beyond the read budget',
+    faults: { throttleRate: 1, retryAfterSeconds: 5 },
+    reason: /^HTTP 429 \(asked to retry after 5s\)$/,
+    attempts: 1,
+    withinMs: 1000,
+  },
+  {
+    name: '429 with Retry-After: 0, retried until the retries run out',
+    faults: { throttleRate: 1, retryAfterSeconds: 0 },
+    reason: /^HTTP 429$/,
+    attempts: 2,
+    withinMs: 1000,
+  },
+  {
+    name: 'reset before headers',
+    faults: { dropRate: 1 },
+    reason:
+      /^(connection reset \(ECONNRESET\)|connection closed before the response was complete)$/,
+    attempts: 2,
+    withinMs: 1500,
+  },
+  {
+    // Over HTTP/1.0 a body ends when the connection does, so a cut body is read as a short one.
+    name: 'reset mid-body',
+    faults: { cutRate: 1 },
+    reason:
+      /^(connection reset \(ECONNRESET\)|connection closed before the response was complete|response shorter than its Content-Length|body is not JSON)$/,
+    withinMs: 1500,
+  },
+  {
+    name: 'hang forever',
+    faults: { hangRate: 1 },
+    reason: /^timeout after 300ms$/,
+    attempts: 2,
+    withinMs: 3000,
+  },
+  {
+    name: 'slow trickle, one byte a second',
+    faults: { trickleRate: 1 },
+    reason: /^timeout after 300ms reading the body$/,
+    attempts: 2,
+    withinMs: 3000,
+  },
+  {
+    name: 'a 50 MB body',
+    faults: { floodRate: 1 },
+    reason: /^body larger than 1 MiB$/,
+    attempts: 1,
+    withinMs: 3000,
+  },
+  {
+    name: 'a body over a lowered --max-body',
+    faults: { floodRate: 1, floodBytes: 100_000 },
+    client: { maxBodyBytes: 4096 },
+    reason: /^body larger than 4 KiB$/,
+    attempts: 1,
+    withinMs: 1000,
+  },
+  {
+    name: 'listed, then gone (400)',
+    faults: { vanishRate: 1 },
+    reason: /^HTTP 400 \(instance gone\)$/,
+    attempts: 1,
+    withinMs: 1000,
+  },
+  {
+    name: 'a header wait shorter than the timeout',
+    faults: { hangRate: 1 },
+    client: { timeoutMs: 2000, headersTimeoutMs: 200, retries: 0 },
+    reason: /^timeout after 200ms waiting for response headers$/,
+    attempts: 1,
+    withinMs: 1500,
+  },
+];
+
+for (const http10 of [false, true]) {
+  const transport = http10 ? 'HTTP/1.0' : 'HTTP/1.1';
+  describe(`stats faults, each alone (${transport})`, { concurrency: true }, () => {
+    for (const c of CASES) {
+      it(`${c.name}: every instance unreachable with the reason, in bounded time`, async () => {
+        const fleet = await faultFleet({ http10, ...c.faults }, c.client);
+        open.push(fleet);
+        const started = performance.now();
+        const snapshot = await scanFleet(fleet.client, { concurrency: 8, deadlineMs: 10_000 });
+        const took = performance.now() - started;
+        assertAccountedFor(fleet.mock.fleet.ips, snapshot);
+        for (const reading of snapshot.readings) {
+          assert.match(reasonOf(reading), c.reason, reading.ip);
+          if (c.attempts !== undefined) assert.equal(reading.attempts, c.attempts, reading.ip);
+        }
+        assert.ok(took < c.withinMs, `took ${Math.round(took)} ms`);
+        await fleet.close();
+      });
+    }
+  });
+}
+
+describe('malformed bodies', () => {
+  it('name what is wrong, keep the service when it was valid, and are not retried', async () => {
+    // 10 kinds in turn: invalid JSON, a missing field, a non-number, >100, an HTML page, an
+    // array, wrong types, a negative value, nulls, an empty body.
+    const fleet = await faultFleet({ malformedRate: 1, instances: 20 });
+    open.push(fleet);
+    const snapshot = await scanFleet(fleet.client, { concurrency: 1 });
+    assertAccountedFor(fleet.mock.fleet.ips, snapshot);
+    const reasons = snapshot.readings.map(reasonOf);
+    assert.deepEqual(reasons.slice(0, 10), [
+      'body is not JSON',
+      'missing field "memory"',
+      'cpu "abc%" is not a percentage',
+      'memory "150%" is out of range 0-100',
+      'body is not JSON',
+      'body is not a JSON object',
+      'service must be a non-empty string; cpu true is not a percentage; memory ["4%"] is not a percentage',
+      'cpu "-5%" is out of range 0-100',
+      'service must be a non-empty string; cpu null is not a percentage; memory null is not a percentage',
+      'body is empty',
+    ]);
+    assert.deepEqual(reasons.slice(10), reasons.slice(0, 10));
+    assert.ok(snapshot.readings.every((r) => r.attempts === 1));
+    const withService = snapshot.readings.filter((r) => !r.ok && r.service === 'UserService');
+    assert.equal(withService.length, 2 * 4, 'missing field, bad cpu, >100 and negative keep it');
+    await fleet.close();
+  });
+});
+
+describe('every fault at once', { concurrency: true }, () => {
+  for (const http10 of [false, true]) {
+    it(`accounts for every instance with a known reason (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
+      // With the adaptive window on: hangs and resets shrink it, the scan deadline still bounds it.
+      const fleet = await faultFleet(
+        {
+          http10,
+          instances: 80,
+          faultSeed: 3,
+          errorRate: 0.1,
+          malformedRate: 0.1,
+          hangRate: 0.1,
+          dropRate: 0.1,
+          throttleRate: 0.1,
+          cutRate: 0.1,
+          trickleRate: 0.1,
+          floodRate: 0.1,
+          vanishRate: 0.1,
+          retryAfterSeconds: 0,
+        },
+        { adaptive: true, concurrency: 16 },
+      );
+      open.push(fleet);
+      const heapBefore = process.memoryUsage().heapUsed;
+      const started = performance.now();
+      const snapshot = await scanFleet(fleet.client, { concurrency: 16, deadlineMs: 3000 });
+      const took = performance.now() - started;
+      assertAccountedFor(fleet.mock.fleet.ips, snapshot);
+      const known =
+        /^(HTTP (500|429|400 \(instance gone\))|timeout after 300ms( reading the body)?|body larger than 1 MiB|connection reset \(ECONNRESET\)|connection closed before the response was complete|response shorter than its Content-Length|body is (not JSON|not a JSON object|empty)|missing field "memory"|(cpu|memory) .* (is not a percentage|is out of range 0-100)|service must be .*|scan deadline exceeded \(3s\))$/;
+      for (const reading of snapshot.readings) {
+        if (reading.ok) {
+          assert.deepEqual(reading.stats, fleet.mock.fleet.statsAt(reading.ip, 0));
+        } else {
+          assert.match(reading.error, known, reading.ip);
+        }
+      }
+      assert.ok(snapshot.readings.some((r) => r.ok));
+      assert.ok(snapshot.readings.some((r) => !r.ok));
+      assert.ok(took < 4000, `took ${Math.round(took)} ms`);
+      // Dozens of 50 MB bodies were offered; none may have been kept.
+      const grown = process.memoryUsage().heapUsed - heapBefore;
+      assert.ok(grown < 40 * 1024 * 1024, `heap grew ${Math.round(grown / 1024 / 1024)} MB`);
+      await fleet.close();
+    });
+  }
+});
