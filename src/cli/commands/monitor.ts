@@ -1,17 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { duration, integer } from '../../config/fields.ts';
-import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError, isFleetmonError } from '../../core/errors.ts';
 import { ServiceMembers } from '../../core/service-members.ts';
-import type { InstanceRow } from '../../core/types.ts';
-import {
-  type MonitorTick,
-  renderInstances,
-  renderMonitorNdjson,
-  renderMonitorTable,
-} from '../../render/index.ts';
-import { scanInstances } from '../../scan/scan.ts';
-import { InlineView } from '../../tui/inline-view.ts';
+import { toInstanceRow } from '../../core/status.ts';
+import type { InstanceRow, Reading } from '../../core/types.ts';
+import { type MonitorTick, renderMonitorNdjson, renderMonitorTable } from '../../render/index.ts';
+import { scanFleet, scanInstances } from '../../scan/scan.ts';
+import type { MonitorSource } from '../../tui/live-monitor.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseFlag, parseOptionalFlag } from '../flag.ts';
 import { listenForQuit } from '../keys.ts';
@@ -26,15 +21,17 @@ interface TickSink {
 }
 
 /**
- * `fleetmon monitor SERVICE`: reads the service's instances every --interval
+ * `fleetmon monitor [SERVICE]`: reads the service's instances every --interval
  * until --count ticks, q, Ctrl-C or SIGTERM; all of those end it with exit 0.
+ * On a terminal it is the full-screen live view (every service when none is named);
+ * in a pipe it streams ndjson or timestamped tables, and needs a service.
  */
 export async function runMonitor(
   ctx: Context,
   args: readonly string[],
   options: Invocation['options'],
 ): Promise<number> {
-  const wanted = args[0] ?? '';
+  const wanted = args[0];
   const intervalMs = parseFlag(
     '--interval',
     String(options.interval ?? '5s'),
@@ -45,7 +42,23 @@ export async function runMonitor(
     options.count as string | undefined,
     integer(1, 1_000_000_000),
   );
-  const sink = createSink(ctx, intervalMs);
+  const historyMs = parseFlag(
+    '--history',
+    String(options.history ?? '10m'),
+    duration(1000, 7 * 86_400_000),
+  );
+  if (wantsLiveView(ctx)) {
+    await runLive(ctx, wanted ?? null, { intervalMs, historyMs, count });
+    return EXIT.ok;
+  }
+  if (wanted === undefined) {
+    throw new FleetmonError(
+      'usage',
+      'monitor needs a SERVICE when stdout is not a terminal',
+      'name one, e.g. fleetmon monitor UserService | tee log; for every service use fleetmon services',
+    );
+  }
+  const sink = createSink(ctx);
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
   const releaseKeys = listenForQuit(ctx.io, () => stop.abort());
@@ -117,7 +130,7 @@ function notFound(wanted: string, known: readonly string[]): FleetmonError {
   );
 }
 
-function createSink(ctx: Context, intervalMs: number): TickSink {
+function createSink(ctx: Context): TickSink {
   const format = ctx.settings.output;
   if (format === 'csv') {
     throw new FleetmonError(
@@ -128,24 +141,107 @@ function createSink(ctx: Context, intervalMs: number): TickSink {
   }
   const opts = renderOptions(ctx);
   const write = (text: string) => ctx.io.stdout.write(text);
-  if (
-    ctx.io.stdout.isTTY === true &&
-    (format === undefined || format === 'table' || format === 'wide')
-  ) {
-    const view = new InlineView(ctx.io.stdout);
-    return {
-      show(tick, scanMs) {
-        const healthy = tick.rows.filter((r) => r.status === 'healthy').length;
-        const status = healthy >= opts.rules.minHealthy ? 'ok' : 'FLAGGED';
-        const time = new Date(tick.ts).toLocaleTimeString();
-        const header = `${tick.service} · ${tick.rows.length} instances · ${healthy} healthy, needs ${opts.rules.minHealthy} · ${status} · every ${formatDuration(intervalMs)} · ${time} (scan ${scanMs}ms) · q quits`;
-        view.draw([header, '', ...renderInstances(tick.rows, opts).trimEnd().split('\n')]);
-      },
-      close: () => view.close(),
-    };
-  }
   if (format === 'table' || format === 'wide') {
     return { show: (tick) => write(`${renderMonitorTable(tick, opts)}\n`), close() {} };
   }
   return { show: (tick) => write(renderMonitorNdjson(tick)), close() {} };
+}
+
+/** The live view is for people: a terminal on stdout and a human format. */
+function wantsLiveView(ctx: Context): boolean {
+  const format = ctx.settings.output;
+  return (
+    ctx.io.stdout.isTTY === true &&
+    (format === undefined || format === 'table' || format === 'wide')
+  );
+}
+
+/** Runs the full-screen view (loaded only here, so pipes and --help never parse it). */
+async function runLive(
+  ctx: Context,
+  service: string | null,
+  run: { intervalMs: number; historyMs: number; count: number | undefined },
+): Promise<void> {
+  const { runLiveMonitor } = await import('../../tui/live-monitor.ts');
+  const connection = await ctx.connect();
+  try {
+    await runLiveMonitor({
+      io: ctx.io,
+      source: createSource(ctx, connection.client),
+      config: {
+        rules: ctx.settings.rules,
+        color: ctx.color,
+        historyMs: run.historyMs,
+        intervalMs: run.intervalMs,
+        // Local wall-clock time, 24-hour: what the on-call engineer's own clock says.
+        formatTime: (ts) => new Date(ts).toTimeString().slice(0, 8),
+      },
+      service,
+      count: run.count,
+      signal: ctx.signal,
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+type Client = Awaited<ReturnType<Context['connect']>>['client'];
+
+/**
+ * Scans for the live view: the whole fleet for the service list, and for one service only
+ * its known members (plus instances never seen answering), learned by ServiceMembers.
+ */
+function createSource(ctx: Context, client: Client): MonitorSource {
+  const { settings } = ctx;
+  let members: ServiceMembers | null = null;
+  let membersFor = '';
+  let fleetReadings: readonly Reading[] = [];
+  return {
+    async scan(target, signal, onProgress) {
+      const scanOptions = {
+        concurrency: settings.concurrency,
+        deadlineMs: settings.deadlineMs,
+        signal,
+        onProgress: (p: { done: number; total: number }) => onProgress(p.done, p.total),
+      };
+      if (target.kind === 'fleet') {
+        const snapshot = await scanFleet(client, scanOptions);
+        fleetReadings = snapshot.readings;
+        return {
+          target,
+          at: snapshot.startedAt,
+          durationMs: snapshot.durationMs,
+          rows: snapshot.readings.map((reading) => toInstanceRow(reading, settings.rules)),
+          retries: retriesOf(snapshot.readings),
+        };
+      }
+      const fresh = members === null || membersFor !== target.name.toLowerCase();
+      if (fresh || members === null) {
+        members = new ServiceMembers(target.name);
+        membersFor = target.name.toLowerCase();
+        // A service opened from the list: the fleet scan already says who its members are.
+        members.rows(fleetReadings, settings.rules);
+      }
+      const startedAt = Date.now();
+      const listed = await client.listServers(signal);
+      const snapshot = await scanInstances(client, members.targets(listed), scanOptions);
+      const rows = members.rows(snapshot.readings, settings.rules);
+      if (fresh && rows.length === 0) throw notFound(target.name, members.knownServices());
+      return {
+        target,
+        at: startedAt,
+        durationMs: Date.now() - startedAt,
+        rows,
+        retries: retriesOf(snapshot.readings),
+        serviceName: members.name,
+      };
+    },
+  };
+}
+
+/** Extra attempts the client needed in one scan. */
+function retriesOf(readings: readonly Reading[]): number {
+  let n = 0;
+  for (const reading of readings) n += Math.max(0, reading.attempts - 1);
+  return n;
 }
