@@ -1,8 +1,32 @@
 // Bundles the CLI into dist/ with esbuild. Commands are split into chunks that
 // load on demand, so `fleetmon --help` parses one small file (STACK.md: 52 ms vs 179 ms).
+// Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle.
+import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 
+/** Build number and commit stamped into the bundle for `/version` and `fleetmon_build_info`. */
+function stamp(): { build: string; commit: string } {
+  const env = process.env;
+  const build =
+    env.FLEETMON_BUILD || env.GITHUB_RUN_NUMBER || env.BUILD_NUMBER || env.CI_PIPELINE_IID || 'dev';
+  let commit = env.FLEETMON_COMMIT || '';
+  if (commit === '') {
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      commit = (env.GITHUB_SHA ?? '').slice(0, 12);
+    }
+  }
+  return { build, commit: commit || 'unknown' };
+}
+
+const { build: buildNumber, commit } = stamp();
 await rm('dist', { recursive: true, force: true });
 await build({
   entryPoints: { fleetmon: 'src/cli/bin.ts' },
@@ -16,8 +40,30 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
+  define: {
+    __FLEETMON_BUILD__: JSON.stringify(buildNumber),
+    __FLEETMON_COMMIT__: JSON.stringify(commit),
+  },
   // Bundled CommonJS dependencies (undici) call require(); ESM output has none of its own.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+});
+
+await viteBuild({
+  root: fileURLToPath(new URL('../web', import.meta.url)),
+  // Relative asset URLs: the dashboard also works behind a proxy under a sub-path.
+  base: './',
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // The preload polyfill is for old browsers only; modern ones need no extra script.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    sourcemap: false,
+    reportCompressedSize: false,
   },
 });

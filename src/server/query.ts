@@ -1,0 +1,71 @@
+import { parseDuration } from '../core/duration.ts';
+import { SORT_FIELDS, type SortSpec } from '../core/instances.ts';
+import type { InstanceStatus } from '../core/types.ts';
+
+/** A query parameter that did not parse; becomes a 400 with this message. */
+export class BadQuery extends Error {
+  override readonly name = 'BadQuery';
+}
+
+const STATUSES: readonly InstanceStatus[] = ['healthy', 'unhealthy', 'unreachable'];
+
+/** `?x=a&x=b` and `?x=a,b` alike; `undefined` when absent or empty. */
+export function listParam(values: readonly string[] | undefined): string[] | undefined {
+  const items = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
+  const kept = items.filter((v) => v !== '');
+  return kept.length > 0 ? kept : undefined;
+}
+
+/** `?status=healthy,unreachable`. */
+export function statusParam(values: readonly string[] | undefined): InstanceStatus[] | undefined {
+  return listParam(values)?.map((value) => {
+    const found = STATUSES.find((s) => s === value.toLowerCase());
+    if (found === undefined) {
+      throw new BadQuery(`status "${value}" is not valid; expected one of ${STATUSES.join(', ')}`);
+    }
+    return found;
+  });
+}
+
+/** `?sort=cpu` ascending, `?sort=-cpu` descending; IP order by default, like the CLI. */
+export function sortParam(value: string | undefined): SortSpec {
+  const text = value?.trim() || 'ip';
+  const descending = text.startsWith('-');
+  const name = descending ? text.slice(1) : text;
+  const field = SORT_FIELDS.find((f) => f === name);
+  if (field === undefined) {
+    throw new BadQuery(
+      `sort "${text}" is not valid; expected one of ${SORT_FIELDS.join(', ')}, prefixed by - for descending`,
+    );
+  }
+  return { field, descending };
+}
+
+/**
+ * `?since=` as epoch ms (`1732252800000`), ISO 8601 (`2026-11-22T05:00:00Z`), or a
+ * duration back from now (`15m`); absent means the whole retained window.
+ */
+export function sinceParam(value: string | undefined, now: number): number {
+  const text = value?.trim() ?? '';
+  if (text === '') return Number.NEGATIVE_INFINITY;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^\d+(\.\d+)?\s*(ms|s|m|h)$/.test(text)) {
+    const ms = parseDuration(text);
+    if (ms !== null) return now - ms;
+  }
+  const parsed = Date.parse(text);
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(parsed)) return parsed;
+  throw new BadQuery(
+    `since "${text}" is not valid; expected epoch milliseconds, an ISO 8601 time, or a duration such as 15m`,
+  );
+}
+
+/** `?members=N`: at most N busiest instances by cpu and N by memory; absent means all. */
+export function limitParam(value: string | undefined): number | undefined {
+  const text = value?.trim() ?? '';
+  if (text === '') return undefined;
+  const n = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1))
+    throw new BadQuery(`members "${text}" is not valid; expected a whole number from 1`);
+  return n;
+}

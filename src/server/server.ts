@@ -1,0 +1,97 @@
+import type { HealthRules, Snapshot } from '../core/types.ts';
+import { MemoryHistory } from '../store/memory-history.ts';
+import { createHttpApp } from './app.ts';
+import type { AuthConfig } from './auth.ts';
+import { buildInfo } from './build-info.ts';
+import { createCollector } from './collector.ts';
+import { listenHttp } from './http-listener.ts';
+import type { ListenAddress } from './listen-address.ts';
+import { LiveState } from './live-state.ts';
+import { createFleetMetrics } from './metrics.ts';
+import { loadStaticAssets } from './static-assets.ts';
+
+/** Everything `fleetmon serve` runs with, resolved and validated by the command. */
+export interface ServerOptions {
+  /** One whole fleet scan (the scan module over the provider client). */
+  readonly scan: (signal: AbortSignal) => Promise<Snapshot>;
+  /** Display URL of the provider (no credentials). */
+  readonly provider: string;
+  readonly rules: HealthRules;
+  readonly intervalMs: number;
+  /** Retained chart history in ms. */
+  readonly historyMs: number;
+  readonly listen: ListenAddress;
+  readonly auth: AuthConfig;
+  /** Built dashboard directory; `undefined` serves the API only. */
+  readonly webRoot: string | undefined;
+  readonly log: (line: string) => void;
+  /** Epoch ms; default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** A running server: listening, and scanning every interval. */
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly state: LiveState;
+  /**
+   * Graceful stop: no new connections, live streams end, the scan in flight is aborted,
+   * and requests in flight get up to `graceMs` to finish.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Scans in memory this many times the interval apart, so the ring covers the whole window. */
+export function historyCapacity(historyMs: number, intervalMs: number): number {
+  return Math.ceil(historyMs / intervalMs) + 1;
+}
+
+/** Listens first (so a busy port fails fast), then starts the collector. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const now = options.now ?? Date.now;
+  const version = buildInfo();
+  const history = new MemoryHistory({
+    windowMs: options.historyMs,
+    capacity: historyCapacity(options.historyMs, options.intervalMs),
+  });
+  const state = new LiveState(history);
+  const metrics = createFleetMetrics(version, now);
+  const closing = new AbortController();
+  const app = createHttpApp({
+    state,
+    metrics,
+    auth: options.auth,
+    now,
+    version,
+    assets: await loadStaticAssets(options.webRoot),
+    settings: { provider: options.provider, intervalMs: options.intervalMs, rules: options.rules },
+    closing: closing.signal,
+    log: options.log,
+  });
+  const listener = await listenHttp(app, options.listen);
+  const collector = createCollector({
+    scan: options.scan,
+    rules: options.rules,
+    intervalMs: options.intervalMs,
+    state,
+    metrics,
+    now,
+    log: options.log,
+  });
+  collector.start();
+  let stopping: Promise<void> | undefined;
+  return {
+    url: listener.url,
+    port: listener.port,
+    state,
+    stop(graceMs = 5_000) {
+      stopping ??= (async () => {
+        closing.abort();
+        const closed = listener.close(graceMs);
+        await collector.stop();
+        await closed;
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { get } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { type RunningMock, startMock } from '../../src/mock/server.ts';
+import { runCli } from '../helpers/cli.ts';
+import { parsePrometheusText } from '../helpers/prom-text.ts';
+import { readEvents, startServeChild, waitFor200 } from '../helpers/serve.ts';
+
+// The built `bin/fleetmon serve` as a process: flags, exit codes, and graceful SIGTERM.
+let mock: RunningMock;
+
+before(async () => {
+  mock = await startMock({ host: '127.0.0.1', instances: 5000, seed: 3, model: 'fixed' });
+});
+after(() => mock.close());
+
+describe('fleetmon serve', () => {
+  it('refuses a public --listen address without --listen-public, in one line, exit 2', async () => {
+    const r = await runCli(['serve', '--api', 'demo', '--listen', '0.0.0.0:0']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /--listen 0\.0\.0\.0:0 can be reached from other machines.*--listen-public/,
+    );
+  });
+
+  it('rejects bad flags with exit 2 and never echoes a password', async () => {
+    const bad: [string[], RegExp][] = [
+      [['--listen', 'nowhere'], /--listen: "nowhere" has no port/],
+      [['--interval', 'soon'], /--interval: "soon" is not valid/],
+      [['--history', '30d'], /--history: "30d" is not valid/],
+      [['--interval', '1s', '--history', '2h'], /more than 2880 scans/],
+      [['--auth-token', 'short'], /--auth-token is too short/],
+      [['--basic-auth', 'hunter2-no-colon'], /--basic-auth is not valid; expected user:password/],
+    ];
+    for (const [args, message] of bad) {
+      const r = await runCli(['serve', '--api', 'demo', ...args]);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /hunter2/);
+    }
+  });
+
+  it('says clearly when the port is in use, exit 2', async () => {
+    const busy: Server = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const address = busy.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const r = await runCli(['serve', '--api', 'demo', '--listen', `127.0.0.1:${port}`]);
+      assert.equal(r.code, 2);
+      assert.match(
+        r.stderr,
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the address is already in use`),
+      );
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('takes credentials from the environment, and logs neither them nor headers', async () => {
+    const serve = await startServeChild(
+      ['--api', `127.0.0.1:${mock.port}`, '--listen', '127.0.0.1:0'],
+      {
+        env: { FLEETMON_BASIC_AUTH: 'ops:env-secret-pw' },
+      },
+    );
+    try {
+      assert.equal((await fetch(`${serve.url}version`)).status, 401);
+      const auth = `Basic ${Buffer.from('ops:env-secret-pw').toString('base64')}`;
+      await waitFor200(`${serve.url}readyz`, 15_000, { headers: { Authorization: auth } });
+      serve.child.kill('SIGTERM');
+      assert.equal((await serve.exited).code, 0);
+      assert.doesNotMatch(serve.stderr(), /env-secret-pw|b3BzOmVudi1zZWNyZXQtcHc/);
+    } finally {
+      serve.kill();
+    }
+  });
+
+  it('on SIGTERM finishes the response in flight, ends live streams, and exits 0', async () => {
+    const serve = await startServeChild([
+      '--api',
+      `127.0.0.1:${mock.port}`,
+      '--listen',
+      '127.0.0.1:0',
+      '--interval',
+      '1s',
+      '--concurrency',
+      '32',
+    ]);
+    try {
+      await waitFor200(`${serve.url}readyz`, 20_000);
+      const stream = await readEvents(`${serve.url}api/v1/stream`, 'scan', 1);
+      // A large answer (5000 instances of metrics) whose headers have arrived: in flight.
+      const body = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        get(`${serve.url}metrics`, (res) => {
+          res.pause();
+          serve.child.kill('SIGTERM');
+          setTimeout(() => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (c: string) => {
+              text += c;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+            res.on('error', reject);
+            res.resume();
+          }, 200);
+        }).on('error', reject);
+      });
+      const answer = await body;
+      assert.equal(answer.status, 200);
+      const families = parsePrometheusText(answer.text);
+      assert.equal(families.get('fleetmon_instance_up')?.samples.length, 5000);
+      await stream.ended;
+      const started = Date.now();
+      const { code } = await serve.exited;
+      assert.equal(code, 0, serve.stderr());
+      assert.ok(Date.now() - started < 7000);
+      assert.match(serve.stderr(), /shutting down/);
+    } finally {
+      serve.kill();
+    }
+  });
+});

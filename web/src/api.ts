@@ -1,0 +1,39 @@
+// Types come from the server's own modules (type-only), so the page and the API cannot drift apart.
+import type { HealthRules, InstanceRow, InstanceStatus, ServiceRow } from '../../src/core/types.ts';
+import type { ScanEvent } from '../../src/server/fleet-view.ts';
+import type { ScanFailure } from '../../src/server/live-state.ts';
+import type { ServiceHistory } from '../../src/store/history.ts';
+
+export type { HealthRules, InstanceRow, InstanceStatus, ScanEvent, ScanFailure, ServiceRow };
+
+/** `/api/v1/history` answer. */
+export type HistoryAnswer = ServiceHistory & { readonly windowMs: number };
+
+/** `/api/v1/status` answer. */
+export interface StatusAnswer {
+  readonly ready: boolean;
+  readonly provider: string;
+  readonly intervalMs: number;
+  readonly historyMs: number;
+  readonly rules: HealthRules;
+  readonly lastError: ScanFailure | null;
+  readonly version: { readonly version: string; readonly build: string; readonly commit: string };
+}
+
+// Relative URLs, so the dashboard also works behind a reverse proxy under a sub-path.
+const BASE = 'api/v1/';
+
+/** GETs JSON from the API; throws with the server's message on an error status. */
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(BASE + path, { headers: { Accept: 'application/json' } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { message?: string } | null;
+    throw new Error(body?.message ?? `HTTP ${response.status}`);
+  }
+  return (await response.json()) as T;
+}
+
+/** The live stream; the browser reconnects by itself. */
+export function openStream(): EventSource {
+  return new EventSource(`${BASE}stream`);
+}
