@@ -1,0 +1,80 @@
+// Target 3 of issue #4: 100,000 instances from the simulated provider on loopback (HTTP/1.1
+// keep-alive). fleetmon's scan rate must be at least 80% of the request rate autocannon gets
+// from the same server at the same concurrency, and fleetmon's peak RSS at most 300 MB.
+// fleetmon's scan rate = N / (end-to-end time − start-up), start-up being the same command
+// against an empty fleet; rendering the 100k-row output stays inside the scan time.
+//
+//   node bench/large-fleet.ts [--instances 100000] [--concurrency 64] [--runs 3] [--seconds 5]
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import {
+  finish,
+  machine,
+  median,
+  runFleetmon,
+  startProvider,
+  verdict,
+  wrkRate,
+} from './lib/harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '100000' },
+    concurrency: { type: 'string', default: '64' },
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const N = Number(values.instances);
+const C = Number(values.concurrency);
+const RUNS = Number(values.runs);
+
+console.log(`# large-fleet: ${N} instances, keep-alive provider on loopback, concurrency ${C}`);
+console.log(`  machine: ${machine()}`);
+const fleet = await startProvider({ instances: N });
+const empty = await startProvider({ instances: 0 });
+const ips = JSON.parse(await (await fetch(`${fleet.url}/servers`)).text()) as string[];
+const statsUrl = `${fleet.url}/${ips[0]}`;
+
+const rates: number[] = [];
+const rss: number[] = [];
+const starts: number[] = [];
+const cannon: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  // Alternate the load tool and fleetmon so that drifting machine load hits both alike.
+  const result = await autocannon({
+    url: statsUrl,
+    connections: C,
+    duration: Number(values.seconds),
+  });
+  cannon.push(result.requests.average);
+  const args = ['--concurrency', String(C), 'instances', '-o', 'json'];
+  const full = await runFleetmon(['--api', fleet.url, ...args], true);
+  if (full.code !== 0) throw new Error(`fleetmon failed (${full.code}): ${full.stderr}`);
+  const start = await runFleetmon(['--api', empty.url, ...args]);
+  starts.push(start.ms);
+  rates.push(N / ((full.ms - start.ms) / 1000));
+  rss.push(full.maxRssMb ?? Number.NaN);
+  console.log(
+    `  run ${i + 1}: autocannon ${result.requests.average.toFixed(0)} req/s; fleetmon ${full.ms.toFixed(0)} ms end to end, start-up ${start.ms.toFixed(0)} ms, ${rates.at(-1)?.toFixed(0)} instances/s, peak RSS ${full.maxRssMb?.toFixed(0)} MB`,
+  );
+}
+const wrk = wrkRate(statsUrl, C, Number(values.seconds));
+await fleet.stop();
+await empty.stop();
+
+const rate = median(rates);
+const reference = median(cannon);
+console.log(
+  `  fleetmon ${rate.toFixed(0)} instances/s vs autocannon ${reference.toFixed(0)} req/s = ${((rate / reference) * 100).toFixed(0)}%${wrk === undefined ? '' : ` (wrk: ${wrk.toFixed(0)} req/s)`}`,
+);
+finish('large-fleet', [
+  verdict(
+    'autocannon rate / fleetmon rate (must be ≤ 1.25, i.e. fleetmon ≥ 80%)',
+    reference / rate,
+    1.25,
+    '×',
+    2,
+  ),
+  verdict('peak RSS of fleetmon', Math.max(...rss), 300, 'MB'),
+]);

@@ -1,0 +1,52 @@
+// Target 2 of issue #4: 1,000 instances behind a concurrent provider with 50 ms per call.
+// A full scan at concurrency C must finish within 1.25 × (N × 50 ms / C) plus start-up.
+// Start-up is the same command against an empty fleet behind the same provider: process
+// start, module loading and the `/servers` round trip.
+//
+//   node bench/latency-bound.ts [--instances 1000] [--latency-ms 50] [--concurrency 64,32] [--runs 5]
+import { parseArgs } from 'node:util';
+import { finish, machine, median, runFleetmon, startProvider, verdict } from './lib/harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '1000' },
+    'latency-ms': { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '64,32' },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const N = Number(values.instances);
+const LATENCY = Number(values['latency-ms']);
+const RUNS = Number(values.runs);
+const latencyMs = { min: LATENCY, max: LATENCY };
+
+console.log(
+  `# latency-bound: ${N} instances, ${LATENCY} ms per call, concurrent keep-alive provider`,
+);
+console.log(`  machine: ${machine()}`);
+const fleet = await startProvider({ instances: N, latencyMs });
+const empty = await startProvider({ instances: 0, latencyMs });
+
+const results: boolean[] = [];
+for (const c of values.concurrency.split(',').map(Number)) {
+  const scans: number[] = [];
+  const starts: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const args = ['--concurrency', String(c), 'instances', '-o', 'json'];
+    const full = await runFleetmon(['--api', fleet.url, ...args]);
+    if (full.code !== 0) throw new Error(`fleetmon failed (${full.code}): ${full.stderr}`);
+    const start = await runFleetmon(['--api', empty.url, ...args]);
+    scans.push(full.ms);
+    starts.push(start.ms);
+  }
+  const startup = median(starts);
+  const scan = median(scans) - startup;
+  const ideal = (N * LATENCY) / c;
+  console.log(
+    `  C=${c}: end to end median ${median(scans).toFixed(0)} ms (${scans.map((x) => x.toFixed(0)).join(' ')}), start-up ${startup.toFixed(0)} ms, scan ${scan.toFixed(0)} ms = ${(scan / ideal).toFixed(2)} × N×${LATENCY}ms/C (${ideal.toFixed(0)} ms)`,
+  );
+  results.push(verdict(`scan at C=${c} vs 1.25 × N×${LATENCY}ms/C`, scan, 1.25 * ideal, 'ms'));
+}
+await fleet.stop();
+await empty.stop();
+finish('latency-bound', results);

@@ -1,0 +1,111 @@
+// Target 1 of issue #4: the seed fleet (150 instances) on a slow provider that serves one
+// request at a time, answers HTTP/1.0 and closes every connection, with the original's
+// listen backlog of 5 (`fleetmon mock --serial --http10 --backlog 5`).
+//
+// Compares, end to end with process start, `fleetmon instances` (default settings) with a
+// sequential one-request-at-a-time client (bench/baseline/sequential-client.ts), and with
+// the provider's own capacity: 150 / the best request rate a load tool gets from it at
+// concurrency 1, 2 or 4 (close-load.ts; wrk too when installed).
+//
+//   node bench/seed-serial.ts [--runs 9] [--service-ms 0.2] [--python]
+//   (--python: bench/original-provider.py, python3's http.server, instead of the mock)
+import { parseArgs } from 'node:util';
+import { closeDelimitedRate } from './lib/close-load.ts';
+import {
+  finish,
+  machine,
+  median,
+  type Provider,
+  runFleetmon,
+  runNode,
+  startCommand,
+  startProvider,
+  verdict,
+  wrkRate,
+} from './lib/harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '9' },
+    instances: { type: 'string', default: '150' },
+    python: { type: 'boolean', default: false },
+    // Blocking time per request, so the simulated provider serves about as many requests per
+    // second as the original (python3 http.server: ~3k/s here); 0 leaves only node's own cost.
+    'service-ms': { type: 'string', default: '0.2' },
+  },
+});
+const RUNS = Number(values.runs);
+const N = Number(values.instances);
+const BASELINE = new URL('./baseline/sequential-client.ts', import.meta.url).pathname;
+
+console.log(`# seed-serial: ${N} instances, serial HTTP/1.0 provider with listen backlog 5`);
+console.log(`  machine: ${machine()}`);
+
+let provider: Provider;
+if (values.python) {
+  const script = new URL('./original-provider.py', import.meta.url).pathname;
+  const port = String(20_000 + Math.floor(Math.random() * 20_000));
+  provider = await startCommand(
+    'python3',
+    [script, port, String(N)],
+    /(listening on 127\.0\.0\.1:(\d+))/,
+  );
+  console.log('  provider: python3 bench/original-provider.py (http.server, backlog 5)');
+} else {
+  const serviceMs = Number(values['service-ms']);
+  provider = await startProvider({
+    instances: N,
+    serial: true,
+    http10: true,
+    backlog: 5,
+    latencyMs: { min: serviceMs, max: serviceMs },
+  });
+  console.log(`  provider: mock serial + http10 + backlog 5, blocking ${serviceMs} ms per request`);
+}
+const api = `127.0.0.1:${provider.port}`;
+const ips = JSON.parse(await (await fetch(`http://${api}/servers`)).text()) as string[];
+const statsPath = `/${ips[0]}`;
+
+// Capacity first, on an idle machine.
+const rates: string[] = [];
+let best = 0;
+for (const c of [1, 2, 4]) {
+  const rate = await closeDelimitedRate('127.0.0.1', provider.port, statsPath, c, 2);
+  rates.push(`c${c} ${rate.toFixed(0)}/s`);
+  best = Math.max(best, rate);
+}
+const wrk = wrkRate(`http://${api}${statsPath}`, 4, 2);
+if (wrk !== undefined) best = Math.max(best, wrk);
+console.log(
+  `  load tool: ${rates.join(', ')}${wrk === undefined ? '' : `, wrk c4 ${wrk.toFixed(0)}/s`}`,
+);
+
+// Alternate the two clients so that drifting machine load hits both alike.
+const fleetmonMs: number[] = [];
+const baselineMs: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const fm = await runFleetmon(['--api', api, 'instances', '-o', 'json']);
+  if (fm.code !== 0) throw new Error(`fleetmon failed (${fm.code}): ${fm.stderr}`);
+  fleetmonMs.push(fm.ms);
+  const seq = await runNode(BASELINE, [api]);
+  if (seq.code !== 0) throw new Error(`baseline failed (${seq.code}): ${seq.stderr}`);
+  baselineMs.push(seq.ms);
+}
+await provider.stop();
+
+const fm = median(fleetmonMs);
+const seq = median(baselineMs);
+const bound = (N / best) * 1000;
+console.log(
+  `  fleetmon instances: median ${fm.toFixed(0)} ms of ${RUNS} (${fleetmonMs.map((x) => x.toFixed(0)).join(' ')})`,
+);
+console.log(
+  `  sequential client:  median ${seq.toFixed(0)} ms of ${RUNS} (${baselineMs.map((x) => x.toFixed(0)).join(' ')})`,
+);
+console.log(
+  `  provider bound: ${N} / ${best.toFixed(0)} req/s = ${bound.toFixed(0)} ms; ratio fleetmon/sequential ${(fm / seq).toFixed(2)}`,
+);
+finish('seed-serial', [
+  verdict('fleetmon vs ½ sequential', fm, seq / 2, 'ms'),
+  verdict('fleetmon vs 2 × provider bound', fm, 2 * bound, 'ms'),
+]);
