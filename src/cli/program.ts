@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { RawSettings } from '../config/settings.ts';
+import { SERVERS_FAULTS } from '../mock/faults.ts';
 import { OUTPUT_FORMATS } from '../render/options.ts';
 
 /** Global options as commander hands them over: raw text, validated later in config/. */
@@ -214,16 +215,7 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     .option('--flood-rate <rate>', 'share answered with a 50 MB body')
     .option('--vanish-rate <rate>', 'share answered 400 although listed (instance gone)')
     .addOption(
-      new Option('--servers-fault <kind>', 'how /servers misbehaves').choices([
-        'error',
-        'hang',
-        'garbage',
-        'html',
-        'not-array',
-        'duplicates',
-        'non-ip',
-        'flood',
-      ]),
+      new Option('--servers-fault <kind>', 'how /servers misbehaves').choices(SERVERS_FAULTS),
     )
     .option('--servers-fault-rate <rate>', 'share of /servers requests that misbehave (default 1)')
     .option('--servers-fault-after <n>', '/servers requests answered well before faults start')

@@ -1,5 +1,5 @@
 import type { InstanceRow } from '../core/types.ts';
-import { instanceTableLines } from './instances.ts';
+import { instanceRecord, instanceTableLines } from './instances.ts';
 import { renderNdjson } from './machine.ts';
 import type { RenderOptions } from './options.ts';
 import { paint } from './style.ts';
@@ -27,17 +27,7 @@ export function formatUtcTime(ts: number): string {
  */
 export function renderMonitorNdjson(tick: MonitorTick): string {
   const ts = new Date(tick.ts).toISOString();
-  return renderNdjson(
-    tick.rows.map((row) => ({
-      ts,
-      ip: row.ip,
-      service: row.service,
-      status: row.status,
-      cpu: row.cpu,
-      memory: row.memory,
-      error: row.error,
-    })),
-  );
+  return renderNdjson(tick.rows.map((row) => ({ ts, ...instanceRecord(row) })));
 }
 
 /**
