@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import { runCli } from '../helpers/cli.ts';
+import { freePort } from '../helpers/net.ts';
 
 // The built CLI as a user runs it, against the simulated provider on a loopback port.
 let mock: RunningMock;
@@ -256,14 +256,6 @@ describe('the embedded demo fleet', () => {
 });
 
 describe('bad input and an unreachable provider', () => {
-  async function closedPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
   const cases: {
     name: string;
     args: string[];
@@ -376,7 +368,7 @@ describe('bad input and an unreachable provider', () => {
   });
 
   it('a closed port: exit 3 and a line naming the URL and the failure', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const r = await runCli(['--api', `127.0.0.1:${port}`, '--retries', '0', 'instances']);
     assert.equal(r.code, 3);
     assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${port}.*refused`));

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { NON_IP_ENTRIES } from '../../src/mock/faults.ts';
 import { type MockOptions, type RunningMock, startMock } from '../../src/mock/server.ts';
 import { BIN, cleanEnv, runCli } from '../helpers/cli.ts';
+import { ipv6Available } from '../helpers/net.ts';
 
 // Issue #5 end to end: the built CLI against a misbehaving provider. Every command ends within
 // its deadline, accounts for every listed instance, says why, and exits with the documented
@@ -194,21 +194,6 @@ describe('limits', { concurrency: true }, () => {
 });
 
 describe('a provider that cannot be reached', { concurrency: true }, () => {
-  async function ipv6Available(): Promise<boolean> {
-    const server = createServer();
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '::1', resolve);
-      });
-      return true;
-    } catch {
-      return false;
-    } finally {
-      server.close();
-    }
-  }
-
   it('IPv6-only provider dialled over IPv4: exit 3, one line', async (t) => {
     if (!(await ipv6Available())) return t.skip('no IPv6 loopback here');
     const m = await startMock({ host: '::1', instances: 3 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import type { Reading, Snapshot } from '../../src/core/types.ts';
 import { type MockOptions, type RunningMock, startMock } from '../../src/mock/server.ts';
 import { parseApiAddress } from '../../src/provider/address.ts';
@@ -69,17 +70,26 @@ export function reasonOf(reading: Reading): string {
   return reading.ok ? '' : reading.error;
 }
 
-/** Collects unhandled rejections and uncaught exceptions while a suite runs. */
-export function watchUnhandled(): { readonly errors: unknown[]; stop(): void } {
+/**
+ * Guards a fault suite: after it, closes every tracked provider and asserts that no unhandled
+ * rejection or uncaught exception happened while it ran. `track` returns what it is given.
+ */
+export function guardSuite(): { track<T extends { close(): Promise<void> }>(resource: T): T } {
   const errors: unknown[] = [];
   const record = (err: unknown) => errors.push(err);
   process.on('unhandledRejection', record);
   process.on('uncaughtException', record);
+  const open: { close(): Promise<void> }[] = [];
+  after(async () => {
+    await Promise.all(open.map((resource) => resource.close()));
+    process.off('unhandledRejection', record);
+    process.off('uncaughtException', record);
+    assert.deepEqual(errors, [], 'unhandled rejections or exceptions');
+  });
   return {
-    errors,
-    stop() {
-      process.off('unhandledRejection', record);
-      process.off('uncaughtException', record);
+    track(resource) {
+      open.push(resource);
+      return resource;
     },
   };
 }

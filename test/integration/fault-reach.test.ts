@@ -1,37 +1,16 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FleetmonError } from '../../src/core/errors.ts';
-import { type RunningMock, startMock } from '../../src/mock/server.ts';
+import { startMock } from '../../src/mock/server.ts';
 import { parseApiAddress } from '../../src/provider/address.ts';
 import { createProviderClient } from '../../src/provider/client.ts';
 import { scanFleet } from '../../src/scan/scan.ts';
-import { FAST_CLIENT, watchUnhandled } from '../helpers/fault-fleet.ts';
+import { FAST_CLIENT, guardSuite } from '../helpers/fault-fleet.ts';
+import { ipv6Available } from '../helpers/net.ts';
 
 // A provider fleetmon cannot reach at all: the wrong address family, or a name that does not
 // resolve (`.invalid`, RFC 2606). Each is one provider-unreachable error naming URL and cause.
-const unhandled = watchUnhandled();
-const mocks: RunningMock[] = [];
-after(async () => {
-  await Promise.all(mocks.map((m) => m.close()));
-  unhandled.stop();
-  assert.deepEqual(unhandled.errors, [], 'unhandled rejections or exceptions');
-});
-
-async function ipv6Available(): Promise<boolean> {
-  const server = createServer();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '::1', resolve);
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    server.close();
-  }
-}
+const suite = guardSuite();
 
 async function expectUnreachable(api: string, cause: RegExp): Promise<void> {
   const client = createProviderClient({ baseUrl: parseApiAddress(api), ...FAST_CLIENT });
@@ -52,8 +31,7 @@ async function expectUnreachable(api: string, cause: RegExp): Promise<void> {
 describe('a provider on the other address family', () => {
   it('listening on IPv6 only, dialled over IPv4: connection refused', async (t) => {
     if (!(await ipv6Available())) return t.skip('no IPv6 loopback here');
-    const mock = await startMock({ host: '::1', instances: 3 });
-    mocks.push(mock);
+    const mock = suite.track(await startMock({ host: '::1', instances: 3 }));
     await expectUnreachable(
       `127.0.0.1:${mock.port}`,
       new RegExp(
@@ -64,8 +42,7 @@ describe('a provider on the other address family', () => {
 
   it('listening on IPv4 only, dialled over IPv6: connection refused', async (t) => {
     if (!(await ipv6Available())) return t.skip('no IPv6 loopback here');
-    const mock = await startMock({ host: '127.0.0.1', instances: 3 });
-    mocks.push(mock);
+    const mock = suite.track(await startMock({ host: '127.0.0.1', instances: 3 }));
     await expectUnreachable(
       `[::1]:${mock.port}`,
       new RegExp(

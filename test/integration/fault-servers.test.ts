@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FleetmonError } from '../../src/core/errors.ts';
 import { NON_IP_ENTRIES } from '../../src/mock/faults.ts';
 import type { MockOptions } from '../../src/mock/server.ts';
@@ -8,23 +8,16 @@ import {
   assertAccountedFor,
   type FaultFleet,
   faultFleet,
+  guardSuite,
   reasonOf,
-  watchUnhandled,
 } from '../helpers/fault-fleet.ts';
 
 // The fault matrix of issue #5 for `/servers`: a list that fails, hangs, is garbage, too long,
 // doubled, mixed with non-IPs, or changes under the scan (churn).
-const unhandled = watchUnhandled();
-const open: FaultFleet[] = [];
-after(async () => {
-  await Promise.all(open.map((fleet) => fleet.close()));
-  unhandled.stop();
-  assert.deepEqual(unhandled.errors, [], 'unhandled rejections or exceptions');
-});
+const suite = guardSuite();
 
 async function fleetWith(faults: MockOptions, client = {}): Promise<FaultFleet> {
-  const fleet = await faultFleet(faults, client);
-  open.push(fleet);
+  const fleet = suite.track(await faultFleet(faults, client));
   return fleet;
 }
 

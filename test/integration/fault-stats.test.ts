@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { MockOptions } from '../../src/mock/server.ts';
 import type { ProviderClientOptions } from '../../src/provider/client.ts';
 import { scanFleet } from '../../src/scan/scan.ts';
-import {
-  assertAccountedFor,
-  type FaultFleet,
-  faultFleet,
-  reasonOf,
-  watchUnhandled,
-} from '../helpers/fault-fleet.ts';
+import { assertAccountedFor, faultFleet, guardSuite, reasonOf } from '../helpers/fault-fleet.ts';
 
 // The fault matrix of issue #5 for stats requests: each fault alone, on both transports, then
 // all together. Every case: bounded time, every listed instance accounted for with its reason,
 // no unhandled rejection. Client timeout 300 ms, 1 retry (FAST_CLIENT).
-const unhandled = watchUnhandled();
-const open: FaultFleet[] = [];
-after(async () => {
-  await Promise.all(open.map((fleet) => fleet.close()));
-  unhandled.stop();
-  assert.deepEqual(unhandled.errors, [], 'unhandled rejections or exceptions');
-});
+const suite = guardSuite();
 
 interface Case {
   readonly name: string;
@@ -116,8 +104,7 @@ for (const http10 of [false, true]) {
   describe(`stats faults, each alone (${transport})`, { concurrency: true }, () => {
     for (const c of CASES) {
       it(`${c.name}: every instance unreachable with the reason, in bounded time`, async () => {
-        const fleet = await faultFleet({ http10, ...c.faults }, c.client);
-        open.push(fleet);
+        const fleet = suite.track(await faultFleet({ http10, ...c.faults }, c.client));
         const started = performance.now();
         const snapshot = await scanFleet(fleet.client, { concurrency: 8, deadlineMs: 10_000 });
         const took = performance.now() - started;
@@ -137,8 +124,7 @@ describe('malformed bodies', () => {
   it('name what is wrong, keep the service when it was valid, and are not retried', async () => {
     // 10 kinds in turn: invalid JSON, a missing field, a non-number, >100, an HTML page, an
     // array, wrong types, a negative value, nulls, an empty body.
-    const fleet = await faultFleet({ malformedRate: 1, instances: 20 });
-    open.push(fleet);
+    const fleet = suite.track(await faultFleet({ malformedRate: 1, instances: 20 }));
     const snapshot = await scanFleet(fleet.client, { concurrency: 1 });
     assertAccountedFor(fleet.mock.fleet.ips, snapshot);
     const reasons = snapshot.readings.map(reasonOf);
@@ -166,25 +152,26 @@ describe('every fault at once', { concurrency: true }, () => {
   for (const http10 of [false, true]) {
     it(`accounts for every instance with a known reason (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
       // With the adaptive window on: hangs and resets shrink it, the scan deadline still bounds it.
-      const fleet = await faultFleet(
-        {
-          http10,
-          instances: 80,
-          faultSeed: 3,
-          errorRate: 0.1,
-          malformedRate: 0.1,
-          hangRate: 0.1,
-          dropRate: 0.1,
-          throttleRate: 0.1,
-          cutRate: 0.1,
-          trickleRate: 0.1,
-          floodRate: 0.1,
-          vanishRate: 0.1,
-          retryAfterSeconds: 0,
-        },
-        { adaptive: true, concurrency: 16 },
+      const fleet = suite.track(
+        await faultFleet(
+          {
+            http10,
+            instances: 80,
+            faultSeed: 3,
+            errorRate: 0.1,
+            malformedRate: 0.1,
+            hangRate: 0.1,
+            dropRate: 0.1,
+            throttleRate: 0.1,
+            cutRate: 0.1,
+            trickleRate: 0.1,
+            floodRate: 0.1,
+            vanishRate: 0.1,
+            retryAfterSeconds: 0,
+          },
+          { adaptive: true, concurrency: 16 },
+        ),
       );
-      open.push(fleet);
       const heapBefore = process.memoryUsage().heapUsed;
       const started = performance.now();
       const snapshot = await scanFleet(fleet.client, { concurrency: 16, deadlineMs: 3000 });

@@ -1,30 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { FleetmonError } from '../../src/core/errors.ts';
 import { startMock } from '../../src/mock/server.ts';
 import { parseApiAddress } from '../../src/provider/address.ts';
 import { createProviderClient } from '../../src/provider/client.ts';
 import { scanFleet } from '../../src/scan/scan.ts';
-
-/** Listens on an ephemeral port, then closes it: nothing answers there a moment later. */
-async function freePort(host: string): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function ipv6Available(): Promise<boolean> {
-  try {
-    await freePort('::1');
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { freePort, ipv6Available } from '../helpers/net.ts';
 
 describe('reaching the provider', () => {
   it('fails a scan as provider-unreachable when nothing listens', async () => {
