@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { parseApiAddress } from '../src/provider/address.ts';
 import { createProviderClient } from '../src/provider/client.ts';
 import { scanFleet } from '../src/scan/scan.ts';
-import { BIN, finish, machine, startProvider, verdict } from './lib/harness.ts';
+import { BIN, finish, fleetmonEnv, machine, startProvider, verdict } from './lib/harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,9 +36,9 @@ console.log(`  machine: ${machine()}`);
 const fleet = await startProvider({ instances: N });
 
 const child = spawn(
-  process.execPath,
-  [BIN, '--api', fleet.url, 'monitor', values.service, '-o', 'ndjson', '--interval', '1s'],
-  { stdio: ['ignore', 'pipe', 'pipe'] },
+  BIN,
+  ['--api', fleet.url, 'monitor', values.service, '-o', 'ndjson', '--interval', '1s'],
+  { stdio: ['ignore', 'pipe', 'pipe'], env: fleetmonEnv() },
 );
 let stderr = '';
 child.stderr.setEncoding('utf8').on('data', (chunk: string) => {

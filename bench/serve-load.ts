@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import type { Reading } from '../src/core/types.ts';
 import { buildFleetView } from '../src/server/fleet-view.ts';
 import { createFleetMetrics } from '../src/server/metrics.ts';
+import { BIN, fleetmonEnv } from './lib/harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,12 +24,11 @@ const { values } = parseArgs({
 const INSTANCES = Number(values.instances);
 const CONNECTIONS = Number(values.connections);
 const SECONDS = Number(values.seconds);
-const BIN = new URL('../bin/fleetmon', import.meta.url).pathname;
 const children: ChildProcess[] = [];
 
 /** Starts `bin/fleetmon args` and resolves with the first URL matching `pattern` on stderr. */
 function startChild(args: string[], pattern: RegExp): Promise<string> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(BIN, args, { stdio: ['ignore', 'ignore', 'pipe'], env: fleetmonEnv() });
   children.push(child);
   let stderr = '';
   return new Promise((resolve, reject) => {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rate } from '../src/config/fields.ts';
 import { startMock } from '../src/mock/server.ts';
+import { BIN, fleetmonEnv } from './lib/harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +32,6 @@ if (!(MINUTES > 0) || !(INSTANCES > 0) || !churnRate.ok) {
   process.stderr.write('usage: node bench/soak.ts [--minutes N] [--instances N] [--churn 1%]\n');
   process.exit(2);
 }
-const BIN = new URL('../bin/fleetmon', import.meta.url).pathname;
 const PROBE = new URL('./soak-probe.ts', import.meta.url).pathname;
 const SAMPLE_MS = 10_000;
 const WARM_UP_MS = Math.min(60_000, (MINUTES * 60_000) / 5);
@@ -56,7 +56,6 @@ const mock = await startMock({
 const service = biggestService();
 const probeFile = join(tmpdir(), `fleetmon-soak-${process.pid}.ndjson`);
 const args = [
-  BIN,
   '--api',
   `127.0.0.1:${mock.port}`,
   '--timeout',
@@ -70,14 +69,13 @@ const args = [
   '-o',
   'ndjson',
 ];
-const child = spawn(process.execPath, args, {
+const child = spawn(BIN, args, {
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: {
-    ...process.env,
+  env: fleetmonEnv({
     NODE_OPTIONS: `--expose-gc --import=${PROBE}`,
     SOAK_PROBE_FILE: probeFile,
     SOAK_PROBE_MS: String(SAMPLE_MS),
-  },
+  }),
 });
 const pid = child.pid ?? 0;
 let lines = 0;

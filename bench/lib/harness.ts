@@ -2,6 +2,7 @@
 // processes, medians, and the one-line verdicts. Loopback only; every child is killed on exit.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { delimiter, dirname } from 'node:path';
 import type { MockOptions } from '../../src/mock/server.ts';
 
 /** The built CLI; benchmarks run it as users do (process start included). */
@@ -100,11 +101,35 @@ export function runNode(
   args: readonly string[],
   nodeArgs: readonly string[] = [],
 ): Promise<Run> {
+  return runCommand(process.execPath, [...nodeArgs, script, ...args], process.env);
+}
+
+/**
+ * The environment fleetmon children get: this script's Node first on PATH, so `bin/fleetmon`
+ * runs as users run it (through its `#!/usr/bin/env -S node ...` line, V8 flags included) on
+ * the same Node as the bench, whatever Node comes first on the caller's PATH.
+ */
+export function fleetmonEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+    ...extra,
+  };
+}
+
+/** Runs `bin/fleetmon args` to the end; `rss` preloads the peak-memory hook. */
+export function runFleetmon(args: readonly string[], rss = false): Promise<Run> {
+  return runCommand(BIN, args, fleetmonEnv(rss ? { NODE_OPTIONS: `--import=${RSS_HOOK}` } : {}));
+}
+
+function runCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     children.add(child);
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -118,11 +143,6 @@ export function runNode(
       resolve({ ms, code, stderr, maxRssMb: rss === undefined ? undefined : Number(rss) / 1024 });
     });
   });
-}
-
-/** Runs the fleetmon CLI with `args`; `rss` preloads the peak-memory hook. */
-export function runFleetmon(args: readonly string[], rss = false): Promise<Run> {
-  return runNode(BIN, args, rss ? ['--import', RSS_HOOK] : []);
 }
 
 /** The middle value (mean of the two middle ones for an even count). */
