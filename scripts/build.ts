@@ -44,7 +44,7 @@ await build({
     __FLEETMON_BUILD__: JSON.stringify(buildNumber),
     __FLEETMON_COMMIT__: JSON.stringify(commit),
   },
-  // Bundled CommonJS dependencies (undici) call require(); ESM output has none of its own.
+  // Bundled CommonJS dependencies (prom-client) call require(); ESM output has none of its own.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import type { Exchange, HttpPool, ResponseHandler } from './http/pool.ts';
 import { describeNetworkError } from './network-error.ts';
 import { parseRetryAfter } from './retry.ts';
 
@@ -16,7 +16,7 @@ export type AttemptResult =
 
 /** What one attempt needs: where, how long, how much, and the caller's cancellation. */
 export interface AttemptOptions {
-  readonly dispatcher: Dispatcher;
+  readonly pool: HttpPool;
   readonly path: string;
   readonly timeoutMs: number;
   readonly timeoutText: string;
@@ -35,10 +35,6 @@ const DRAIN_LIMIT = 64 * 1024;
  * One GET with a hard deadline over connect, headers and body: a trickling body cannot
  * outlive `timeoutMs`, and silent headers cannot outlive `headersTimeoutMs`. The reason says
  * which phase ran out. Rejects only when the caller's signal aborts, with its reason.
- *
- * Written against undici's `dispatch()` handler rather than `request()`: no Readable stream,
- * async iterator or AbortController per answer. At 100k instances that machinery and its
- * garbage were a large share of the client's CPU and of its peak memory (bench/README.md).
  */
 export function attemptGet(options: AttemptOptions): Promise<AttemptResult> {
   const { signal } = options;
@@ -46,12 +42,12 @@ export function attemptGet(options: AttemptOptions): Promise<AttemptResult> {
   return new Promise((resolve, reject) => new Attempt(options, resolve, reject).start());
 }
 
-/** The state of one attempt; settles exactly once, whatever undici reports afterwards. */
-class Attempt implements Dispatcher.DispatchHandler {
+/** The state of one attempt; settles exactly once, whatever the connection reports afterwards. */
+class Attempt implements ResponseHandler {
   readonly #options: AttemptOptions;
   readonly #resolve: (result: AttemptResult) => void;
   readonly #reject: (reason: unknown) => void;
-  #controller: Dispatcher.DispatchController | null = null;
+  #exchange: Exchange | undefined;
   #settled = false;
   #phase: 'headers' | 'body' = 'headers';
   #timer: NodeJS.Timeout | undefined;
@@ -63,7 +59,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   readonly #onAbort = (): void => {
     const reason = this.#options.signal?.reason;
     if (this.#settle()) this.#reject(reason);
-    this.#abort(reason instanceof Error ? reason : new Error('aborted'));
+    this.#exchange?.abort();
   };
 
   constructor(
@@ -89,27 +85,10 @@ class Attempt implements Dispatcher.DispatchHandler {
       );
     }
     this.#options.signal?.addEventListener('abort', this.#onAbort, { once: true });
-    try {
-      this.#options.dispatcher.dispatch(
-        { path: this.#options.path, method: 'GET', headers: ACCEPT_JSON },
-        this,
-      );
-    } catch (err) {
-      this.onResponseError(null, err as Error);
-    }
+    this.#exchange = this.#options.pool.request(this.#options.path, this);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    // Timed out or cancelled while waiting for a connection: do not send it at all.
-    if (this.#settled) controller.abort(new Error('attempt over'));
-  }
-
-  onResponseStart(
-    controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-  ): void {
+  onResponseStart(statusCode: number, headers: Readonly<Record<string, string>>): void {
     if (this.#settled) return;
     this.#phase = 'body';
     clearTimeout(this.#headersTimer);
@@ -123,24 +102,24 @@ class Attempt implements Dispatcher.DispatchHandler {
     const declared = Number(headers['content-length']);
     if (declared > this.#options.maxBodyBytes) {
       this.#finish(tooLarge(this.#options.maxBodyBytes));
-      controller.abort(new Error('body too large'));
+      this.#exchange?.abort();
     }
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(chunk: Buffer): void {
     if (this.#settled) return;
     this.#size += chunk.length;
     if (!isOk(this.#status)) {
       // Error bodies are only drained so the connection can be reused; past the limit, drop it.
       if (this.#size > DRAIN_LIMIT) {
         this.#finish(this.#httpFailure());
-        controller.abort(new Error('error body too large to drain'));
+        this.#exchange?.abort();
       }
       return;
     }
     if (this.#size > this.#options.maxBodyBytes) {
       this.#finish(tooLarge(this.#options.maxBodyBytes));
-      controller.abort(new Error('body too large'));
+      this.#exchange?.abort();
       return;
     }
     this.#chunks.push(chunk);
@@ -159,7 +138,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.#finish({ ok: true, text });
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+  onResponseError(error: Error): void {
     if (this.#settled) return;
     const failure = describeNetworkError(error, this.#options.timeoutText);
     this.#finish({ ok: false, ...failure, status: null, retryable: true, retryAfterMs: null });
@@ -188,12 +167,7 @@ class Attempt implements Dispatcher.DispatchHandler {
       retryable: true,
       retryAfterMs: null,
     });
-    this.#abort(new Error(reason));
-  }
-
-  #abort(reason: Error): void {
-    const controller = this.#controller;
-    if (controller !== null && !controller.aborted) controller.abort(reason);
+    this.#exchange?.abort();
   }
 
   #finish(result: AttemptResult): void {
@@ -211,8 +185,6 @@ class Attempt implements Dispatcher.DispatchHandler {
     return true;
   }
 }
-
-const ACCEPT_JSON = { accept: 'application/json' };
 
 function isOk(status: number): boolean {
   return status >= 200 && status <= 299;

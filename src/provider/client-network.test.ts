@@ -110,7 +110,7 @@ describe('provider client over the network', () => {
   it('names a non-HTTP answer', async () => {
     const server = await serveRaw((socket) => socket.end('SSH-2.0-OpenSSH\r\n\r\n'));
     const reading = await track(server).readInstance('10.0.0.1');
-    assert.equal(reading.ok ? '' : reading.error, 'invalid HTTP response');
+    assert.equal(reading.ok ? '' : reading.error, 'invalid HTTP response (malformed status line)');
   });
 
   it('reads from an HTTP/1.0 provider that closes after every response', async () => {

@@ -6,11 +6,11 @@ import type { Reading } from '../core/types.ts';
 import { displayUrl } from './address.ts';
 import { type AttemptResult, attemptGet, formatBytes } from './attempt.ts';
 import { createRetryingConnector } from './connector.ts';
+import { HttpPool } from './http/pool.ts';
 import { RequestGate } from './request-gate.ts';
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './retry.ts';
 import { parseServerList } from './servers-body.ts';
 import { parseStatsBody } from './stats-body.ts';
-import { Pool } from './undici-parts.ts';
 
 /** How to reach the provider and how hard to try. */
 export interface ProviderClientOptions {
@@ -78,7 +78,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_INSTANCES = 1_000_000;
 /** Bytes allowed per list entry: an IPv6 literal is at most 45 characters, plus quotes, comma and indentation. */
 const LIST_BYTES_PER_ENTRY = 64;
-/** Response heads larger than this are refused (undici's default, made explicit). */
+/** Response heads larger than this are refused, so a flood of headers cannot exhaust memory. */
 const MAX_HEADER_BYTES = 16 * 1024;
 const API_HINT = 'check that the provider is running and --api (or FLEETMON_API) points at it';
 
@@ -86,7 +86,7 @@ async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   await delay(ms, undefined, { signal });
 }
 
-/** Builds a client over one undici Pool sized to `concurrency`. */
+/** Builds a client over one connection pool to the provider. */
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   return new CpxClient(options);
 }
@@ -99,7 +99,7 @@ class CpxClient implements ProviderClient {
   readonly #timeoutText: string;
   readonly #headersTimeout: { headersTimeoutMs?: number; headersTimeoutText?: string };
   readonly #gate: RequestGate;
-  readonly #pool: Pool;
+  readonly #pool: HttpPool;
   readonly #serversUrl: string;
   #lastListWarnings: readonly string[] = [];
 
@@ -123,17 +123,14 @@ class CpxClient implements ProviderClient {
       ratePerSecond: options.ratePerSecond,
       adaptive: options.adaptive ?? true,
     });
-    this.#pool = new Pool(baseUrl.origin, {
-      connections: Math.max(1, Math.floor(options.concurrency)),
-      pipelining: 1,
+    this.#pool = new HttpPool({
+      origin: new URL(baseUrl.origin),
       connect: createRetryingConnector({
+        origin: baseUrl,
         timeoutMs,
         onSlowConnect: () => this.#gate.overloaded(),
       }),
-      // Backstops only: attemptGet's own timers bound each attempt as a whole.
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      maxHeaderSize: MAX_HEADER_BYTES,
+      maxHeadBytes: MAX_HEADER_BYTES,
     });
     this.url = displayUrl(new URL(this.#basePath, baseUrl));
     this.#serversUrl = new URL(`${this.#basePath}servers`, baseUrl).href;
@@ -158,8 +155,8 @@ class CpxClient implements ProviderClient {
     const maxBytes = listBytesFor(maxInstances);
     const path = `${this.#basePath}servers`;
     const { result } = await this.#getWithRetries(path, maxBytes, signal, false);
-    // A body read to its end with no connection left open: the provider closes after each answer.
-    if (result.ok && this.#pool.stats.connected === 0) this.#gate.closesConnections();
+    // The provider closes the connection after each answer (HTTP/1.0, `Connection: close`).
+    if (result.ok && this.#pool.lastReusable === false) this.#gate.closesConnections();
     if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes, maxInstances);
     const list = parseServerList(result.text, maxInstances);
     if (!list.ok && list.entries !== undefined) {
@@ -219,7 +216,7 @@ class CpxClient implements ProviderClient {
       let result: AttemptResult | undefined;
       try {
         result = await attemptGet({
-          dispatcher: this.#pool,
+          pool: this.#pool,
           path,
           timeoutMs,
           timeoutText: this.#timeoutText,

@@ -1,10 +1,17 @@
-import type { Socket } from 'node:net';
-import type { buildConnector as BuildConnector } from 'undici';
-import { buildConnector } from './undici-parts.ts';
+import { createRequire } from 'node:module';
+import { connect as netConnect, type Socket } from 'node:net';
+import type * as Tls from 'node:tls';
+import { formatDuration } from '../core/duration.ts';
+import { HttpError } from './http/http-error.ts';
+
+/** Opens a connection to the provider; returns a function that abandons it. */
+export type Connect = (done: (err: Error | null, socket: Socket | null) => void) => () => void;
 
 /** How the retrying connector behaves. */
 export interface ConnectorOptions {
-  /** Overall time a connect may take, retries included (undici's `connectTimeout`). */
+  /** `http:` or `https:` origin of the provider. */
+  readonly origin: URL;
+  /** Overall time a connect may take, retries included. */
   readonly timeoutMs: number;
   /** Called when a connect was slow enough to be retried: a sign of an overflowing listen queue. */
   readonly onSlowConnect?: () => void;
@@ -18,8 +25,8 @@ const RETRY_FACTOR = 4;
 const FIRST_RETRY_MS = 200;
 
 /**
- * An undici connector that re-sends a connect when it takes far longer than connects
- * to this provider usually take, instead of waiting for the kernel's SYN retransmit.
+ * A connector that re-sends a connect when it takes far longer than connects to this
+ * provider usually take, instead of waiting for the kernel's SYN retransmit.
  *
  * Why: a single-threaded provider with a small listen backlog (the original's was 5)
  * silently drops SYNs while its accept queue is full, and the kernel retransmits only
@@ -29,46 +36,109 @@ const FIRST_RETRY_MS = 200;
  * each time; no request has been sent on it yet, so nothing is duplicated. Each such
  * retry is reported, so the adaptive window shrinks and the queue drains.
  */
-export function createRetryingConnector(options: ConnectorOptions): BuildConnector.connector {
-  const base = buildConnector({ timeout: options.timeoutMs });
+export function createRetryingConnector(options: ConnectorOptions): Connect {
   const minRetryMs = options.minRetryMs ?? 10;
+  const open = socketOpener(options.origin);
   let usualMs: number | undefined;
 
-  return (connectOptions, callback) => {
+  return (done) => {
     const deadline = performance.now() + options.timeoutMs;
     let wait =
       usualMs === undefined ? FIRST_RETRY_MS : Math.max(minRetryMs, usualMs * RETRY_FACTOR);
+    let current: Socket | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let over = false;
     const attempt = (first: boolean): void => {
       const started = performance.now();
       let settled = false;
-      // The last attempt gets whatever time is left, with undici's own connect timeout.
+      // The last attempt gets whatever time is left as its connect timeout.
       const retry = started + wait < deadline - wait;
       const giveUp = (): void => {
-        if (settled) return;
+        if (settled || over) return;
         settled = true;
-        socket?.destroy();
+        socket.destroy();
         options.onSlowConnect?.();
         wait *= 2;
         attempt(false);
       };
       // Timers run before I/O in each turn of the event loop: after a busy stretch the timer
       // would fire ahead of a connect that has in fact completed. setImmediate runs after I/O.
-      const timer = retry ? setTimeout(() => setImmediate(giveUp), wait) : undefined;
-      const socket: Socket | undefined = base(connectOptions, (err, connected) => {
-        if (settled) {
-          connected?.destroy();
-          return;
-        }
+      timer = setTimeout(
+        () => (retry ? setImmediate(giveUp) : connectTimedOut()),
+        retry ? wait : Math.max(0, deadline - started),
+      );
+      const connectTimedOut = (): void => {
+        if (settled || over) return;
         settled = true;
-        clearTimeout(timer);
+        finish(
+          new HttpError(
+            'HTTP_CONNECT_TIMEOUT',
+            `connect timed out after ${formatDuration(options.timeoutMs)}`,
+          ),
+          null,
+        );
+      };
+      const socket = open((err) => {
+        if (settled || over) return;
+        settled = true;
         if (err === null && first) {
           const took = performance.now() - started;
           usualMs = usualMs === undefined ? took : usualMs + (took - usualMs) / 8;
         }
-        if (err === null) callback(null, connected);
-        else callback(err, null);
-      }) as unknown as Socket | undefined;
+        finish(err, err === null ? socket : null);
+      });
+      current = socket;
+    };
+    const finish = (err: Error | null, socket: Socket | null): void => {
+      over = true;
+      clearTimeout(timer);
+      if (err !== null) current?.destroy();
+      done(err, socket);
     };
     attempt(true);
+    return () => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      current?.destroy();
+    };
   };
+}
+
+/** Starts one TCP (or TLS) connect; `done` gets null once the socket can carry a request. */
+function socketOpener(origin: URL): (done: (err: Error | null) => void) => Socket {
+  // URL keeps IPv6 literals in brackets; sockets want them bare.
+  const host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
+  const https = origin.protocol === 'https:';
+  const port = Number(origin.port) || (https ? 443 : 80);
+  return (done) => {
+    const socket = https ? tlsConnect(host, port) : netConnect({ host, port, noDelay: true });
+    const onError = (err: Error): void => {
+      socket.off(https ? 'secureConnect' : 'connect', onConnect);
+      done(err);
+    };
+    const onConnect = (): void => {
+      socket.off('error', onError);
+      done(null);
+    };
+    socket.once('error', onError);
+    socket.once(https ? 'secureConnect' : 'connect', onConnect);
+    return socket;
+  };
+}
+
+let tls: typeof Tls | undefined;
+
+function tlsConnect(host: string, port: number): Socket {
+  // Loaded on first use: most providers are plain HTTP, and TLS costs ~10 ms of start-up.
+  tls ??= createRequire(import.meta.url)('node:tls') as typeof Tls;
+  const isIp = /^[\d.]+$|:/.test(host);
+  const socket = tls.connect({
+    host,
+    port,
+    ALPNProtocols: ['http/1.1'],
+    ...(isIp ? {} : { servername: host }),
+  });
+  socket.setNoDelay(true);
+  return socket;
 }

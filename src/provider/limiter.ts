@@ -5,7 +5,7 @@ interface Waiter {
 
 /**
  * Caps how many requests are in flight. Timeouts start only once a slot is held,
- * so a long queue never turns into timeouts, and undici's pool never queues.
+ * so a long queue never turns into timeouts, and the connection pool never queues.
  * The cap may change at any time (`setLimit`, driven by adaptive concurrency):
  * raising it wakes waiters at once, lowering it takes effect as requests finish.
  */

@@ -1,3 +1,5 @@
+import { HttpError } from './http/http-error.ts';
+
 /** Why a request failed below HTTP, as one line, and whether it was a timeout. */
 export interface NetworkFailure {
   readonly kind: 'timeout' | 'network';
@@ -13,33 +15,20 @@ const BY_CODE: Readonly<Record<string, string>> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   EADDRNOTAVAIL: 'address not available',
-  UND_ERR_SOCKET: 'connection closed before the response was complete',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'response shorter than its Content-Length',
-  UND_ERR_CLOSED: 'client closed',
-  UND_ERR_DESTROYED: 'client closed',
-  // The client refuses heads over 16 KiB (client.ts): a flood of headers cannot exhaust memory.
-  UND_ERR_HEADERS_OVERFLOW: 'response headers larger than 16 KiB',
 };
 
-const TIMEOUT_CODES = new Set([
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'HTTP_CONNECT_TIMEOUT']);
 
-/** Turns an error from undici or the socket layer into a short reason such as `connection reset (ECONNRESET)`. */
+/** Turns an error from the HTTP client or the socket layer into a short reason such as `connection reset (ECONNRESET)`. */
 export function describeNetworkError(err: unknown, timeoutText: string): NetworkFailure {
   const code = errorCode(err);
   if (code !== undefined && TIMEOUT_CODES.has(code))
     return { kind: 'timeout', reason: timeoutText };
+  // The client's own errors already read as one line for users; their codes mean nothing to them.
+  if (err instanceof HttpError) return { kind: 'network', reason: err.message };
   const known = code === undefined ? undefined : BY_CODE[code];
-  if (known !== undefined) {
-    // OS codes are what people search for; undici's own codes mean nothing to users.
-    return { kind: 'network', reason: code?.startsWith('E') ? `${known} (${code})` : known };
-  }
-  const name = err instanceof Error ? err.name : '';
-  if (name === 'HTTPParserError') return { kind: 'network', reason: 'invalid HTTP response' };
+  // OS codes are what people search for.
+  if (known !== undefined) return { kind: 'network', reason: `${known} (${code})` };
   const message = err instanceof Error ? err.message : String(err);
   const line = message.split('\n')[0]?.slice(0, 120) ?? '';
   return { kind: 'network', reason: code === undefined ? line : `${line} (${code})` };

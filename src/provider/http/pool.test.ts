@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { createRetryingConnector } from '../connector.ts';
+import { HttpPool } from './pool.ts';
+
+/** A raw server that hands every request head to `answer`, with its connection's number. */
+async function serve(
+  answer: (socket: Socket, head: string, connection: number) => void,
+): Promise<{ url: URL; connections: () => number; close: () => Promise<void>; server: Server }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((socket) => {
+    const number = ++connections;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buffered = '';
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        answer(socket, head, number);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    url: new URL(`http://127.0.0.1:${address.port}`),
+    connections: () => connections,
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const closers: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+function poolFor(url: URL, now?: () => number): HttpPool {
+  const pool = new HttpPool({
+    origin: url,
+    connect: createRetryingConnector({ origin: url, timeoutMs: 1000 }),
+    maxHeadBytes: 16 * 1024,
+    ...(now === undefined ? {} : { now }),
+  });
+  closers.push(() => pool.close());
+  return pool;
+}
+
+/** GET `path`: the status and body, or the error's message. */
+function get(pool: HttpPool, path = '/x'): Promise<{ status: number; body: string } | string> {
+  return new Promise((resolve) => {
+    let status = 0;
+    const chunks: Buffer[] = [];
+    pool.request(path, {
+      onResponseStart: (code) => {
+        status = code;
+      },
+      onResponseData: (chunk) => chunks.push(chunk),
+      onResponseEnd: () => resolve({ status, body: Buffer.concat(chunks).toString() }),
+      onResponseError: (err) => resolve(err.message),
+    });
+  });
+}
+
+function ok(socket: Socket, body: string, extra = ''): void {
+  socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`);
+}
+
+describe('HttpPool', () => {
+  it('sends the path, Host and Accept, and reuses a kept-alive connection', async () => {
+    const heads: string[] = [];
+    const server = await serve((socket, head) => {
+      heads.push(head);
+      ok(socket, 'hi');
+    });
+    closers.push(server.close);
+    const pool = poolFor(server.url);
+    assert.deepEqual(await get(pool, '/10.0.0.1'), { status: 200, body: 'hi' });
+    assert.deepEqual(await get(pool, '/10.0.0.2'), { status: 200, body: 'hi' });
+    assert.equal(server.connections(), 1);
+    assert.equal(pool.lastReusable, true);
+    assert.equal(
+      heads[0],
+      `GET /10.0.0.1 HTTP/1.1\r\nHost: ${server.url.host}\r\nAccept: application/json`,
+    );
+  });
+
+  it('opens a connection per request when the server closes each one', async () => {
+    const server = await serve((socket) => socket.end('HTTP/1.0 200 OK\r\n\r\n{}'));
+    closers.push(server.close);
+    const pool = poolFor(server.url);
+    const answers = await Promise.all([get(pool), get(pool), get(pool)]);
+    assert.deepEqual(answers, Array(3).fill({ status: 200, body: '{}' }));
+    assert.equal(server.connections(), 3);
+    assert.equal(pool.lastReusable, false);
+    assert.equal(pool.connected, 0);
+  });
+
+  it('re-sends once, on a fresh connection, a request whose reused connection had gone stale', async () => {
+    let requests = 0;
+    const server = await serve((socket, _head, connection) => {
+      // The first connection answers once, then drops the next request unanswered.
+      requests++;
+      if (connection > 1) ok(socket, 'second');
+      else if (requests === 1) ok(socket, 'first');
+      else socket.resetAndDestroy();
+    });
+    closers.push(server.close);
+    const pool = poolFor(server.url);
+    assert.deepEqual(await get(pool), { status: 200, body: 'first' });
+    assert.deepEqual(await get(pool), { status: 200, body: 'second' });
+    assert.equal(server.connections(), 2);
+  });
+
+  it('does not re-send when a fresh connection fails, nor once the answer has begun', async () => {
+    const server = await serve((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{');
+      socket.resetAndDestroy();
+    });
+    closers.push(server.close);
+    const pool = poolFor(server.url);
+    const answer = await get(pool);
+    assert.match(String(answer), /^(read ECONNRESET|response shorter than its Content-Length)$/);
+    assert.equal(server.connections(), 1);
+  });
+
+  it('stops reusing a connection at the keep-alive timeout the server announced, less a second', async () => {
+    let clock = 0;
+    const server = await serve((socket) => ok(socket, '{}', 'Keep-Alive: timeout=3\r\n'));
+    closers.push(server.close);
+    const pool = poolFor(server.url, () => clock);
+    await get(pool);
+    clock = 1999;
+    await get(pool);
+    assert.equal(server.connections(), 1);
+    clock += 2001;
+    await get(pool);
+    assert.equal(server.connections(), 2);
+  });
+
+  it('drops an idle connection that sends bytes nobody asked for', async () => {
+    const server = await serve((socket) => {
+      ok(socket, '{}');
+      setTimeout(() => socket.writable && socket.write('HTTP/1.1 200 OK\r\n'), 20);
+    });
+    closers.push(server.close);
+    const pool = poolFor(server.url);
+    await get(pool);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(pool.connected, 0);
+    assert.deepEqual(await get(pool), { status: 200, body: '{}' });
+    assert.equal(server.connections(), 2);
+  });
+
+  it('aborting a request drops its connection and reports nothing more', async () => {
+    const server = await serve(() => undefined);
+    closers.push(server.close);
+    const pool = poolFor(server.url);
+    const calls: string[] = [];
+    const exchange = pool.request('/x', {
+      onResponseStart: () => calls.push('start'),
+      onResponseData: () => calls.push('data'),
+      onResponseEnd: () => calls.push('end'),
+      onResponseError: () => calls.push('error'),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    exchange.abort();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(calls, []);
+    assert.equal(pool.connected, 0);
+  });
+
+  it('closes once requests in flight end, and refuses new ones', async () => {
+    const server = await serve((socket) => setTimeout(() => ok(socket, 'late'), 50));
+    closers.push(server.close);
+    const pool = poolFor(server.url);
+    const pending = get(pool);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const closed = pool.close();
+    assert.equal(await get(pool), 'client closed');
+    assert.deepEqual(await pending, { status: 200, body: 'late' });
+    await closed;
+    assert.equal(pool.connected, 0);
+  });
+});

@@ -1,0 +1,299 @@
+import { HttpError } from './http-error.ts';
+
+/** The part of a response head that callers act on. */
+export interface ResponseHead {
+  readonly status: number;
+  /** Lower-cased names; repeated fields joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Where a parser delivers one response. */
+export interface ResponseSink {
+  onHead(head: ResponseHead): void;
+  /** A slice of the body; only valid until the call returns unless copied or kept whole. */
+  onBody(chunk: Buffer): void;
+  onEnd(): void;
+}
+
+// Parser states (numbers rather than an enum: the code runs with type stripping).
+/** Reading the head. */
+const HEAD = 0;
+/** Body of known length: `remaining` bytes left. */
+const FIXED = 1;
+/** Body until the connection closes. */
+const UNTIL_CLOSE = 2;
+const CHUNK_SIZE = 3;
+const CHUNK_DATA = 4;
+const CHUNK_DATA_END = 5;
+const TRAILERS = 6;
+const DONE = 7;
+
+const CR = 0x0d;
+const LF = 0x0a;
+/** A chunk-size line longer than this (extensions included) is refused. */
+const MAX_CHUNK_LINE = 1024;
+const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [^\0\r\n]*)?$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Incremental parser of one HTTP/1.x response to a GET (RFC 9112), fed whatever the socket
+ * delivers. The body length follows §6.3: none for 204 and 304, chunked when it is the last
+ * transfer coding, else until close when any transfer coding is present, else Content-Length,
+ * else until close. Interim 1xx heads are skipped. Heads over `maxHeadBytes` are refused.
+ * Throws {@link HttpError} on anything malformed; the connection must then be dropped.
+ */
+export class ResponseParser {
+  readonly #sink: ResponseSink;
+  readonly #maxHeadBytes: number;
+  #state = HEAD;
+  #pending: Buffer | null = null;
+  #remaining = 0;
+  #reusable = false;
+  #trailerBytes = 0;
+
+  constructor(sink: ResponseSink, maxHeadBytes: number) {
+    this.#sink = sink;
+    this.#maxHeadBytes = maxHeadBytes;
+  }
+
+  /** Whether the response has been read to its end. */
+  get done(): boolean {
+    return this.#state === DONE;
+  }
+
+  /** After {@link done}: whether the connection may carry another request. */
+  get reusable(): boolean {
+    return this.#reusable;
+  }
+
+  /** Whether any byte of the response has arrived. */
+  get started(): boolean {
+    return this.#state !== HEAD || this.#pending !== null;
+  }
+
+  /** Feeds bytes from the socket. Bytes beyond the end of the response are refused. */
+  feed(data: Buffer): void {
+    let chunk = data;
+    if (this.#pending !== null) {
+      chunk = Buffer.concat([this.#pending, chunk]);
+      this.#pending = null;
+    }
+    let at = 0;
+    while (at < chunk.length) {
+      switch (this.#state) {
+        case HEAD:
+          at = this.#head(chunk, at);
+          if (at < 0) return;
+          break;
+        case FIXED: {
+          const take = Math.min(this.#remaining, chunk.length - at);
+          this.#sink.onBody(chunk.subarray(at, at + take));
+          at += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) this.#end();
+          break;
+        }
+        case UNTIL_CLOSE:
+          this.#sink.onBody(at === 0 ? chunk : chunk.subarray(at));
+          return;
+        case CHUNK_SIZE:
+        case TRAILERS:
+        case CHUNK_DATA_END: {
+          const eol = chunk.indexOf(LF, at);
+          if (eol < 0) {
+            this.#keep(chunk, at);
+            return;
+          }
+          this.#line(lineText(chunk, at, eol));
+          at = eol + 1;
+          break;
+        }
+        case CHUNK_DATA: {
+          const take = Math.min(this.#remaining, chunk.length - at);
+          this.#sink.onBody(chunk.subarray(at, at + take));
+          at += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) this.#state = CHUNK_DATA_END;
+          break;
+        }
+        case DONE:
+          throw invalid('data after the end of the response');
+      }
+    }
+  }
+
+  /** The connection has closed: ends a body delimited by the close, else reports what was cut. */
+  finish(): void {
+    if (this.#state === DONE) return;
+    if (this.#state === UNTIL_CLOSE) {
+      this.#end();
+      return;
+    }
+    if (this.#state === FIXED) {
+      throw new HttpError('HTTP_SHORT_BODY', 'response shorter than its Content-Length');
+    }
+    throw new HttpError('HTTP_CLOSED_EARLY', 'connection closed before the response was complete');
+  }
+
+  /** Parses a head when complete; returns where the body starts, or -1 to wait for more bytes. */
+  #head(chunk: Buffer, from: number): number {
+    const end = headEnd(chunk, from);
+    if (end === null) {
+      if (chunk.length - from > this.#maxHeadBytes) throw headersTooLarge(this.#maxHeadBytes);
+      this.#keep(chunk, from);
+      return -1;
+    }
+    if (end.bodyAt - from > this.#maxHeadBytes) throw headersTooLarge(this.#maxHeadBytes);
+    const lines = chunk.toString('latin1', from, end.headAt).split('\n');
+    const statusLine = STATUS_LINE.exec(stripCr(lines[0] ?? ''));
+    if (statusLine === null) throw invalid('malformed status line');
+    const status = Number(statusLine[2]);
+    const headers = parseFields(lines);
+    if (status < 200) {
+      // 101 would switch protocols, which a GET never asked for; other 1xx are interim.
+      if (status === 101) throw invalid('unexpected 101 Switching Protocols');
+      return end.bodyAt;
+    }
+    this.#frame(statusLine[1] === '1', status, headers);
+    this.#sink.onHead({ status, headers });
+    if (this.#state === FIXED && this.#remaining === 0) this.#end();
+    return end.bodyAt;
+  }
+
+  /** Chooses how the body is delimited and whether the connection stays usable (RFC 9112 §6.3, §9.3). */
+  #frame(http11: boolean, status: number, headers: Record<string, string>): void {
+    const connection = (headers.connection ?? '').toLowerCase();
+    let persistent = http11 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
+    const codings = headers['transfer-encoding'];
+    const length = headers['content-length'];
+    if (status === 204 || status === 304) {
+      this.#state = FIXED;
+      this.#remaining = 0;
+    } else if (codings !== undefined) {
+      // With both, Transfer-Encoding wins and the connection must not be reused (§6.3 item 3).
+      if (length !== undefined) persistent = false;
+      const last = codings.split(',').at(-1)?.trim().toLowerCase();
+      if (last === 'chunked') {
+        this.#state = CHUNK_SIZE;
+      } else {
+        this.#state = UNTIL_CLOSE;
+        persistent = false;
+      }
+    } else if (length !== undefined) {
+      this.#state = FIXED;
+      this.#remaining = parseContentLength(length);
+    } else {
+      this.#state = UNTIL_CLOSE;
+      persistent = false;
+    }
+    this.#reusable = persistent;
+  }
+
+  #line(text: string): void {
+    if (this.#state === CHUNK_DATA_END) {
+      if (text !== '') throw invalid('chunk not followed by CRLF');
+      this.#state = CHUNK_SIZE;
+      return;
+    }
+    if (this.#state === TRAILERS) {
+      this.#trailerBytes += text.length + 2;
+      if (this.#trailerBytes > this.#maxHeadBytes) throw headersTooLarge(this.#maxHeadBytes);
+      if (text === '') this.#end();
+      return;
+    }
+    if (text.length > MAX_CHUNK_LINE) throw invalid('chunk size line too long');
+    const semicolon = text.indexOf(';');
+    const hex = (semicolon < 0 ? text : text.slice(0, semicolon)).trim();
+    if (!/^[0-9A-Fa-f]{1,12}$/.test(hex)) throw invalid('malformed chunk size');
+    const size = Number.parseInt(hex, 16);
+    if (size === 0) {
+      this.#state = TRAILERS;
+    } else {
+      this.#state = CHUNK_DATA;
+      this.#remaining = size;
+    }
+  }
+
+  #keep(chunk: Buffer, from: number): void {
+    const rest = chunk.subarray(from);
+    if (this.#state === TRAILERS) {
+      if (this.#trailerBytes + rest.length > this.#maxHeadBytes) {
+        throw headersTooLarge(this.#maxHeadBytes);
+      }
+    } else if (this.#state !== HEAD && rest.length > MAX_CHUNK_LINE + 2) {
+      throw invalid('chunk size line too long');
+    }
+    // A copy: the socket may reuse the memory behind `chunk` once this call returns.
+    this.#pending = Buffer.from(rest);
+  }
+
+  #end(): void {
+    this.#state = DONE;
+    this.#sink.onEnd();
+  }
+}
+
+/** Where a head ends (`\r\n\r\n`, or bare `\n\n` from lax servers), or null when not yet. */
+function headEnd(chunk: Buffer, from: number): { headAt: number; bodyAt: number } | null {
+  let at = chunk.indexOf(LF, from);
+  while (at >= 0) {
+    const next = at + 1;
+    if (chunk[next] === LF) return { headAt: at, bodyAt: next + 1 };
+    if (chunk[next] === CR && chunk[next + 1] === LF) return { headAt: at, bodyAt: next + 2 };
+    at = chunk.indexOf(LF, next);
+  }
+  return null;
+}
+
+function parseFields(lines: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = stripCr(lines[i] as string);
+    if (line === '') continue;
+    // Folded continuation lines are obsolete (RFC 9112 §5.2) and a known smuggling vector.
+    if (line[0] === ' ' || line[0] === '\t') throw invalid('folded header line');
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon) : '';
+    if (!TOKEN.test(name)) throw invalid('malformed header line');
+    const value = line.slice(colon + 1).trim();
+    if (/[\0\r]/.test(value)) throw invalid('control character in a header value');
+    const key = name.toLowerCase();
+    const seen = headers[key];
+    headers[key] = seen === undefined ? value : `${seen}, ${value}`;
+  }
+  return headers;
+}
+
+/** A Content-Length, tolerating a repeated identical value (`5, 5`) as RFC 9112 §6.3 allows. */
+function parseContentLength(value: string): number {
+  const parts = value.split(',').map((part) => part.trim());
+  const first = parts[0] ?? '';
+  if (!/^\d{1,15}$/.test(first) || parts.some((part) => part !== first)) {
+    throw invalid('malformed Content-Length');
+  }
+  return Number(first);
+}
+
+function hasToken(list: string, token: string): boolean {
+  return list.split(',').some((part) => part.trim() === token);
+}
+
+function lineText(chunk: Buffer, from: number, eol: number): string {
+  const end = eol > from && chunk[eol - 1] === CR ? eol - 1 : eol;
+  return chunk.toString('latin1', from, end);
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function invalid(detail: string): HttpError {
+  return new HttpError('HTTP_INVALID', `invalid HTTP response (${detail})`);
+}
+
+function headersTooLarge(limit: number): HttpError {
+  return new HttpError(
+    'HTTP_HEADERS_TOO_LARGE',
+    `response headers larger than ${Math.round(limit / 1024)} KiB`,
+  );
+}
