@@ -1,3 +1,4 @@
+import { addAbortCallback, removeAbortCallback } from './abort-callbacks.ts';
 import type { Exchange, HttpPool, ResponseHandler } from './http/pool.ts';
 import { describeNetworkError } from './network-error.ts';
 import { parseRetryAfter } from './retry.ts';
@@ -84,7 +85,7 @@ class Attempt implements ResponseHandler {
         headersTimeoutMs,
       );
     }
-    this.#options.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    if (this.#options.signal !== undefined) addAbortCallback(this.#options.signal, this.#onAbort);
     this.#exchange = this.#options.pool.request(this.#options.path, this);
   }
 
@@ -180,7 +181,8 @@ class Attempt implements ResponseHandler {
     this.#settled = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#headersTimer);
-    this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#options.signal !== undefined)
+      removeAbortCallback(this.#options.signal, this.#onAbort);
     this.#chunks = this.#status === 0 || isOk(this.#status) ? this.#chunks : [];
     return true;
   }

@@ -1,3 +1,5 @@
+import { addAbortCallback, removeAbortCallback } from './abort-callbacks.ts';
+
 interface Waiter {
   readonly wake: () => void;
   cancelled: boolean;
@@ -51,12 +53,12 @@ export class Limiter {
       const waiter: Waiter = {
         cancelled: false,
         wake: () => {
-          signal?.removeEventListener('abort', onAbort);
+          if (signal !== undefined) removeAbortCallback(signal, onAbort);
           resolve();
         },
       };
       this.#waiters.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) addAbortCallback(signal, onAbort);
     });
   }
 
