@@ -112,7 +112,11 @@ function socketOpener(origin: URL): (done: (err: Error | null) => void) => Socke
   const https = origin.protocol === 'https:';
   const port = Number(origin.port) || (https ? 443 : 80);
   return (done) => {
-    const socket = https ? tlsConnect(host, port) : netConnect({ host, port, noDelay: true });
+    // allowHalfOpen: the pool destroys a socket at its end of input anyway, so Node need not
+    // shut down our side first (a syscall and a callback per request on closing providers).
+    const socket = https
+      ? tlsConnect(host, port)
+      : netConnect({ host, port, noDelay: true, allowHalfOpen: true });
     const onError = (err: Error): void => {
       socket.off(https ? 'secureConnect' : 'connect', onConnect);
       done(err);
