@@ -1,4 +1,3 @@
-import { addAbortCallback, removeAbortCallback } from './abort-callbacks.ts';
 import type { Exchange, HttpPool, ResponseHandler } from './http/pool.ts';
 import { describeNetworkError } from './network-error.ts';
 import { parseRetryAfter } from './retry.ts';
@@ -85,7 +84,7 @@ class Attempt implements ResponseHandler {
         headersTimeoutMs,
       );
     }
-    if (this.#options.signal !== undefined) addAbortCallback(this.#options.signal, this.#onAbort);
+    this.#options.signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#exchange = this.#options.pool.request(this.#options.path, this);
   }
 
@@ -181,8 +180,7 @@ class Attempt implements ResponseHandler {
     this.#settled = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#headersTimer);
-    if (this.#options.signal !== undefined)
-      removeAbortCallback(this.#options.signal, this.#onAbort);
+    this.#options.signal?.removeEventListener('abort', this.#onAbort);
     this.#chunks = this.#status === 0 || isOk(this.#status) ? this.#chunks : [];
     return true;
   }

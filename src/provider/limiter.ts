@@ -1,5 +1,3 @@
-import { addAbortCallback, removeAbortCallback } from './abort-callbacks.ts';
-
 interface Waiter {
   readonly wake: () => void;
   cancelled: boolean;
@@ -53,12 +51,12 @@ export class Limiter {
       const waiter: Waiter = {
         cancelled: false,
         wake: () => {
-          if (signal !== undefined) removeAbortCallback(signal, onAbort);
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
       };
       this.#waiters.push(waiter);
-      if (signal !== undefined) addAbortCallback(signal, onAbort);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
