@@ -4,7 +4,7 @@
 // fleetmon's scan rate = N / (end-to-end time − start-up), start-up being the same command
 // against an empty fleet; rendering the 100k-row output stays inside the scan time.
 //
-//   node bench/large-fleet.ts [--instances 100000] [--concurrency 64] [--runs 3] [--seconds 5]
+//   node bench/large-fleet.ts [--instances 100000] [--concurrency 64] [--runs 5] [--seconds 5]
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import {
@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: {
     instances: { type: 'string', default: '100000' },
     concurrency: { type: 'string', default: '64' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '5' },
   },
 });

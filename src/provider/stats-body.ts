@@ -19,12 +19,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * Never throws: a bad body yields a one-line reason, keeping the service name when it was valid.
  */
 export function parseStatsBody(text: string): StatsBodyResult {
-  if (text.trim() === '') return { ok: false, service: null, error: 'body is empty' };
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return { ok: false, service: null, error: 'body is not JSON' };
+    const error = text.trim() === '' ? 'body is empty' : 'body is not JSON';
+    return { ok: false, service: null, error };
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, service: null, error: 'body is not a JSON object' };
@@ -33,13 +33,10 @@ export function parseStatsBody(text: string): StatsBodyResult {
   const service = readService(fields);
   const cpu = readPercent(fields, 'cpu');
   const memory = readPercent(fields, 'memory');
-  const problems: string[] = [];
-  for (const part of [service, cpu, memory]) {
-    if (!part.ok) problems.push(part.error);
-  }
   if (service.ok && cpu.ok && memory.ok) {
     return { ok: true, stats: { service: service.value, cpu: cpu.value, memory: memory.value } };
   }
+  const problems = [service, cpu, memory].flatMap((part) => (part.ok ? [] : [part.error]));
   return { ok: false, service: service.ok ? service.value : null, error: problems.join('; ') };
 }
 

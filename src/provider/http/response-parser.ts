@@ -253,15 +253,30 @@ function parseFields(lines: readonly string[]): Record<string, string> {
     // Folded continuation lines are obsolete (RFC 9112 §5.2) and a known smuggling vector.
     if (line[0] === ' ' || line[0] === '\t') throw invalid('folded header line');
     const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon) : '';
-    if (!TOKEN.test(name)) throw invalid('malformed header line');
+    const key = fieldKey(colon > 0 ? line.slice(0, colon) : '');
     const value = line.slice(colon + 1).trim();
-    if (/[\0\r]/.test(value)) throw invalid('control character in a header value');
-    const key = name.toLowerCase();
+    if (value.includes('\r') || value.includes('\0')) {
+      throw invalid('control character in a header value');
+    }
     const seen = headers[key];
     headers[key] = seen === undefined ? value : `${seen}, ${value}`;
   }
   return headers;
+}
+
+// A provider sends the same few field names in every answer: each is checked and lower-cased
+// once (a tenth of the parser's time at 100k responses). Bounded against hostile variety.
+const FIELD_KEYS = new Map<string, string>();
+const MAX_FIELD_KEYS = 256;
+
+/** The lower-cased name of a header field; throws when it is not a token. */
+function fieldKey(name: string): string {
+  const known = FIELD_KEYS.get(name);
+  if (known !== undefined) return known;
+  if (!TOKEN.test(name)) throw invalid('malformed header line');
+  const key = name.toLowerCase();
+  if (FIELD_KEYS.size < MAX_FIELD_KEYS) FIELD_KEYS.set(name, key);
+  return key;
 }
 
 /** A Content-Length, tolerating a repeated identical value (`5, 5`) as RFC 9112 §6.3 allows. */
@@ -275,7 +290,8 @@ function parseContentLength(value: string): number {
 }
 
 function hasToken(list: string, token: string): boolean {
-  return list.split(',').some((part) => part.trim() === token);
+  if (list === token) return true;
+  return list.includes(',') && list.split(',').some((part) => part.trim() === token);
 }
 
 function lineText(chunk: Buffer, from: number, eol: number): string {
