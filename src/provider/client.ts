@@ -211,7 +211,8 @@ class CpxClient implements ProviderClient {
     // counted from the first attempt so that waiting for a slot does not eat into it.
     let budgetEnd: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      const pass = await this.#gate.enter(signal, sampled);
+      const entered = this.#gate.enter(signal, sampled);
+      const pass = entered instanceof Promise ? await entered : entered;
       budgetEnd ??= Date.now() + timeoutMs * (this.#retries + 1);
       let result: AttemptResult | undefined;
       try {

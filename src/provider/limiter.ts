@@ -36,13 +36,17 @@ export class Limiter {
     while (this.#active < this.#limit && this.#wakeNext()) this.#active++;
   }
 
+  /** Takes a slot if one is free now; false otherwise (nothing is queued). */
+  tryAcquire(): boolean {
+    if (this.#active >= this.#limit) return false;
+    this.#active++;
+    return true;
+  }
+
   /** Resolves once a slot is held; rejects with the signal's reason if aborted while waiting. */
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#active < this.#limit) {
-      this.#active++;
-      return Promise.resolve();
-    }
+    if (this.tryAcquire()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         waiter.cancelled = true;

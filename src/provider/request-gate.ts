@@ -55,8 +55,21 @@ export class RequestGate {
     return this.#adaptive;
   }
 
-  /** Waits for a slot, a token and the end of any `Retry-After` pause; rejects with the signal's reason on abort. */
-  async enter(signal: AbortSignal | undefined, sampled: boolean): Promise<Pass> {
+  /**
+   * Waits for a slot, a token and the end of any `Retry-After` pause; rejects with the signal's
+   * reason on abort. Returns the pass itself, without a promise, when nothing stands in the way:
+   * at 100k requests the promises of the waiting path were a visible share of the client's time.
+   */
+  enter(signal: AbortSignal | undefined, sampled: boolean): Pass | Promise<Pass> {
+    const free =
+      this.#bucket === undefined &&
+      (this.#holdUntil === 0 || this.#holdUntil <= this.#now()) &&
+      signal?.aborted !== true &&
+      this.#limiter.tryAcquire();
+    return free ? this.#pass(sampled) : this.#enterWhenFree(signal, sampled);
+  }
+
+  async #enterWhenFree(signal: AbortSignal | undefined, sampled: boolean): Promise<Pass> {
     await this.#waitForHold(signal);
     await this.#limiter.acquire(signal);
     try {
@@ -66,8 +79,11 @@ export class RequestGate {
       this.#limiter.release();
       throw signal?.aborted ? signal.reason : err;
     }
-    const ticket = this.#adaptive?.start() ?? 0;
-    return { ticket, startedAt: this.#now(), sampled };
+    return this.#pass(sampled);
+  }
+
+  #pass(sampled: boolean): Pass {
+    return { ticket: this.#adaptive?.start() ?? 0, startedAt: this.#now(), sampled };
   }
 
   /** Gives the slot back; `result` (absent when the attempt was aborted) feeds the adaptive window. */

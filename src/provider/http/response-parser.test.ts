@@ -136,6 +136,12 @@ describe('ResponseParser', () => {
     assert.equal(parsed.body, '{}');
   });
 
+  it('ends a bare-LF head at its first empty line even when CRLF CRLF follows in the body', () => {
+    const parsed = parse(['HTTP/1.1 200 OK\nContent-Length: 4\n\n\r\n\r\n']);
+    assert.equal(parsed.body, '\r\n\r\n');
+    assert.equal(parsed.ended, true);
+  });
+
   it('joins repeated header fields', () => {
     const parsed = parse(['HTTP/1.1 200 OK\r\nVary: a\r\nvary: b\r\nContent-Length: 0\r\n\r\n']);
     assert.equal(parsed.heads[0]?.headers.vary, 'a, b');

@@ -138,26 +138,28 @@ export class ResponseParser {
   /** Parses a head when complete; returns where the body starts, or -1 to wait for more bytes. */
   #head(chunk: Buffer, from: number): number {
     const end = headEnd(chunk, from);
-    if (end === null) {
+    if (end < 0) {
       if (chunk.length - from > this.#maxHeadBytes) throw headersTooLarge(this.#maxHeadBytes);
       this.#keep(chunk, from);
       return -1;
     }
-    if (end.bodyAt - from > this.#maxHeadBytes) throw headersTooLarge(this.#maxHeadBytes);
-    const lines = chunk.toString('latin1', from, end.headAt).split('\n');
-    const statusLine = STATUS_LINE.exec(stripCr(lines[0] ?? ''));
+    if (end - from > this.#maxHeadBytes) throw headersTooLarge(this.#maxHeadBytes);
+    // The head as text, without its final empty line; every line ends in LF (CR optional).
+    const text = chunk.toString('latin1', from, chunk[end - 2] === CR ? end - 2 : end - 1);
+    const firstEnd = lineEnd(text, 0);
+    const statusLine = STATUS_LINE.exec(text.slice(0, firstEnd.at));
     if (statusLine === null) throw invalid('malformed status line');
     const status = Number(statusLine[2]);
-    const headers = parseFields(lines);
+    const headers = parseFields(text, firstEnd.next);
     if (status < 200) {
       // 101 would switch protocols, which a GET never asked for; other 1xx are interim.
       if (status === 101) throw invalid('unexpected 101 Switching Protocols');
-      return end.bodyAt;
+      return end;
     }
     this.#frame(statusLine[1] === '1', status, headers);
     this.#sink.onHead({ status, headers });
     if (this.#state === FIXED && this.#remaining === 0) this.#end();
-    return end.bodyAt;
+    return end;
   }
 
   /** Chooses how the body is delimited and whether the connection stays usable (RFC 9112 §6.3, §9.3). */
@@ -233,33 +235,52 @@ export class ResponseParser {
   }
 }
 
-/** Where a head ends (`\r\n\r\n`, or bare `\n\n` from lax servers), or null when not yet. */
-function headEnd(chunk: Buffer, from: number): { headAt: number; bodyAt: number } | null {
-  let at = chunk.indexOf(LF, from);
-  while (at >= 0) {
-    const next = at + 1;
-    if (chunk[next] === LF) return { headAt: at, bodyAt: next + 1 };
-    if (chunk[next] === CR && chunk[next + 1] === LF) return { headAt: at, bodyAt: next + 2 };
-    at = chunk.indexOf(LF, next);
+const CRLF_CRLF = Buffer.from('\r\n\r\n', 'latin1');
+
+/**
+ * Where the head ends: the offset of its final empty line's LF plus one, i.e. where the body
+ * starts, after `\r\n\r\n` or a bare `\n\n` from lax servers; -1 when not yet arrived.
+ */
+function headEnd(chunk: Buffer, from: number): number {
+  const strict = chunk.indexOf(CRLF_CRLF, from);
+  if (strict >= 0) {
+    // An empty line ending in a bare LF earlier on would end the head there: rare, so checked
+    // on the text (two native scans) rather than by walking every line.
+    const text = chunk.toString('latin1', from, strict);
+    if (!text.includes('\n\n') && !text.includes('\n\r\n')) return strict + 4;
   }
-  return null;
+  for (let at = chunk.indexOf(LF, from); at >= 0; at = chunk.indexOf(LF, at + 1)) {
+    if (chunk[at + 1] === LF) return at + 2;
+    if (chunk[at + 1] === CR && chunk[at + 2] === LF) return at + 3;
+  }
+  return -1;
 }
 
-function parseFields(lines: readonly string[]): Record<string, string> {
+/** End of the line starting at `from` (CR excluded) and where the next one starts. */
+function lineEnd(text: string, from: number): { at: number; next: number } {
+  const lf = text.indexOf('\n', from);
+  if (lf < 0) return { at: text.length, next: text.length };
+  return { at: lf > from && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf, next: lf + 1 };
+}
+
+function parseFields(text: string, from: number): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = stripCr(lines[i] as string);
-    if (line === '') continue;
-    // Folded continuation lines are obsolete (RFC 9112 §5.2) and a known smuggling vector.
-    if (line[0] === ' ' || line[0] === '\t') throw invalid('folded header line');
-    const colon = line.indexOf(':');
-    const key = fieldKey(colon > 0 ? line.slice(0, colon) : '');
-    const value = line.slice(colon + 1).trim();
-    if (value.includes('\r') || value.includes('\0')) {
-      throw invalid('control character in a header value');
+  for (let at = from; at < text.length; ) {
+    const line = lineEnd(text, at);
+    if (line.at > at) {
+      const first = text.charCodeAt(at);
+      // Folded continuation lines are obsolete (RFC 9112 §5.2) and a known smuggling vector.
+      if (first === 0x20 || first === 0x09) throw invalid('folded header line');
+      const colon = text.indexOf(':', at);
+      const key = fieldKey(colon > at && colon < line.at ? text.slice(at, colon) : '');
+      const value = text.slice(colon + 1, line.at).trim();
+      if (value.includes('\r') || value.includes('\0')) {
+        throw invalid('control character in a header value');
+      }
+      const seen = headers[key];
+      headers[key] = seen === undefined ? value : `${seen}, ${value}`;
     }
-    const seen = headers[key];
-    headers[key] = seen === undefined ? value : `${seen}, ${value}`;
+    at = line.next;
   }
   return headers;
 }
@@ -297,10 +318,6 @@ function hasToken(list: string, token: string): boolean {
 function lineText(chunk: Buffer, from: number, eol: number): string {
   const end = eol > from && chunk[eol - 1] === CR ? eol - 1 : eol;
   return chunk.toString('latin1', from, end);
-}
-
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 function invalid(detail: string): HttpError {
