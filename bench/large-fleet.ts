@@ -5,8 +5,9 @@
 // against an empty fleet; rendering the 100k-row output stays inside the scan time.
 //
 //   node bench/large-fleet.ts [--instances 100000] [--concurrency 64] [--runs 5] [--seconds 5]
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import {
   finish,
   machine,
@@ -25,6 +26,29 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
   },
 });
+const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+/**
+ * autocannon's request rate, run as its own process like fleetmon (cold start included in its
+ * average), not inside this warm bench process: each tool is measured as a user would run it.
+ */
+function loadToolRate(url: string, connections: number, seconds: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const args = [AUTOCANNON, '-j', '-c', String(connections), '-d', String(seconds), url];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', () => {
+      const rate = (JSON.parse(out) as { requests?: { average?: number } }).requests?.average;
+      if (typeof rate === 'number') resolve(rate);
+      else reject(new Error(`autocannon printed no rate: ${out.slice(0, 200)}`));
+    });
+  });
+}
+
 const N = Number(values.instances);
 const C = Number(values.concurrency);
 const RUNS = Number(values.runs);
@@ -42,12 +66,8 @@ const starts: number[] = [];
 const cannon: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   // Alternate the load tool and fleetmon so that drifting machine load hits both alike.
-  const result = await autocannon({
-    url: statsUrl,
-    connections: C,
-    duration: Number(values.seconds),
-  });
-  cannon.push(result.requests.average);
+  const loadRate = await loadToolRate(statsUrl, C, Number(values.seconds));
+  cannon.push(loadRate);
   const args = ['--concurrency', String(C), 'instances', '-o', 'json'];
   const full = await runFleetmon(['--api', fleet.url, ...args], true);
   if (full.code !== 0) throw new Error(`fleetmon failed (${full.code}): ${full.stderr}`);
@@ -56,7 +76,7 @@ for (let i = 0; i < RUNS; i++) {
   rates.push(N / ((full.ms - start.ms) / 1000));
   rss.push(full.maxRssMb ?? Number.NaN);
   console.log(
-    `  run ${i + 1}: autocannon ${result.requests.average.toFixed(0)} req/s; fleetmon ${full.ms.toFixed(0)} ms end to end, start-up ${start.ms.toFixed(0)} ms, ${rates.at(-1)?.toFixed(0)} instances/s, peak RSS ${full.maxRssMb?.toFixed(0)} MB`,
+    `  run ${i + 1}: autocannon ${loadRate.toFixed(0)} req/s; fleetmon ${full.ms.toFixed(0)} ms end to end, start-up ${start.ms.toFixed(0)} ms, ${rates.at(-1)?.toFixed(0)} instances/s, peak RSS ${full.maxRssMb?.toFixed(0)} MB`,
   );
 }
 const wrk = wrkRate(statsUrl, C, Number(values.seconds));

