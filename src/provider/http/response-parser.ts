@@ -85,14 +85,10 @@ export class ResponseParser {
           at = this.#head(chunk, at);
           if (at < 0) return;
           break;
-        case FIXED: {
-          const take = Math.min(this.#remaining, chunk.length - at);
-          this.#sink.onBody(chunk.subarray(at, at + take));
-          at += take;
-          this.#remaining -= take;
+        case FIXED:
+          at = this.#body(chunk, at);
           if (this.#remaining === 0) this.#end();
           break;
-        }
         case UNTIL_CLOSE:
           this.#sink.onBody(at === 0 ? chunk : chunk.subarray(at));
           return;
@@ -108,14 +104,10 @@ export class ResponseParser {
           at = eol + 1;
           break;
         }
-        case CHUNK_DATA: {
-          const take = Math.min(this.#remaining, chunk.length - at);
-          this.#sink.onBody(chunk.subarray(at, at + take));
-          at += take;
-          this.#remaining -= take;
+        case CHUNK_DATA:
+          at = this.#body(chunk, at);
           if (this.#remaining === 0) this.#state = CHUNK_DATA_END;
           break;
-        }
         case DONE:
           throw invalid('data after the end of the response');
       }
@@ -133,6 +125,14 @@ export class ResponseParser {
       throw new HttpError('HTTP_SHORT_BODY', 'response shorter than its Content-Length');
     }
     throw new HttpError('HTTP_CLOSED_EARLY', 'connection closed before the response was complete');
+  }
+
+  /** Delivers up to `remaining` body bytes from `at`; returns where it stopped. */
+  #body(chunk: Buffer, at: number): number {
+    const take = Math.min(this.#remaining, chunk.length - at);
+    this.#sink.onBody(chunk.subarray(at, at + take));
+    this.#remaining -= take;
+    return at + take;
   }
 
   /** Parses a head when complete; returns where the body starts, or -1 to wait for more bytes. */
