@@ -11,7 +11,10 @@ for (const stream of [process.stdout, process.stderr]) {
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Node builds process.stdin on first use (~3 ms of start-up); only `monitor` reads keys.
+  get stdin() {
+    return process.stdin;
+  },
 });
 
 // Everything is closed by now; if a stray handle still holds the event loop, do not hang the shell.
