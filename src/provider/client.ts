@@ -128,7 +128,7 @@ class CpxClient implements ProviderClient {
       connect: createRetryingConnector({
         origin: baseUrl,
         timeoutMs,
-        onSlowConnect: () => this.#gate.overloaded(),
+        onSlowConnect: (sentAt) => this.#gate.overloaded(sentAt),
       }),
       maxHeadBytes: MAX_HEADER_BYTES,
     });

@@ -13,9 +13,12 @@ export interface ConnectorOptions {
   readonly origin: URL;
   /** Overall time a connect may take, retries included. */
   readonly timeoutMs: number;
-  /** Called when a connect was slow enough to be retried: a sign of an overflowing listen queue. */
-  readonly onSlowConnect?: () => void;
-  /** Least wait before a connect is retried; default 10 ms. */
+  /**
+   * Called when a connect was slow enough to be retried: a sign of an overflowing listen queue.
+   * `sentAt` is when the first try of that connect began (`performance.now()`).
+   */
+  readonly onSlowConnect?: (sentAt: number) => void;
+  /** Least wait before a connect is retried; default 2 ms. */
   readonly minRetryMs?: number;
 }
 
@@ -35,9 +38,15 @@ const FIRST_RETRY_MS = 200;
  * (at least `minRetryMs`) is abandoned and a fresh one sent, with the wait doubling
  * each time; no request has been sent on it yet, so nothing is duplicated. Each such
  * retry is reported, so the adaptive window shrinks and the queue drains.
+ *
+ * The floor is low (2 ms: loopback connects take ~0.1 ms, a dropped SYN forever) because the
+ * report is the adaptive window's only early sign of an overflowing backlog: at 10 ms, slow
+ * start had grown the window from 4 to 32 before the first report came back, and 40 of 150
+ * connects were dropped on the serial seed provider (bench/README.md). A connect is never
+ * given up for the client's own slowness: the decision waits for the I/O of that turn.
  */
 export function createRetryingConnector(options: ConnectorOptions): Connect {
-  const minRetryMs = options.minRetryMs ?? 10;
+  const minRetryMs = options.minRetryMs ?? 2;
   const open = socketOpener(options.origin);
   let usualMs: number | undefined;
 
@@ -48,6 +57,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     let current: Socket | undefined;
     let timer: NodeJS.Timeout | undefined;
     let over = false;
+    const sentAt = performance.now();
     const attempt = (first: boolean): void => {
       const started = performance.now();
       let settled = false;
@@ -57,7 +67,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
         if (settled || over) return;
         settled = true;
         socket.destroy();
-        options.onSlowConnect?.();
+        options.onSlowConnect?.(sentAt);
         wait *= 2;
         attempt(false);
       };

@@ -35,6 +35,8 @@ export class RequestGate {
   readonly #bucket: TokenBucket | undefined;
   readonly #now: () => number;
   #holdUntil = 0;
+  /** When the adaptive window was last cut, for {@link overloaded}. */
+  #lastCutAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: GateOptions) {
     const max = Math.max(1, Math.floor(options.concurrency));
@@ -92,18 +94,27 @@ export class RequestGate {
     if (adaptive !== undefined && result !== undefined) {
       const signal = loadSignalOf(result);
       if (pass.sampled || signal === 'overload') {
-        adaptive.finish(pass.ticket, this.#now() - pass.startedAt, signal);
+        const cuts = adaptive.decreases;
+        const now = this.#now();
+        adaptive.finish(pass.ticket, now - pass.startedAt, signal);
+        if (adaptive.decreases !== cuts) this.#lastCutAt = now;
         this.#limiter.setLimit(adaptive.limit);
       }
     }
     this.#limiter.release();
   }
 
-  /** An overload sign not tied to one answer, such as a connect that had to be retried. */
-  overloaded(): void {
-    if (this.#adaptive === undefined) return;
-    this.#adaptive.overloaded();
-    this.#limiter.setLimit(this.#adaptive.limit);
+  /**
+   * An overload sign not tied to one answer: a connect begun at `sentAt` had to be retried.
+   * One begun before the last cut was part of the burst that cut was the answer to.
+   */
+  overloaded(sentAt: number): void {
+    const adaptive = this.#adaptive;
+    if (adaptive === undefined || sentAt <= this.#lastCutAt) return;
+    const cuts = adaptive.decreases;
+    adaptive.overloaded();
+    if (adaptive.decreases !== cuts) this.#lastCutAt = this.#now();
+    this.#limiter.setLimit(adaptive.limit);
   }
 
   /**
