@@ -136,6 +136,29 @@ describe('AdaptiveConcurrency', () => {
     assert.equal(used.limit, 64);
   });
 
+  it('leaves slow start without a cut once a round is slower than the last (a provider that queues)', () => {
+    // A serial provider: every request ahead in the queue adds 0.5 ms to an answer.
+    const controller = new AdaptiveConcurrency({ max: 64, initial: 4 });
+    const inFlight: number[] = [];
+    let answers = 0;
+    while (controller.inSlowStart && answers < 100) {
+      while (inFlight.length < controller.limit) inFlight.push(controller.start());
+      controller.finish(inFlight.shift() as number, 0.5 * inFlight.length + 0.5, 'answered');
+      answers += 1;
+    }
+    // Two rounds (4, then 5 answers... then 10): out at 19, where answers take ~9 ms, before
+    // they reach 2× the 2 ms baseline + 5 ms and before the window doubles once more.
+    assert.deepEqual([controller.inSlowStart, controller.decreases, answers], [false, 0, 15]);
+    assert.equal(controller.limit, 19);
+  });
+
+  it('stays in slow start while answers keep their latency (a provider with capacity to spare)', () => {
+    const controller = new AdaptiveConcurrency({ max: 64, initial: 4 });
+    const limits = drive(controller, repeat(60, [50.2]));
+    assert.equal(controller.inSlowStart, true);
+    assert.deepEqual([limits[3], limits.at(-1)], [8, 64]);
+  });
+
   it('re-learns the baseline when the provider becomes slower for good', () => {
     const controller = new AdaptiveConcurrency({ max: 64, initial: 4, baselineWindow: 50 });
     drive(controller, repeat(60, [1]));

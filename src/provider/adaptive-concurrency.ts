@@ -69,9 +69,12 @@ export class AdaptiveConcurrency {
   #previousMin = Number.POSITIVE_INFINITY;
   #bucketCount = 0;
   #decreases = 0;
-  /** Samples and inflated samples in the current round (one window's worth of answers). */
+  /** The current round: one window's worth of answers, as the window was when it began. */
+  #roundLength = 0;
   #roundSamples = 0;
   #roundInflated = 0;
+  #roundMin = Number.POSITIVE_INFINITY;
+  #lastRoundMin = Number.POSITIVE_INFINITY;
 
   constructor(options: AdaptiveOptions) {
     this.#max = Math.max(1, Math.floor(options.max));
@@ -119,22 +122,33 @@ export class AdaptiveConcurrency {
     this.#observe(latencyMs);
     const inflated = baseline !== Number.POSITIVE_INFINITY && latencyMs > this.#threshold(baseline);
     if (!inflated) this.#grow();
-    this.#endOfRound(ticket, inflated);
+    this.#endOfRound(ticket, latencyMs, inflated);
   }
 
   /**
    * Latency is judged per round, not per answer: the window is cut when most answers of a
    * round were slow. One slow answer is noise (a GC pause here or there, a busy machine);
    * a provider that queues slows them all down.
+   *
+   * In slow start, a round whose fastest answer is slower than the last round's fastest by
+   * more than an eighth ends slow start without a cut, as HyStart does in TCP (RFC 9406): the
+   * provider has begun to queue, and doubling again would overflow it (a serial provider's
+   * latency grows with every request in flight, long before answers reach 2× the baseline).
    */
-  #endOfRound(ticket: number, inflated: boolean): void {
+  #endOfRound(ticket: number, latencyMs: number, inflated: boolean): void {
+    if (this.#roundSamples === 0) this.#roundLength = Math.max(MIN_ROUND, this.limit);
     this.#roundSamples += 1;
     if (inflated) this.#roundInflated += 1;
-    if (this.#roundSamples < Math.max(MIN_ROUND, this.limit)) return;
+    if (latencyMs < this.#roundMin) this.#roundMin = latencyMs;
+    if (this.#roundSamples < this.#roundLength) return;
     const congested = this.#roundInflated * 2 > this.#roundSamples;
+    const rising = this.#roundMin > this.#lastRoundMin * (1 + RISE) + RISE_SLACK_MS;
+    this.#lastRoundMin = this.#roundMin;
+    this.#roundMin = Number.POSITIVE_INFINITY;
     this.#roundSamples = 0;
     this.#roundInflated = 0;
     if (congested) this.#congestion(ticket, this.#latencyDecrease);
+    else if (rising) this.#slowStart = false;
   }
 
   /**
@@ -195,6 +209,10 @@ export class AdaptiveConcurrency {
 
 /** Fewest answers a round is judged on. */
 const MIN_ROUND = 4;
+/** Slow start ends when a round's fastest answer is this much slower than the last round's... */
+const RISE = 1 / 8;
+/** ...plus this many ms, so that sub-millisecond jitter on loopback is not taken for queueing. */
+const RISE_SLACK_MS = 0.25;
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
