@@ -9,9 +9,13 @@ export type ErrorCode =
   | 'provider-unreachable' // the provider could not be reached at all
   | 'provider-invalid'; // the provider answered, but nothing usable
 
+/** Marks our errors; a registered symbol is the same in every copy of this module. */
+const BRAND = Symbol.for('fleetmon.FleetmonError');
+
 /** The one error type of fleetmon: a code, a one-line message, and a hint naming the next action. */
 export class FleetmonError extends Error {
   override readonly name = 'FleetmonError';
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   /** The next action to take, e.g. a flag or env var to check. */
   readonly hint: string | undefined;
@@ -23,7 +27,10 @@ export class FleetmonError extends Error {
   }
 }
 
-/** True for our own typed errors (as opposed to internal bugs). */
+/**
+ * True for our own typed errors (as opposed to internal bugs). A brand check, not instanceof:
+ * the lazily loaded bundles (dist/lazy/) carry their own copy of this class.
+ */
 export function isFleetmonError(err: unknown): err is FleetmonError {
-  return err instanceof FleetmonError;
+  return typeof err === 'object' && err !== null && BRAND in err && err[BRAND] === true;
 }
