@@ -163,8 +163,20 @@ export class AdaptiveConcurrency {
     this.#slowStart = true;
   }
 
-  /** An overload sign not tied to one request (e.g. a connect that had to be retried). */
-  overloaded(): void {
+  /**
+   * An overload sign not tied to one request (e.g. a connect that had to be retried). `held`,
+   * when known, is how many requests in flight the provider did take: the cut starts from
+   * there when that is below the window.
+   */
+  overloaded(held?: number): void {
+    if (
+      held !== undefined &&
+      held >= 1 &&
+      held < this.#window &&
+      this.#issued > this.#recoverUpTo
+    ) {
+      this.#window = held;
+    }
     this.#congestion(this.#issued, this.#decrease);
   }
 

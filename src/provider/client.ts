@@ -128,7 +128,7 @@ class CpxClient implements ProviderClient {
       connect: createRetryingConnector({
         origin: baseUrl,
         timeoutMs,
-        onSlowConnect: (sentAt) => this.#gate.overloaded(sentAt),
+        onSlowConnect: (sentAt, pending) => this.#gate.overloaded(sentAt, pending),
       }),
       maxHeadBytes: MAX_HEADER_BYTES,
     });

@@ -15,9 +15,10 @@ export interface ConnectorOptions {
   readonly timeoutMs: number;
   /**
    * Called when a connect was slow enough to be retried: a sign of an overflowing listen queue.
-   * `sentAt` is when the first try of that connect began (`performance.now()`).
+   * `sentAt` is when the first try of that connect began (`performance.now()`); `pending` is
+   * how many connects (this one included) have not completed yet.
    */
-  readonly onSlowConnect?: (sentAt: number) => void;
+  readonly onSlowConnect?: (sentAt: number, pending: number) => void;
   /** Least wait before a connect is retried; default 2 ms. */
   readonly minRetryMs?: number;
 }
@@ -49,8 +50,10 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
   const minRetryMs = options.minRetryMs ?? 2;
   const open = socketOpener(options.origin);
   let usualMs: number | undefined;
+  let pending = 0;
 
   return (done) => {
+    pending += 1;
     const deadline = performance.now() + options.timeoutMs;
     let wait =
       usualMs === undefined ? FIRST_RETRY_MS : Math.max(minRetryMs, usualMs * RETRY_FACTOR);
@@ -67,7 +70,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
         if (settled || over) return;
         settled = true;
         socket.destroy();
-        options.onSlowConnect?.(sentAt);
+        options.onSlowConnect?.(sentAt, pending);
         wait *= 2;
         attempt(false);
       };
@@ -101,6 +104,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     };
     const finish = (err: Error | null, socket: Socket | null): void => {
       over = true;
+      pending -= 1;
       clearTimeout(timer);
       if (err !== null) current?.destroy();
       done(err, socket);
@@ -109,6 +113,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     return () => {
       if (over) return;
       over = true;
+      pending -= 1;
       clearTimeout(timer);
       current?.destroy();
     };

@@ -105,14 +105,17 @@ export class RequestGate {
   }
 
   /**
-   * An overload sign not tied to one answer: a connect begun at `sentAt` had to be retried.
-   * One begun before the last cut was part of the burst that cut was the answer to.
+   * An overload sign not tied to one answer: a connect begun at `sentAt` had to be retried,
+   * while `pending` connects in all were still waiting. One begun before the last cut was part
+   * of the burst that cut was the answer to. The requests in flight whose connects did get
+   * through are what the provider's queue holds: the window is cut from there, not from a
+   * window that grew while the report was on its way.
    */
-  overloaded(sentAt: number): void {
+  overloaded(sentAt: number, pending: number): void {
     const adaptive = this.#adaptive;
     if (adaptive === undefined || sentAt <= this.#lastCutAt) return;
     const cuts = adaptive.decreases;
-    adaptive.overloaded();
+    adaptive.overloaded(this.#limiter.active - pending);
     if (adaptive.decreases !== cuts) this.#lastCutAt = this.#now();
     this.#limiter.setLimit(adaptive.limit);
   }
