@@ -75,6 +75,8 @@ export class AdaptiveConcurrency {
   #roundInflated = 0;
   #roundMin = Number.POSITIVE_INFINITY;
   #lastRoundMin = Number.POSITIVE_INFINITY;
+  /** How many requests the provider held when its queue last overflowed (0: not seen). */
+  #ceiling = 0;
 
   constructor(options: AdaptiveOptions) {
     this.#max = Math.max(1, Math.floor(options.max));
@@ -112,8 +114,11 @@ export class AdaptiveConcurrency {
     return this.#issued;
   }
 
-  /** Call when the request sent under `ticket` ended, with its latency in ms. */
-  finish(ticket: number, latencyMs: number, signal: LoadSignal): void {
+  /**
+   * Call when the request sent under `ticket` ended, with its latency in ms. `mayGrow` false
+   * holds the window where it is for this answer (the caller knows the provider is full).
+   */
+  finish(ticket: number, latencyMs: number, signal: LoadSignal, mayGrow = true): void {
     if (signal === 'overload') {
       this.#congestion(ticket, this.#decrease);
       return;
@@ -121,7 +126,7 @@ export class AdaptiveConcurrency {
     const baseline = this.baselineMs;
     this.#observe(latencyMs);
     const inflated = baseline !== Number.POSITIVE_INFINITY && latencyMs > this.#threshold(baseline);
-    if (!inflated) this.#grow();
+    if (!inflated && mayGrow) this.#grow();
     this.#endOfRound(ticket, latencyMs, inflated);
   }
 
@@ -169,13 +174,10 @@ export class AdaptiveConcurrency {
    * there when that is below the window.
    */
   overloaded(held?: number): void {
-    if (
-      held !== undefined &&
-      held >= 1 &&
-      held < this.#window &&
-      this.#issued > this.#recoverUpTo
-    ) {
-      this.#window = held;
+    if (this.#issued <= this.#recoverUpTo) return;
+    if (held !== undefined && held >= 1) {
+      this.#window = Math.min(this.#window, held);
+      this.#ceiling = held;
     }
     this.#congestion(this.#issued, this.#decrease);
   }
@@ -194,6 +196,13 @@ export class AdaptiveConcurrency {
     }
   }
 
+  /**
+   * Slow start: +1 per answer. After it: +1 per round trip, except next to the number of
+   * requests the provider held when its listen queue last overflowed, where a step takes
+   * PLATEAU round trips (as in CUBIC, which lingers near its last maximum): growing back into
+   * the overflow at the additive pace cost a dropped connect every ~15 ms on the serial seed
+   * provider. Timeouts and 429/503 set no such mark: hung instances are no measure of capacity.
+   */
   #grow(): void {
     if (this.#window >= this.#max) return;
     if (this.#slowStart) {
@@ -201,7 +210,8 @@ export class AdaptiveConcurrency {
       return;
     }
     this.#credit += 1;
-    if (this.#credit >= this.#window) {
+    const nearCeiling = Math.abs(this.#window + 1 - this.#ceiling) <= 1;
+    if (this.#credit >= this.#window * (nearCeiling ? PLATEAU : 1)) {
       this.#credit = 0;
       this.#window = Math.min(this.#max, this.#window + 1);
     }
@@ -221,6 +231,8 @@ export class AdaptiveConcurrency {
 
 /** Fewest answers a round is judged on. */
 const MIN_ROUND = 4;
+/** Round trips per step of growth next to the window of the last overflow. */
+const PLATEAU = 8;
 /** Slow start ends when a round's fastest answer is this much slower than the last round's... */
 const RISE = 1 / 8;
 /** ...plus this many ms, so that sub-millisecond jitter on loopback is not taken for queueing. */

@@ -36,6 +36,23 @@ describe('RequestGate', () => {
     assert.equal(gate.limit, 4);
   });
 
+  it('holds slow start while connects stall, and lets it grow when they clear', () => {
+    let stalled = false;
+    const gate = new RequestGate({ concurrency: 64, connectsStalled: () => stalled });
+    gate.closesConnections();
+    assert.equal(gate.limit, 4);
+    const answer = () => gate.leave(gate.enter(undefined, true) as Pass, { ok: true, text: '{}' });
+    answer();
+    assert.equal(gate.limit, 5);
+    stalled = true;
+    answer();
+    answer();
+    assert.equal(gate.limit, 5);
+    stalled = false;
+    answer();
+    assert.equal(gate.limit, 6);
+  });
+
   it('ignores overload signs when adaptation is off', () => {
     const gate = new RequestGate({ concurrency: 8, adaptive: false });
     gate.overloaded(0, 0);

@@ -14,6 +14,8 @@ export interface GateOptions {
   readonly adaptive?: boolean;
   /** Clock in ms; default `performance.now`. */
   readonly now?: () => number;
+  /** Whether connects to the provider are stalling now (SYNs dropped): slow start pauses. */
+  readonly connectsStalled?: (now: number) => boolean;
 }
 
 /** A held slot: give it back with {@link RequestGate.leave}. */
@@ -34,6 +36,7 @@ export class RequestGate {
   readonly #adaptive: AdaptiveConcurrency | undefined;
   readonly #bucket: TokenBucket | undefined;
   readonly #now: () => number;
+  readonly #connectsStalled: ((now: number) => boolean) | undefined;
   #holdUntil = 0;
   /** When the adaptive window was last cut, for {@link overloaded}. */
   #lastCutAt = Number.NEGATIVE_INFINITY;
@@ -45,6 +48,7 @@ export class RequestGate {
     this.#bucket =
       options.ratePerSecond === undefined ? undefined : new TokenBucket(options.ratePerSecond);
     this.#now = options.now ?? (() => performance.now());
+    this.#connectsStalled = options.connectsStalled;
   }
 
   /** Requests allowed in flight now. */
@@ -96,7 +100,10 @@ export class RequestGate {
       if (pass.sampled || signal === 'overload') {
         const cuts = adaptive.decreases;
         const now = this.#now();
-        adaptive.finish(pass.ticket, now - pass.startedAt, signal);
+        // In slow start, a connect that is stalling means the provider's queue is full already:
+        // the answer does not grow the window (the retry timer reports it a few ms later).
+        const mayGrow = !adaptive.inSlowStart || this.#connectsStalled?.(now) !== true;
+        adaptive.finish(pass.ticket, now - pass.startedAt, signal, mayGrow);
         if (adaptive.decreases !== cuts) this.#lastCutAt = now;
         this.#limiter.setLimit(adaptive.limit);
       }
