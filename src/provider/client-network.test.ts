@@ -148,6 +148,26 @@ describe('provider client over the network', () => {
     assert.ok(performance.now() - started < 500);
   });
 
+  it('one abort ends every request in flight under that signal, and only those', async () => {
+    const server = await serveRaw(() => undefined);
+    const client = track(server, { timeoutMs: 5000 });
+    const stopped = new AbortController();
+    const other = new AbortController();
+    const reason = new Error('stopped by user');
+    const aborted = ['10.0.0.1', '10.0.0.2', '10.0.0.3'].map((ip) =>
+      client.readInstance(ip, stopped.signal),
+    );
+    let otherSettled = false;
+    const untouched = client.readInstance('10.0.0.4', other.signal).finally(() => {
+      otherSettled = true;
+    });
+    setTimeout(() => stopped.abort(reason), 50);
+    for (const read of aborted) await assert.rejects(read, (err) => err === reason);
+    assert.equal(otherSettled, false);
+    other.abort(new Error('done'));
+    await assert.rejects(untouched, /done/);
+  });
+
   it('stops waiting in backoff when aborted', async () => {
     const server = await serveHttp((_req, res) => res.writeHead(500).end());
     const client = track(server, {

@@ -34,6 +34,7 @@ const LF = 0x0a;
 const MAX_CHUNK_LINE = 1024;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [^\0\r\n]*)?$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const DIGITS = /^\d{1,15}$/;
 
 /**
  * Incremental parser of one HTTP/1.x response to a GET (RFC 9112), fed whatever the socket
@@ -236,6 +237,14 @@ export class ResponseParser {
 }
 
 const CRLF_CRLF = Buffer.from('\r\n\r\n', 'latin1');
+const LF_LF = Buffer.from('\n\n', 'latin1');
+const LF_CR_LF = Buffer.from('\n\r\n', 'latin1');
+
+/** Whether `\n\r\n` (an empty line) occurs before `end`, other than as part of the final CRLFCRLF. */
+function hasLfCrLf(chunk: Buffer, from: number, end: number): boolean {
+  const at = chunk.indexOf(LF_CR_LF, from);
+  return at >= 0 && at < end;
+}
 
 /**
  * Where the head ends: the offset of its final empty line's LF plus one, i.e. where the body
@@ -245,9 +254,9 @@ function headEnd(chunk: Buffer, from: number): number {
   const strict = chunk.indexOf(CRLF_CRLF, from);
   if (strict >= 0) {
     // An empty line ending in a bare LF earlier on would end the head there: rare, so checked
-    // on the text (two native scans) rather than by walking every line.
-    const text = chunk.toString('latin1', from, strict);
-    if (!text.includes('\n\n') && !text.includes('\n\r\n')) return strict + 4;
+    // with two native scans rather than by walking every line.
+    const lax = chunk.indexOf(LF_LF, from);
+    if ((lax < 0 || lax > strict) && !hasLfCrLf(chunk, from, strict)) return strict + 4;
   }
   for (let at = chunk.indexOf(LF, from); at >= 0; at = chunk.indexOf(LF, at + 1)) {
     if (chunk[at + 1] === LF) return at + 2;
@@ -302,9 +311,10 @@ function fieldKey(name: string): string {
 
 /** A Content-Length, tolerating a repeated identical value (`5, 5`) as RFC 9112 §6.3 allows. */
 function parseContentLength(value: string): number {
+  if (DIGITS.test(value)) return Number(value);
   const parts = value.split(',').map((part) => part.trim());
   const first = parts[0] ?? '';
-  if (!/^\d{1,15}$/.test(first) || parts.some((part) => part !== first)) {
+  if (!DIGITS.test(first) || parts.some((part) => part !== first)) {
     throw invalid('malformed Content-Length');
   }
   return Number(first);
