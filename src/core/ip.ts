@@ -14,16 +14,29 @@ export function compareIpKeys(a: string, ka: number | null, b: string, kb: numbe
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The 32-bit value of a dotted-quad IPv4 address, or null when `ip` is not one. */
+/**
+ * The 32-bit value of a dotted-quad IPv4 address, or null when `ip` is not one. Read digit by
+ * digit: split and a regex per octet cost ~25 ms when sorting 100k rows.
+ */
 export function ipv4Key(ip: string): number | null {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return null;
   let key = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return null;
-    const octet = Number(part);
-    if (octet > 255) return null;
-    key = key * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      octet = octet * 10 + (c - 0x30);
+      digits += 1;
+      if (digits > 3 || octet > 255) return null;
+    } else if (c === 0x2e && digits > 0 && dots < 3) {
+      key = key * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots += 1;
+    } else {
+      return null;
+    }
   }
-  return key;
+  return dots === 3 && digits > 0 ? key * 256 + octet : null;
 }
