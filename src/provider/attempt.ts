@@ -54,7 +54,9 @@ class Attempt implements ResponseHandler {
   #headersTimer: NodeJS.Timeout | undefined;
   #status = 0;
   #retryAfterMs: number | null = null;
-  #chunks: Buffer[] = [];
+  /** The body: most arrive in one chunk, kept without an array. */
+  #first: Buffer | undefined;
+  #more: Buffer[] | undefined;
   #size = 0;
   // Links in the list of attempts in flight under the same signal (see `watch`).
   #list: InFlight | undefined;
@@ -121,7 +123,12 @@ class Attempt implements ResponseHandler {
       this.#exchange?.abort();
       return;
     }
-    this.#chunks.push(chunk);
+    if (this.#first === undefined) {
+      this.#first = chunk;
+      return;
+    }
+    this.#more ??= [this.#first];
+    this.#more.push(chunk);
   }
 
   onResponseEnd(): void {
@@ -131,9 +138,9 @@ class Attempt implements ResponseHandler {
       return;
     }
     const text =
-      this.#chunks.length === 1
-        ? (this.#chunks[0] as Buffer).toString('utf8')
-        : Buffer.concat(this.#chunks, this.#size).toString('utf8');
+      this.#more !== undefined
+        ? Buffer.concat(this.#more, this.#size).toString('utf8')
+        : (this.#first?.toString('utf8') ?? '');
     this.#finish({ ok: true, text });
   }
 
@@ -223,7 +230,10 @@ class Attempt implements ResponseHandler {
     clearTimeout(this.#timer);
     clearTimeout(this.#headersTimer);
     this.#unwatch();
-    this.#chunks = this.#status === 0 || isOk(this.#status) ? this.#chunks : [];
+    if (this.#status !== 0 && !isOk(this.#status)) {
+      this.#first = undefined;
+      this.#more = undefined;
+    }
     return true;
   }
 }

@@ -64,6 +64,19 @@ describe('provider client over the network', () => {
     assert.ok(took < 700, `took ${took} ms`);
   });
 
+  it('reads a body that arrives in pieces, a multi-byte character split between them', async () => {
+    const body = Buffer.from(statsJson('Zürich€Service'), 'utf8');
+    const cut = body.indexOf(0xe2) + 1; // inside the three bytes of €
+    const server = await serveRaw((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+      setTimeout(() => socket.write(body.subarray(0, 5)), 10);
+      setTimeout(() => socket.write(body.subarray(5, cut)), 20);
+      setTimeout(() => socket.write(body.subarray(cut)), 30);
+    });
+    const reading = await track(server).readInstance('10.0.0.1');
+    assert.equal(reading.ok && reading.stats.service, 'Zürich€Service');
+  });
+
   it('refuses a flood of response headers without reading them all', async () => {
     const server = await serveRaw((socket) =>
       socket.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(40_000)}\r\nContent-Length: 2\r\n\r\n{}`),

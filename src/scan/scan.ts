@@ -129,17 +129,18 @@ async function fanOut(
   return { startedAt, durationMs: now() - startedAt, readings: complete };
 }
 
-/** One reading; null when the scan was cancelled (the caller rejects), never a thrown error. */
-async function readOne(
+/**
+ * One reading; null when the scan was cancelled (the caller rejects), never a thrown error.
+ * A plain `.catch` rather than an async function: one promise fewer per instance.
+ */
+function readOne(
   client: ProviderClient,
   ip: string,
   signal: AbortSignal,
   expired: () => boolean,
   expiredText: string,
 ): Promise<Reading | null> {
-  try {
-    return await client.readInstance(ip, signal);
-  } catch (err) {
+  return client.readInstance(ip, signal).catch((err: unknown): Reading | null => {
     if (!signal.aborted) {
       // readInstance reports failures as readings; a throw is a bug, but must not lose the ip.
       const message = err instanceof Error ? err.message : String(err);
@@ -147,7 +148,7 @@ async function readOne(
     }
     if (!expired()) return null;
     return { ip, ok: false, service: null, error: expiredText, attempts: 0 };
-  }
+  });
 }
 
 function workerCount(concurrency: number): number {

@@ -54,6 +54,8 @@ export class HttpPool {
   readonly #idle: Connection[] = [];
   readonly #open = new Set<Connection>();
   #lastReusable: boolean | undefined;
+  /** The last Keep-Alive header seen (null: none yet) and the idle time it allows. */
+  #lastKeepAlive: { text: string | undefined | null; ms: number } = { text: null, ms: 0 };
   #closing: (() => void) | undefined;
   #closed: Promise<void> | undefined;
 
@@ -140,9 +142,15 @@ export class HttpPool {
   }
 
   #idleMs(keepAlive: string | undefined): number {
+    // A server sends the same Keep-Alive value every time: read once, not once per response.
+    if (keepAlive === this.#lastKeepAlive.text) return this.#lastKeepAlive.ms;
     const announced = keepAlive === undefined ? undefined : /timeout=(\d+)/i.exec(keepAlive)?.[1];
-    if (announced === undefined) return this.#options.idleMs ?? 4000;
-    return Number(announced) * 1000 - KEEP_ALIVE_MARGIN_MS;
+    const ms =
+      announced === undefined
+        ? (this.#options.idleMs ?? 4000)
+        : Number(announced) * 1000 - KEEP_ALIVE_MARGIN_MS;
+    this.#lastKeepAlive = { text: keepAlive, ms };
+    return ms;
   }
 
   #settleClose(): void {
