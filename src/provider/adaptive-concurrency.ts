@@ -75,8 +75,6 @@ export class AdaptiveConcurrency {
   #roundInflated = 0;
   #roundMin = Number.POSITIVE_INFINITY;
   #lastRoundMin = Number.POSITIVE_INFINITY;
-  /** How many requests the provider held when its queue last overflowed (0: not seen). */
-  #ceiling = 0;
 
   constructor(options: AdaptiveOptions) {
     this.#max = Math.max(1, Math.floor(options.max));
@@ -168,20 +166,6 @@ export class AdaptiveConcurrency {
     this.#slowStart = true;
   }
 
-  /**
-   * An overload sign not tied to one request (e.g. a connect that had to be retried). `held`,
-   * when known, is how many requests in flight the provider did take: the cut starts from
-   * there when that is below the window.
-   */
-  overloaded(held?: number): void {
-    if (this.#issued <= this.#recoverUpTo) return;
-    if (held !== undefined && held >= 1) {
-      this.#window = Math.min(this.#window, held);
-      this.#ceiling = held;
-    }
-    this.#congestion(this.#issued, this.#decrease);
-  }
-
   #threshold(baseline: number): number {
     return baseline * this.#tolerance + this.#slackMs;
   }
@@ -196,13 +180,6 @@ export class AdaptiveConcurrency {
     }
   }
 
-  /**
-   * Slow start: +1 per answer. After it: +1 per round trip, except next to the number of
-   * requests the provider held when its listen queue last overflowed, where a step takes
-   * PLATEAU round trips (as in CUBIC, which lingers near its last maximum): growing back into
-   * the overflow at the additive pace cost a dropped connect every ~15 ms on the serial seed
-   * provider. Timeouts and 429/503 set no such mark: hung instances are no measure of capacity.
-   */
   #grow(): void {
     if (this.#window >= this.#max) return;
     if (this.#slowStart) {
@@ -210,8 +187,7 @@ export class AdaptiveConcurrency {
       return;
     }
     this.#credit += 1;
-    const nearCeiling = Math.abs(this.#window + 1 - this.#ceiling) <= 1;
-    if (this.#credit >= this.#window * (nearCeiling ? PLATEAU : 1)) {
+    if (this.#credit >= this.#window) {
       this.#credit = 0;
       this.#window = Math.min(this.#max, this.#window + 1);
     }
@@ -231,8 +207,6 @@ export class AdaptiveConcurrency {
 
 /** Fewest answers a round is judged on. */
 const MIN_ROUND = 4;
-/** Round trips per step of growth next to the window of the last overflow. */
-const PLATEAU = 8;
 /** Slow start ends when a round's fastest answer is this much slower than the last round's... */
 const RISE = 1 / 8;
 /** ...plus this many ms, so that sub-millisecond jitter on loopback is not taken for queueing. */

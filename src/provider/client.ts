@@ -132,7 +132,6 @@ class CpxClient implements ProviderClient {
         origin: baseUrl,
         timeoutMs,
         pending,
-        onSlowConnect: (sentAt, waiting) => this.#gate.overloaded(sentAt, waiting),
       }),
       maxHeadBytes: MAX_HEADER_BYTES,
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PendingConnects } from './connector.ts';
+import { ConnectPacer, PendingConnects } from './connector.ts';
 
 describe('PendingConnects', () => {
   it('says nothing before a connect has completed: there is no yardstick yet', () => {
@@ -28,5 +28,66 @@ describe('PendingConnects', () => {
     for (let i = 0; i < 10; i++) pending.add(100 + i);
     assert.equal(pending.stalled(150), false, 'ten connects in flight for 50 ms: a 20 ms path');
     assert.equal(pending.stalled(181), true);
+  });
+});
+
+describe('ConnectPacer', () => {
+  it('lets every connect start until the first overflow', () => {
+    const pacer = new ConnectPacer();
+    let started = 0;
+    for (let i = 0; i < 64; i++) pacer.enter(() => started++);
+    assert.equal(started, 64);
+    assert.equal(pacer.cap, Number.POSITIVE_INFINITY);
+  });
+
+  it('after a dropped SYN runs half the connects then under way, and the rest in turn', () => {
+    const pacer = new ConnectPacer();
+    const started: number[] = [];
+    for (let i = 0; i < 8; i++) pacer.enter(() => started.push(i));
+    pacer.dropped(0, 2);
+    assert.equal(pacer.cap, 4);
+    for (let i = 8; i < 12; i++) pacer.enter(() => started.push(i));
+    assert.equal(started.length, 8, 'the new connects wait');
+    for (let i = 0; i < 4; i++) pacer.leave();
+    assert.equal(started.length, 8, 'still 4 under way, the cap');
+    pacer.leave();
+    assert.deepEqual(started.slice(8), [8]);
+  });
+
+  it('cuts once per burst: drops of connects begun before the cut are the same news', () => {
+    const pacer = new ConnectPacer();
+    for (let i = 0; i < 16; i++) pacer.enter(() => undefined);
+    pacer.dropped(0, 5);
+    pacer.dropped(1, 6);
+    pacer.dropped(4, 7);
+    assert.equal(pacer.cap, 8);
+    pacer.dropped(6, 9);
+    assert.equal(pacer.cap, 8);
+  });
+
+  it('raises the cap by one per round of connects that get through at the first try', () => {
+    const pacer = new ConnectPacer();
+    for (let i = 0; i < 4; i++) pacer.enter(() => undefined);
+    pacer.dropped(0, 1);
+    assert.equal(pacer.cap, 2);
+    pacer.completed();
+    pacer.completed();
+    assert.equal(pacer.cap, 3);
+  });
+
+  it('forgets a connect withdrawn while it waited', () => {
+    const pacer = new ConnectPacer();
+    pacer.enter(() => undefined);
+    pacer.enter(() => undefined);
+    pacer.dropped(0, 1);
+    assert.equal(pacer.cap, 1);
+    let ran = false;
+    const withdraw = pacer.enter(() => {
+      ran = true;
+    });
+    withdraw();
+    pacer.leave();
+    pacer.leave();
+    assert.equal(ran, false);
   });
 });

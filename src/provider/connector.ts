@@ -13,14 +13,10 @@ export interface ConnectorOptions {
   readonly origin: URL;
   /** Overall time a connect may take, retries included. */
   readonly timeoutMs: number;
-  /**
-   * Called when a connect was slow enough to be retried: a sign of an overflowing listen queue.
-   * `sentAt` is when the first try of that connect began (`performance.now()`); `pending` is
-   * how many connects (this one included) have not completed yet.
-   */
-  readonly onSlowConnect?: (sentAt: number, pending: number) => void;
   /** Where the connects not completed yet are kept; default a tracker of its own. */
   readonly pending?: PendingConnects;
+  /** What paces connects after an overflow; default a pacer of its own. */
+  readonly pacer?: ConnectPacer;
   /** Least wait before a connect is retried; default 2 ms. */
   readonly minRetryMs?: number;
 }
@@ -65,6 +61,85 @@ export class PendingConnects {
   }
 }
 
+/**
+ * Paces connects once a provider's listen queue has overflowed: at most `cap` connects at once,
+ * the others wait their turn here. The cap starts unlimited; a dropped SYN (a connect that had
+ * to be retried) halves it from the connects then under way, once per burst; each round of
+ * connects that get through at the first try raises it by one (AIMD, on connects rather than
+ * on requests). A small backlog is a limit on how fast connections may arrive, not on how many
+ * requests a provider can serve: a threaded HTTP/1.0 server with a backlog of 5 answers 64
+ * requests at once in 50 ms each, as long as their connects do not all arrive together.
+ */
+export class ConnectPacer {
+  #cap = Number.POSITIVE_INFINITY;
+  #active = 0;
+  #credit = 0;
+  #cutAt = Number.NEGATIVE_INFINITY;
+  #queue: Array<{ start: () => void; withdrawn: boolean } | undefined> = [];
+  #head = 0;
+
+  /** Connects allowed at once now (`Infinity` until the first overflow). */
+  get cap(): number {
+    return this.#cap;
+  }
+
+  /** Runs `start` now, or once a connect ends; returns a function that withdraws it if still waiting. */
+  enter(start: () => void): () => void {
+    if (this.#active < this.#cap) {
+      this.#active += 1;
+      start();
+      return noop;
+    }
+    const entry = { start, withdrawn: false };
+    this.#queue.push(entry);
+    return () => {
+      entry.withdrawn = true;
+    };
+  }
+
+  /** A connect that entered has ended, whichever way. */
+  leave(): void {
+    this.#active -= 1;
+    this.#wake();
+  }
+
+  /** A connect begun at `sentAt` had to be retried: its SYN was most likely dropped. */
+  dropped(sentAt: number, now: number): void {
+    if (sentAt <= this.#cutAt) return;
+    this.#cap = Math.max(1, Math.floor(this.#active / 2));
+    this.#credit = 0;
+    this.#cutAt = now;
+  }
+
+  /** A connect got through at its first try. */
+  completed(): void {
+    if (this.#cap === Number.POSITIVE_INFINITY) return;
+    this.#credit += 1;
+    if (this.#credit >= this.#cap) {
+      this.#credit = 0;
+      this.#cap += 1;
+      this.#wake();
+    }
+  }
+
+  #wake(): void {
+    while (this.#active < this.#cap && this.#head < this.#queue.length) {
+      const entry = this.#queue[this.#head];
+      this.#queue[this.#head] = undefined;
+      this.#head += 1;
+      if (entry === undefined || entry.withdrawn) continue;
+      this.#active += 1;
+      entry.start();
+    }
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+  }
+}
+
+function noop(): void {}
+
 /** Never retry a connect sooner than this many times the usual connect time. */
 const RETRY_FACTOR = 4;
 /** Before any connect has succeeded: a cautious first retry. */
@@ -80,13 +155,16 @@ const FIRST_RETRY_MS = 200;
  * We do know it: the connect times seen so far. A connect pending for 4× the usual time
  * (at least `minRetryMs`) is abandoned and a fresh one sent, with the wait doubling
  * each time; no request has been sent on it yet, so nothing is duplicated. Each such
- * retry is reported, so the adaptive window shrinks and the queue drains.
+ * retry tells the {@link ConnectPacer}, which then lets fewer connects run at once.
  *
- * The floor is low (2 ms: loopback connects take ~0.1 ms, a dropped SYN forever) because the
- * report is the adaptive window's only early sign of an overflowing backlog: at 10 ms, slow
- * start had grown the window from 4 to 32 before the first report came back, and 40 of 150
- * connects were dropped on the serial seed provider (bench/README.md). A connect is never
- * given up for the client's own slowness: the decision waits for the I/O of that turn.
+ * The floor is low (2 ms: loopback connects take ~0.1 ms, a dropped SYN forever) so that
+ * the pacer hears of an overflowing backlog early. A connect is never given up for the
+ * client's own slowness: the decision waits for the I/O of that turn of the event loop.
+ *
+ * Overflows pace connects; they do not shrink the request window. They did until this was
+ * measured against a threaded HTTP/1.0 server with Python's default backlog of 5 and 50 ms per
+ * request: every burst of connects cut the window, which then grew back by one per 50 ms round
+ * trip, and 1,000 instances took 5-6 s instead of ~1 s (bench/README.md).
  */
 export function createRetryingConnector(options: ConnectorOptions): Connect {
   const minRetryMs = options.minRetryMs ?? 2;
@@ -94,7 +172,28 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
   let usualMs: number | undefined;
   const pending = options.pending ?? new PendingConnects();
 
+  const pacer = options.pacer ?? new ConnectPacer();
+
   return (done) => {
+    let over = false;
+    let begun = false;
+    let abandon: (() => void) | undefined;
+    const withdraw = pacer.enter(() => {
+      begun = true;
+      abandon = begin((err, socket) => {
+        pacer.leave();
+        done(err, socket);
+      });
+    });
+    return () => {
+      if (over) return;
+      over = true;
+      if (!begun) withdraw();
+      else abandon?.();
+    };
+  };
+
+  function begin(done: (err: Error | null, socket: Socket | null) => void): () => void {
     const deadline = performance.now() + options.timeoutMs;
     let wait =
       usualMs === undefined ? FIRST_RETRY_MS : Math.max(minRetryMs, usualMs * RETRY_FACTOR);
@@ -113,7 +212,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
         if (settled || over) return;
         settled = true;
         socket.destroy();
-        options.onSlowConnect?.(sentAt, pending.size);
+        pacer.dropped(sentAt, performance.now());
         wait *= 2;
         attempt(false);
       };
@@ -140,6 +239,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
         if (err === null && first) {
           tookMs = performance.now() - started;
           usualMs = usualMs === undefined ? tookMs : usualMs + (tookMs - usualMs) / 8;
+          pacer.completed();
         }
         finish(err, err === null ? socket : null);
       });
@@ -159,8 +259,9 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
       pending.delete(entry);
       clearTimeout(timer);
       current?.destroy();
+      pacer.leave();
     };
-  };
+  }
 }
 
 /** Starts one TCP (or TLS) connect; `done` gets null once the socket can carry a request. */

@@ -38,8 +38,6 @@ export class RequestGate {
   readonly #now: () => number;
   readonly #connectsStalled: ((now: number) => boolean) | undefined;
   #holdUntil = 0;
-  /** When the adaptive window was last cut, for {@link overloaded}. */
-  #lastCutAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: GateOptions) {
     const max = Math.max(1, Math.floor(options.concurrency));
@@ -98,33 +96,15 @@ export class RequestGate {
     if (adaptive !== undefined && result !== undefined) {
       const signal = loadSignalOf(result);
       if (pass.sampled || signal === 'overload') {
-        const cuts = adaptive.decreases;
         const now = this.#now();
-        // In slow start, a connect that is stalling means the provider's queue is full already:
-        // the answer does not grow the window (the retry timer reports it a few ms later).
+        // In slow start, a connect that is stalling means the provider's listen queue is full
+        // already: the answer does not grow the window.
         const mayGrow = !adaptive.inSlowStart || this.#connectsStalled?.(now) !== true;
         adaptive.finish(pass.ticket, now - pass.startedAt, signal, mayGrow);
-        if (adaptive.decreases !== cuts) this.#lastCutAt = now;
         this.#limiter.setLimit(adaptive.limit);
       }
     }
     this.#limiter.release();
-  }
-
-  /**
-   * An overload sign not tied to one answer: a connect begun at `sentAt` had to be retried,
-   * while `pending` connects in all were still waiting. One begun before the last cut was part
-   * of the burst that cut was the answer to. The requests in flight whose connects did get
-   * through are what the provider's queue holds: the window is cut from there, not from a
-   * window that grew while the report was on its way.
-   */
-  overloaded(sentAt: number, pending: number): void {
-    const adaptive = this.#adaptive;
-    if (adaptive === undefined || sentAt <= this.#lastCutAt) return;
-    const cuts = adaptive.decreases;
-    adaptive.overloaded(this.#limiter.active - pending);
-    if (adaptive.decreases !== cuts) this.#lastCutAt = this.#now();
-    this.#limiter.setLimit(adaptive.limit);
   }
 
   /**
