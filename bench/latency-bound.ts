@@ -3,9 +3,20 @@
 // Start-up is the same command against an empty fleet behind the same provider: process
 // start, module loading and the `/servers` round trip.
 //
-//   node bench/latency-bound.ts [--instances 1000] [--latency-ms 50] [--concurrency 64,32] [--runs 5]
+//   node bench/latency-bound.ts [--instances 1000] [--latency-ms 50] [--concurrency 64,32] [--runs 5] [--python]
+//   (--python: bench/original-provider.py --threaded, Python's ThreadingHTTPServer: HTTP/1.0,
+//   a connection per request, listen backlog 5, instead of the mock)
 import { parseArgs } from 'node:util';
-import { finish, machine, median, runFleetmon, startProvider, verdict } from './lib/harness.ts';
+import {
+  finish,
+  machine,
+  median,
+  type Provider,
+  runFleetmon,
+  startCommand,
+  startProvider,
+  verdict,
+} from './lib/harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -13,6 +24,7 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '64,32' },
     runs: { type: 'string', default: '5' },
+    python: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.instances);
@@ -20,12 +32,24 @@ const LATENCY = Number(values['latency-ms']);
 const RUNS = Number(values.runs);
 const latencyMs = { min: LATENCY, max: LATENCY };
 
+function threadedPython(instances: number): Promise<Provider> {
+  const script = new URL('./original-provider.py', import.meta.url).pathname;
+  const port = String(20_000 + Math.floor(Math.random() * 20_000));
+  const args = [script, port, String(instances), '--threaded', '--latency-ms', String(LATENCY)];
+  return startCommand('python3', args, /(listening on 127\.0\.0\.1:(\d+))/);
+}
+
 console.log(
-  `# latency-bound: ${N} instances, ${LATENCY} ms per call, concurrent keep-alive provider`,
+  `# latency-bound: ${N} instances, ${LATENCY} ms per call, ${values.python ? 'python3 ThreadingHTTPServer (HTTP/1.0, backlog 5)' : 'concurrent keep-alive provider'}`,
 );
 console.log(`  machine: ${machine()}`);
-const fleet = await startProvider({ instances: N, latencyMs });
-const empty = await startProvider({ instances: 0, latencyMs });
+const fleet = values.python
+  ? await threadedPython(N)
+  : await startProvider({ instances: N, latencyMs });
+const empty = values.python
+  ? await threadedPython(0)
+  : await startProvider({ instances: 0, latencyMs });
+const api = (provider: Provider) => (values.python ? `127.0.0.1:${provider.port}` : provider.url);
 
 const results: boolean[] = [];
 for (const c of values.concurrency.split(',').map(Number)) {
@@ -33,9 +57,9 @@ for (const c of values.concurrency.split(',').map(Number)) {
   const starts: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const args = ['--concurrency', String(c), 'instances', '-o', 'json'];
-    const full = await runFleetmon(['--api', fleet.url, ...args]);
+    const full = await runFleetmon(['--api', api(fleet), ...args]);
     if (full.code !== 0) throw new Error(`fleetmon failed (${full.code}): ${full.stderr}`);
-    const start = await runFleetmon(['--api', empty.url, ...args]);
+    const start = await runFleetmon(['--api', api(empty), ...args]);
     scans.push(full.ms);
     starts.push(start.ms);
   }

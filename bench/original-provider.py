@@ -3,13 +3,20 @@
 Python's single-threaded http.server: HTTPServer (listen backlog 5, one request at a
 time), HTTP/1.0, the connection closed after every response. Written for fleetmon's
 benchmarks to check that `fleetmon mock --serial --http10 --backlog 5` collapses the
-same way under load. Usage: python3 bench/original-provider.py PORT [INSTANCES]
+same way under load.
+
+With --threaded, Python's ThreadingHTTPServer instead (a thread per request, same backlog of
+5, still HTTP/1.0), and --latency-ms sleeps in each stats answer: a concurrent provider that
+closes every connection, which a provider written quickly in Python would be.
+
+Usage: python3 bench/original-provider.py PORT [INSTANCES] [--threaded] [--latency-ms MS]
 """
 
+import argparse
 import json
 import random
-import sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 
 SERVICES = ["UserService", "AuthService", "StorageService", "PaymentService", "GeoService", "TimeService"]
 
@@ -30,6 +37,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/servers":
             body = json.dumps(list(FLEET))
         elif self.path[1:] in FLEET:
+            if LATENCY_S > 0:
+                time.sleep(LATENCY_S)
             body = json.dumps(
                 {
                     "cpu": f"{random.randint(0, 100)}%",
@@ -50,8 +59,16 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    port = int(sys.argv[1])
-    FLEET = build_fleet(int(sys.argv[2]) if len(sys.argv) > 2 else 150)
-    server = HTTPServer(("127.0.0.1", port), Handler)
-    print(f"listening on 127.0.0.1:{port}", flush=True)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", type=int)
+    parser.add_argument("instances", type=int, nargs="?", default=150)
+    parser.add_argument("--threaded", action="store_true")
+    parser.add_argument("--latency-ms", type=float, default=0)
+    args = parser.parse_args()
+    FLEET = build_fleet(args.instances)
+    LATENCY_S = args.latency_ms / 1000
+    server_class = ThreadingHTTPServer if args.threaded else HTTPServer
+    server_class.daemon_threads = True
+    server = server_class(("127.0.0.1", args.port), Handler)
+    print(f"listening on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()
