@@ -25,8 +25,7 @@ console.log(`  machine: ${machine()}`);
 let provider: Provider;
 if (values.python) {
   const script = new URL('./original-provider.py', import.meta.url).pathname;
-  const port = String(20_000 + Math.floor(Math.random() * 20_000));
-  provider = await startCommand('python3', [script, port], /(listening on 127\.0\.0\.1:(\d+))/);
+  provider = await startCommand('python3', [script, '0'], /(listening on 127\.0\.0\.1:(\d+))/);
   console.log('  provider: python3 bench/original-provider.py');
 } else {
   provider = await startProvider({

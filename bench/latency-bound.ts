@@ -34,8 +34,7 @@ const latencyMs = { min: LATENCY, max: LATENCY };
 
 function threadedPython(instances: number): Promise<Provider> {
   const script = new URL('./original-provider.py', import.meta.url).pathname;
-  const port = String(20_000 + Math.floor(Math.random() * 20_000));
-  const args = [script, port, String(instances), '--threaded', '--latency-ms', String(LATENCY)];
+  const args = [script, '0', String(instances), '--threaded', '--latency-ms', String(LATENCY)];
   return startCommand('python3', args, /(listening on 127\.0\.0\.1:(\d+))/);
 }
 

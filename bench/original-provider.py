@@ -10,6 +10,7 @@ With --threaded, Python's ThreadingHTTPServer instead (a thread per request, sam
 closes every connection, which a provider written quickly in Python would be.
 
 Usage: python3 bench/original-provider.py PORT [INSTANCES] [--threaded] [--latency-ms MS]
+(PORT 0: any free port, printed on start)
 """
 
 import argparse
@@ -70,5 +71,6 @@ if __name__ == "__main__":
     server_class = ThreadingHTTPServer if args.threaded else HTTPServer
     server_class.daemon_threads = True
     server = server_class(("127.0.0.1", args.port), Handler)
-    print(f"listening on 127.0.0.1:{args.port}", flush=True)
+    # Port 0: the system picks a free one, printed for the caller.
+    print(f"listening on 127.0.0.1:{server.server_address[1]}", flush=True)
     server.serve_forever()

@@ -44,10 +44,9 @@ console.log(`  machine: ${machine()}`);
 let provider: Provider;
 if (values.python) {
   const script = new URL('./original-provider.py', import.meta.url).pathname;
-  const port = String(20_000 + Math.floor(Math.random() * 20_000));
   provider = await startCommand(
     'python3',
-    [script, port, String(N)],
+    [script, '0', String(N)],
     /(listening on 127\.0\.0\.1:(\d+))/,
   );
   console.log('  provider: python3 bench/original-provider.py (http.server, backlog 5)');
