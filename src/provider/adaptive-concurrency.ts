@@ -112,11 +112,8 @@ export class AdaptiveConcurrency {
     return this.#issued;
   }
 
-  /**
-   * Call when the request sent under `ticket` ended, with its latency in ms. `mayGrow` false
-   * holds the window where it is for this answer (the caller knows the provider is full).
-   */
-  finish(ticket: number, latencyMs: number, signal: LoadSignal, mayGrow = true): void {
+  /** Call when the request sent under `ticket` ended, with its latency in ms. */
+  finish(ticket: number, latencyMs: number, signal: LoadSignal): void {
     if (signal === 'overload') {
       this.#congestion(ticket, this.#decrease);
       return;
@@ -124,7 +121,7 @@ export class AdaptiveConcurrency {
     const baseline = this.baselineMs;
     this.#observe(latencyMs);
     const inflated = baseline !== Number.POSITIVE_INFINITY && latencyMs > this.#threshold(baseline);
-    if (!inflated && mayGrow) this.#grow();
+    if (!inflated) this.#grow();
     this.#endOfRound(ticket, latencyMs, inflated);
   }
 

@@ -6,7 +6,7 @@ import { ipv4Key } from '../core/ip.ts';
 import type { Reading } from '../core/types.ts';
 import { displayUrl } from './address.ts';
 import { type AttemptResult, attemptGet, formatBytes } from './attempt.ts';
-import { createRetryingConnector, PendingConnects } from './connector.ts';
+import { createRetryingConnector } from './connector.ts';
 import { HttpPool } from './http/pool.ts';
 import { RequestGate } from './request-gate.ts';
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './retry.ts';
@@ -119,19 +119,16 @@ class CpxClient implements ProviderClient {
             headersTimeoutMs: headersMs,
             headersTimeoutText: `timeout after ${formatDuration(headersMs)} waiting for response headers`,
           };
-    const pending = new PendingConnects();
     this.#gate = new RequestGate({
       concurrency: options.concurrency,
       ratePerSecond: options.ratePerSecond,
       adaptive: options.adaptive ?? true,
-      connectsStalled: (now) => pending.stalled(now),
     });
     this.#pool = new HttpPool({
       origin: new URL(baseUrl.origin),
       connect: createRetryingConnector({
         origin: baseUrl,
         timeoutMs,
-        pending,
       }),
       maxHeadBytes: MAX_HEADER_BYTES,
     });

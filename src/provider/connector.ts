@@ -13,52 +13,10 @@ export interface ConnectorOptions {
   readonly origin: URL;
   /** Overall time a connect may take, retries included. */
   readonly timeoutMs: number;
-  /** Where the connects not completed yet are kept; default a tracker of its own. */
-  readonly pending?: PendingConnects;
   /** What paces connects after an overflow; default a pacer of its own. */
   readonly pacer?: ConnectPacer;
   /** Least wait before a connect is retried; default 2 ms. */
   readonly minRetryMs?: number;
-}
-
-/** A connect waiting this many times longer than the fastest one here looks dropped... */
-const STALL_FACTOR = 4;
-/** ...once it has waited at least this many ms. */
-const STALL_FLOOR_MS = 1;
-
-/** The connects not completed yet, oldest first: what the client sees of a provider's listen queue. */
-export class PendingConnects {
-  readonly #entries = new Set<{ readonly sentAt: number }>();
-  #fastestMs = Number.POSITIVE_INFINITY;
-
-  /** How many connects are waiting. */
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  add(sentAt: number): { readonly sentAt: number } {
-    const entry = { sentAt };
-    this.#entries.add(entry);
-    return entry;
-  }
-
-  /** The connect of `entry` is over; `tookMs` when it succeeded at the first try. */
-  delete(entry: { readonly sentAt: number }, tookMs?: number): void {
-    this.#entries.delete(entry);
-    if (tookMs !== undefined && tookMs < this.#fastestMs) this.#fastestMs = tookMs;
-  }
-
-  /**
-   * Whether the oldest waiting connect has waited far longer than the fastest connect to this
-   * provider took: its SYN was most likely dropped, the listen queue is full. Known at once,
-   * before the connector's retry timer reports it.
-   */
-  stalled(now: number): boolean {
-    const oldest = this.#entries.values().next().value;
-    if (oldest === undefined || this.#fastestMs === Number.POSITIVE_INFINITY) return false;
-    if (this.#fastestMs < 1 && this.#entries.size >= 2) return true;
-    return now - oldest.sentAt > Math.max(STALL_FLOOR_MS, STALL_FACTOR * this.#fastestMs);
-  }
 }
 
 /**
@@ -170,7 +128,6 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
   const minRetryMs = options.minRetryMs ?? 2;
   const open = socketOpener(options.origin);
   let usualMs: number | undefined;
-  const pending = options.pending ?? new PendingConnects();
 
   const pacer = options.pacer ?? new ConnectPacer();
 
@@ -201,8 +158,6 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     let timer: NodeJS.Timeout | undefined;
     let over = false;
     const sentAt = performance.now();
-    const entry = pending.add(sentAt);
-    let tookMs: number | undefined;
     const attempt = (first: boolean): void => {
       const started = performance.now();
       let settled = false;
@@ -237,8 +192,8 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
         if (settled || over) return;
         settled = true;
         if (err === null && first) {
-          tookMs = performance.now() - started;
-          usualMs = usualMs === undefined ? tookMs : usualMs + (tookMs - usualMs) / 8;
+          const took = performance.now() - started;
+          usualMs = usualMs === undefined ? took : usualMs + (took - usualMs) / 8;
           pacer.completed();
         }
         finish(err, err === null ? socket : null);
@@ -247,7 +202,6 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     };
     const finish = (err: Error | null, socket: Socket | null): void => {
       over = true;
-      pending.delete(entry, tookMs);
       clearTimeout(timer);
       if (err !== null) current?.destroy();
       done(err, socket);
@@ -256,7 +210,6 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     return () => {
       if (over) return;
       over = true;
-      pending.delete(entry);
       clearTimeout(timer);
       current?.destroy();
       pacer.leave();

@@ -14,8 +14,6 @@ export interface GateOptions {
   readonly adaptive?: boolean;
   /** Clock in ms; default `performance.now`. */
   readonly now?: () => number;
-  /** Whether connects to the provider are stalling now (SYNs dropped): slow start pauses. */
-  readonly connectsStalled?: (now: number) => boolean;
 }
 
 /** A held slot: give it back with {@link RequestGate.leave}. */
@@ -36,7 +34,6 @@ export class RequestGate {
   readonly #adaptive: AdaptiveConcurrency | undefined;
   readonly #bucket: TokenBucket | undefined;
   readonly #now: () => number;
-  readonly #connectsStalled: ((now: number) => boolean) | undefined;
   #holdUntil = 0;
 
   constructor(options: GateOptions) {
@@ -46,7 +43,6 @@ export class RequestGate {
     this.#bucket =
       options.ratePerSecond === undefined ? undefined : new TokenBucket(options.ratePerSecond);
     this.#now = options.now ?? (() => performance.now());
-    this.#connectsStalled = options.connectsStalled;
   }
 
   /** Requests allowed in flight now. */
@@ -96,11 +92,7 @@ export class RequestGate {
     if (adaptive !== undefined && result !== undefined) {
       const signal = loadSignalOf(result);
       if (pass.sampled || signal === 'overload') {
-        const now = this.#now();
-        // In slow start, a connect that is stalling means the provider's listen queue is full
-        // already: the answer does not grow the window.
-        const mayGrow = !adaptive.inSlowStart || this.#connectsStalled?.(now) !== true;
-        adaptive.finish(pass.ticket, now - pass.startedAt, signal, mayGrow);
+        adaptive.finish(pass.ticket, this.#now() - pass.startedAt, signal);
         this.#limiter.setLimit(adaptive.limit);
       }
     }
