@@ -58,7 +58,7 @@ class Attempt implements ResponseHandler {
   #first: Buffer | undefined;
   #more: Buffer[] | undefined;
   #size = 0;
-  // Links in the list of attempts in flight under the same signal (see `watch`).
+  // Links in the list of attempts in flight under the same signal (see `#watch`).
   #list: InFlight | undefined;
   #prev: Attempt | undefined;
   #next: Attempt | undefined;

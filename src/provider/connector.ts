@@ -13,8 +13,6 @@ export interface ConnectorOptions {
   readonly origin: URL;
   /** Overall time a connect may take, retries included. */
   readonly timeoutMs: number;
-  /** What paces connects after an overflow; default a pacer of its own. */
-  readonly pacer?: ConnectPacer;
   /** Least wait before a connect is retried; default 2 ms. */
   readonly minRetryMs?: number;
 }
@@ -128,8 +126,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
   const minRetryMs = options.minRetryMs ?? 2;
   const open = socketOpener(options.origin);
   let usualMs: number | undefined;
-
-  const pacer = options.pacer ?? new ConnectPacer();
+  const pacer = new ConnectPacer();
 
   return (done) => {
     let over = false;
