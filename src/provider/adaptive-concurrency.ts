@@ -18,7 +18,7 @@ export interface AdaptiveOptions {
    * to every answer, which is not the provider queueing (it cost 40% of a 100k scan at 1 ms).
    */
   readonly slackMs?: number;
-  /** Multiplicative decrease on overload (timeouts, resets, retried connects, 429/503); default 0.5. */
+  /** Multiplicative decrease on overload (timeouts, resets, 429/503); default 0.5. */
   readonly decrease?: number;
   /** Gentler decrease on latency inflation alone, which a busy client can cause too; default 0.75. */
   readonly latencyDecrease?: number;
@@ -34,14 +34,15 @@ export interface AdaptiveOptions {
  *   it within a round trip, and a slow start from a small window would cost a keep-alive
  *   provider with 50 ms calls several round trips. The exception is a provider that closes
  *   every connection (each request is a connect; the original had a listen backlog of 5):
- *   there the client calls {@link startSmall} and the window grows from 4 in slow start, one
- *   per answer whose latency stays near the baseline, so it doubles every round trip. Connects
- *   dropped anyway are retried within ~10 ms by the connector (connector.ts) and reported.
+ *   there the client calls {@link startSmall} and the window grows from 16 in slow start, one
+ *   per answer whose latency stays near the baseline, so it doubles every round trip. The
+ *   connector paces the connects themselves and retries dropped ones within ~2 ms
+ *   (connector.ts); a dropped connect does not shrink this window.
  * - The baseline is the lowest latency seen recently (windowed minimum, so a provider that
  *   becomes slower for good is re-learned within ~1000 answers).
  * - An answer slower than `tolerance × baseline + slack` is inflated. When most answers of a
  *   round (one window's worth) were inflated, the window shrinks to 3/4; at once on a sign
- *   of overload (timeout, reset, refused, 429, 503, a retried connect) it halves. Never
+ *   of overload (timeout, reset, refused, 429, 503) it halves. Never
  *   below 1; either ends slow start. Requests already in flight when the window was cut
  *   cannot cut it again (one decrease per round trip, as in TCP NewReno), so one burst is
  *   one signal, not forty.

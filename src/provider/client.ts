@@ -6,7 +6,7 @@ import { ipv4Key } from '../core/ip.ts';
 import type { Reading } from '../core/types.ts';
 import { displayUrl } from './address.ts';
 import { type AttemptResult, attemptGet, formatBytes } from './attempt.ts';
-import { createRetryingConnector } from './connector.ts';
+import { ConnectPacer, createRetryingConnector } from './connector.ts';
 import { HttpPool } from './http/pool.ts';
 import { RequestGate } from './request-gate.ts';
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './retry.ts';
@@ -67,7 +67,7 @@ export interface ProviderClient {
 export interface WindowInfo {
   /** Requests allowed in flight now. */
   readonly limit: number;
-  /** Times the window was cut (latency inflation, overload errors, retried connects). */
+  /** Times the window was cut (latency inflation, overload errors). */
   readonly decreases: number;
   /** Lowest recent latency of a stats read, in ms. */
   readonly baselineMs: number;
@@ -81,6 +81,11 @@ export const DEFAULT_MAX_INSTANCES = 1_000_000;
 const LIST_BYTES_PER_ENTRY = 64;
 /** Response heads larger than this are refused, so a flood of headers cannot exhaust memory. */
 const MAX_HEADER_BYTES = 16 * 1024;
+/**
+ * Connects at once to a provider that closes every connection, from the start: the original's
+ * listen backlog was 5, and a burst of connects beyond it is dropped SYNs and retries.
+ */
+const CLOSING_PROVIDER_CONNECTS = 4;
 const API_HINT = 'check that the provider is running and --api (or FLEETMON_API) points at it';
 
 async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -101,6 +106,7 @@ class CpxClient implements ProviderClient {
   readonly #headersTimeout: { headersTimeoutMs?: number; headersTimeoutText?: string };
   readonly #gate: RequestGate;
   readonly #pool: HttpPool;
+  readonly #pacer = new ConnectPacer();
   readonly #serversUrl: string;
   #lastListWarnings: readonly string[] = [];
 
@@ -126,10 +132,7 @@ class CpxClient implements ProviderClient {
     });
     this.#pool = new HttpPool({
       origin: new URL(baseUrl.origin),
-      connect: createRetryingConnector({
-        origin: baseUrl,
-        timeoutMs,
-      }),
+      connect: createRetryingConnector({ origin: baseUrl, timeoutMs, pacer: this.#pacer }),
       maxHeadBytes: MAX_HEADER_BYTES,
     });
     this.url = displayUrl(new URL(this.#basePath, baseUrl));
@@ -156,7 +159,10 @@ class CpxClient implements ProviderClient {
     const path = `${this.#basePath}servers`;
     const { result } = await this.#getWithRetries(path, maxBytes, signal, false);
     // The provider closes the connection after each answer (HTTP/1.0, `Connection: close`).
-    if (result.ok && this.#pool.lastReusable === false) this.#gate.closesConnections();
+    if (result.ok && this.#pool.lastReusable === false) {
+      this.#gate.closesConnections();
+      this.#pacer.limit(CLOSING_PROVIDER_CONNECTS);
+    }
     if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes, maxInstances);
     const list = parseServerList(result.text, maxInstances);
     if (!list.ok && list.entries !== undefined) {

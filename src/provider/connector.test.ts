@@ -46,6 +46,16 @@ describe('ConnectPacer', () => {
     assert.equal(pacer.cap, 3);
   });
 
+  it('can be capped before any overflow, for a provider known to close every connection', () => {
+    const pacer = new ConnectPacer();
+    pacer.limit(4);
+    let started = 0;
+    for (let i = 0; i < 16; i++) pacer.enter(() => started++);
+    assert.equal(started, 4);
+    pacer.limit(8);
+    assert.equal(pacer.cap, 4, 'a limit never raises the cap');
+  });
+
   it('forgets a connect withdrawn while it waited', () => {
     const pacer = new ConnectPacer();
     pacer.enter(() => undefined);

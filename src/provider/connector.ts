@@ -13,6 +13,8 @@ export interface ConnectorOptions {
   readonly origin: URL;
   /** Overall time a connect may take, retries included. */
   readonly timeoutMs: number;
+  /** What paces connects after an overflow; default a pacer of its own. */
+  readonly pacer?: ConnectPacer;
   /** Least wait before a connect is retried; default 2 ms. */
   readonly minRetryMs?: number;
 }
@@ -37,6 +39,11 @@ export class ConnectPacer {
   /** Connects allowed at once now (`Infinity` until the first overflow). */
   get cap(): number {
     return this.#cap;
+  }
+
+  /** Caps connects at once from now on, before any overflow (lowers the cap only). */
+  limit(cap: number): void {
+    this.#cap = Math.min(this.#cap, Math.max(1, Math.floor(cap)));
   }
 
   /** Runs `start` now, or once a connect ends; returns a function that withdraws it if still waiting. */
@@ -126,7 +133,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
   const minRetryMs = options.minRetryMs ?? 2;
   const open = socketOpener(options.origin);
   let usualMs: number | undefined;
-  const pacer = new ConnectPacer();
+  const pacer = options.pacer ?? new ConnectPacer();
 
   return (done) => {
     let over = false;
