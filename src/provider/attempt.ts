@@ -230,10 +230,6 @@ class Attempt implements ResponseHandler {
     clearTimeout(this.#timer);
     clearTimeout(this.#headersTimer);
     this.#unwatch();
-    if (this.#status !== 0 && !isOk(this.#status)) {
-      this.#first = undefined;
-      this.#more = undefined;
-    }
     return true;
   }
 }
