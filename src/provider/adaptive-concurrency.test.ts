@@ -124,18 +124,6 @@ describe('AdaptiveConcurrency', () => {
     assert.equal(controller.limit, 1);
   });
 
-  it('starts small in slow start for a provider that closes connections, but only before any answer', () => {
-    const fresh = new AdaptiveConcurrency({ max: 64 });
-    fresh.startSmall(4);
-    assert.deepEqual([fresh.limit, fresh.inSlowStart], [4, true]);
-    drive(fresh, repeat(4, [1]));
-    assert.equal(fresh.limit, 8, 'doubles in one round trip');
-    const used = new AdaptiveConcurrency({ max: 64 });
-    drive(used, repeat(3, [1]));
-    used.startSmall(4);
-    assert.equal(used.limit, 64);
-  });
-
   it('leaves slow start without a cut once a round is slower than the last (a provider that queues)', () => {
     // A serial provider: every request ahead in the queue adds 0.5 ms to an answer.
     const controller = new AdaptiveConcurrency({ max: 64, initial: 4 });

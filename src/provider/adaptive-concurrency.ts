@@ -31,13 +31,11 @@ export interface AdaptiveOptions {
  * (slow start, then AIMD), with latency inflation as the congestion signal besides errors.
  *
  * - The window starts at `max` (`--concurrency`): a provider that cannot take that many shows
- *   it within a round trip, and a slow start from a small window would cost a keep-alive
- *   provider with 50 ms calls several round trips. The exception is a provider that closes
- *   every connection (each request is a connect; the original had a listen backlog of 5):
- *   there the client calls {@link startSmall} and the window grows from 16 in slow start, one
- *   per answer whose latency stays near the baseline, so it doubles every round trip. The
- *   connector paces the connects themselves and retries dropped ones within ~2 ms
- *   (connector.ts); a dropped connect does not shrink this window.
+ *   it within a round trip, and a slow start from a small window would cost a provider with
+ *   50 ms calls several round trips. That holds for providers that close every connection too
+ *   (a threaded HTTP/1.0 server answers 64 at once): there the connector paces the connects
+ *   themselves and retries dropped ones within ~2 ms (connector.ts), and a dropped connect
+ *   does not shrink this window. Slow start (from `initial`) is for callers that want it.
  * - The baseline is the lowest latency seen recently (windowed minimum, so a provider that
  *   becomes slower for good is re-learned within ~1000 answers).
  * - An answer slower than `tolerance × baseline + slack` is inflated. When most answers of a
@@ -150,18 +148,6 @@ export class AdaptiveConcurrency {
     this.#roundInflated = 0;
     if (congested) this.#congestion(ticket, this.#latencyDecrease);
     else if (rising) this.#slowStart = false;
-  }
-
-  /**
-   * Before the first answer has been judged: start from `initial` in slow start instead of
-   * `max`. For providers that close every connection, where each request is a connect and a
-   * burst of `max` connects overflows a small listen backlog.
-   */
-  startSmall(initial: number): void {
-    if (this.#bucketCount > 0 || this.#previousMin !== Number.POSITIVE_INFINITY) return;
-    if (this.#decreases > 0 || initial >= this.#window) return;
-    this.#window = clamp(Math.floor(initial), 1, this.#max);
-    this.#slowStart = true;
   }
 
   #threshold(baseline: number): number {

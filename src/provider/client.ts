@@ -83,7 +83,10 @@ const LIST_BYTES_PER_ENTRY = 64;
 const MAX_HEADER_BYTES = 16 * 1024;
 /**
  * Connects at once to a provider that closes every connection, from the start: the original's
- * listen backlog was 5, and a burst of connects beyond it is dropped SYNs and retries.
+ * listen backlog was 5, and a burst of connects beyond it is dropped SYNs and retries. Only
+ * the connects are paced; the request window still starts at `--concurrency`, since a
+ * threaded HTTP/1.0 provider with 50 ms answers serves 64 at once (starting it from 16 in slow
+ * start cost ~90 ms of a 1 s scan; a serial one is no faster from 16, bench/README.md).
  */
 const CLOSING_PROVIDER_CONNECTS = 4;
 const API_HINT = 'check that the provider is running and --api (or FLEETMON_API) points at it';
@@ -159,10 +162,8 @@ class CpxClient implements ProviderClient {
     const path = `${this.#basePath}servers`;
     const { result } = await this.#getWithRetries(path, maxBytes, signal, false);
     // The provider closes the connection after each answer (HTTP/1.0, `Connection: close`).
-    if (result.ok && this.#pool.lastReusable === false) {
-      this.#gate.closesConnections();
+    if (result.ok && this.#pool.lastReusable === false)
       this.#pacer.limit(CLOSING_PROVIDER_CONNECTS);
-    }
     if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes, maxInstances);
     const list = parseServerList(result.text, maxInstances);
     if (!list.ok && list.entries !== undefined) {

@@ -99,17 +99,6 @@ export class RequestGate {
     this.#limiter.release();
   }
 
-  /**
-   * The provider closed the connection after answering (HTTP/1.0 or `Connection: close`):
-   * each request will be a connect, so the first reads start from a smaller window in slow
-   * start rather than as a burst of `--concurrency` connects.
-   */
-  closesConnections(): void {
-    if (this.#adaptive === undefined) return;
-    this.#adaptive.startSmall(CLOSING_PROVIDER_WINDOW);
-    this.#limiter.setLimit(this.#adaptive.limit);
-  }
-
   /** The provider asked (429/503 `Retry-After`) for a break: no new request starts for `ms`. */
   holdFor(ms: number): void {
     this.#holdUntil = Math.max(this.#holdUntil, this.#now() + ms);
@@ -125,14 +114,6 @@ export class RequestGate {
     }
   }
 }
-
-/**
- * Where slow start begins against a provider that closes every connection. Its connects are
- * paced from 4 at once (client.ts), so a backlog of 5 does not overflow even at this start; a
- * threaded provider with 50 ms answers gets to 64 two round trips sooner than from 4
- * (1,000 instances: 1.23 × the ideal instead of 1.44 ×; the serial seed fleet unchanged).
- */
-const CLOSING_PROVIDER_WINDOW = 16;
 
 /** Timeouts, broken connections, 429 and 503 say "too much"; any other answer says nothing about load. */
 export function loadSignalOf(result: AttemptResult): LoadSignal {
