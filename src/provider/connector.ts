@@ -133,6 +133,11 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
   const minRetryMs = options.minRetryMs ?? 2;
   const open = socketOpener(options.origin);
   let usualMs: number | undefined;
+  // How long the provider's listen queue stayed full lately: the wait a connect got through on
+  // after retries, halved by each connect that gets through at once. A new connect waits at
+  // least half of it before its first retry: a queue that drains one connection per 50 ms
+  // (a single-threaded provider with 50 ms answers) is not worth a SYN every 2, 4, 8 ms.
+  let fullMs = 0;
   const pacer = options.pacer ?? new ConnectPacer();
 
   return (done) => {
@@ -157,7 +162,9 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
   function begin(done: (err: Error | null, socket: Socket | null) => void): () => void {
     const deadline = performance.now() + options.timeoutMs;
     let wait =
-      usualMs === undefined ? FIRST_RETRY_MS : Math.max(minRetryMs, usualMs * RETRY_FACTOR);
+      usualMs === undefined
+        ? FIRST_RETRY_MS
+        : Math.max(minRetryMs, usualMs * RETRY_FACTOR, fullMs / 2);
     let current: Socket | undefined;
     let timer: NodeJS.Timeout | undefined;
     let over = false;
@@ -198,7 +205,10 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
         if (err === null && first) {
           const took = performance.now() - started;
           usualMs = usualMs === undefined ? took : usualMs + (took - usualMs) / 8;
+          fullMs /= 2;
           pacer.completed();
+        } else if (err === null) {
+          fullMs = wait;
         }
         finish(err, err === null ? socket : null);
       });
