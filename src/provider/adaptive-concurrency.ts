@@ -9,8 +9,6 @@ export type LoadSignal =
 export interface AdaptiveOptions {
   /** Hard ceiling: `--concurrency`. Never exceeded. */
   readonly max: number;
-  /** Window at the start; default `max`. Below it, slow start grows the window from here. */
-  readonly initial?: number;
   /** An answer slower than `tolerance × baseline + slackMs` is inflated; default 2. */
   readonly tolerance?: number;
   /**
@@ -27,23 +25,22 @@ export interface AdaptiveOptions {
 }
 
 /**
- * Adaptive concurrency for one provider, in the manner of TCP congestion control
- * (slow start, then AIMD), with latency inflation as the congestion signal besides errors.
+ * Adaptive concurrency for one provider, in the manner of TCP congestion control (AIMD),
+ * with latency inflation as the congestion signal besides errors.
  *
  * - The window starts at `max` (`--concurrency`): a provider that cannot take that many shows
  *   it within a round trip, and a slow start from a small window would cost a provider with
  *   50 ms calls several round trips. That holds for providers that close every connection too
  *   (a threaded HTTP/1.0 server answers 64 at once): there the connector paces the connects
  *   themselves and retries dropped ones within ~2 ms (connector.ts), and a dropped connect
- *   does not shrink this window. Slow start (from `initial`) is for callers that want it.
+ *   does not shrink this window.
  * - The baseline is the lowest latency seen recently (windowed minimum, so a provider that
  *   becomes slower for good is re-learned within ~1000 answers).
  * - An answer slower than `tolerance × baseline + slack` is inflated. When most answers of a
  *   round (one window's worth) were inflated, the window shrinks to 3/4; at once on a sign
- *   of overload (timeout, reset, refused, 429, 503) it halves. Never
- *   below 1; either ends slow start. Requests already in flight when the window was cut
- *   cannot cut it again (one decrease per round trip, as in TCP NewReno), so one burst is
- *   one signal, not forty.
+ *   of overload (timeout, reset, refused, 429, 503) it halves. Never below 1. Requests
+ *   already in flight when the window was cut cannot cut it again (one decrease per round
+ *   trip, as in TCP NewReno), so one burst is one signal, not forty.
  * - After that, the window grows by one per round trip (additive increase), probing
  *   slowly, and is cut again on the next signal: a saw-tooth just below the point
  *   where the provider starts queueing.
@@ -58,7 +55,6 @@ export class AdaptiveConcurrency {
   readonly #latencyDecrease: number;
   readonly #bucketSize: number;
   #window: number;
-  #slowStart = true;
   /** Good answers since the last step of congestion avoidance (+1 per window's worth). */
   #credit = 0;
   #issued = 0;
@@ -72,12 +68,10 @@ export class AdaptiveConcurrency {
   #roundLength = 0;
   #roundSamples = 0;
   #roundInflated = 0;
-  #roundMin = Number.POSITIVE_INFINITY;
-  #lastRoundMin = Number.POSITIVE_INFINITY;
 
   constructor(options: AdaptiveOptions) {
     this.#max = Math.max(1, Math.floor(options.max));
-    this.#window = clamp(Math.floor(options.initial ?? this.#max), 1, this.#max);
+    this.#window = this.#max;
     this.#tolerance = options.tolerance ?? 2;
     this.#slackMs = options.slackMs ?? 5;
     this.#decrease = options.decrease ?? 0.5;
@@ -93,11 +87,6 @@ export class AdaptiveConcurrency {
   /** Lowest recent latency in ms, or `Infinity` before the first answer. */
   get baselineMs(): number {
     return Math.min(this.#bucketMin, this.#previousMin);
-  }
-
-  /** Whether the window is still doubling per round trip. */
-  get inSlowStart(): boolean {
-    return this.#slowStart;
   }
 
   /** How often the window has been cut so far. */
@@ -121,33 +110,23 @@ export class AdaptiveConcurrency {
     this.#observe(latencyMs);
     const inflated = baseline !== Number.POSITIVE_INFINITY && latencyMs > this.#threshold(baseline);
     if (!inflated) this.#grow();
-    this.#endOfRound(ticket, latencyMs, inflated);
+    this.#endOfRound(ticket, inflated);
   }
 
   /**
    * Latency is judged per round, not per answer: the window is cut when most answers of a
    * round were slow. One slow answer is noise (a GC pause here or there, a busy machine);
    * a provider that queues slows them all down.
-   *
-   * In slow start, a round whose fastest answer is slower than the last round's fastest by
-   * more than an eighth ends slow start without a cut, as HyStart does in TCP (RFC 9406): the
-   * provider has begun to queue, and doubling again would overflow it (a serial provider's
-   * latency grows with every request in flight, long before answers reach 2× the baseline).
    */
-  #endOfRound(ticket: number, latencyMs: number, inflated: boolean): void {
+  #endOfRound(ticket: number, inflated: boolean): void {
     if (this.#roundSamples === 0) this.#roundLength = Math.max(MIN_ROUND, this.limit);
     this.#roundSamples += 1;
     if (inflated) this.#roundInflated += 1;
-    if (latencyMs < this.#roundMin) this.#roundMin = latencyMs;
     if (this.#roundSamples < this.#roundLength) return;
     const congested = this.#roundInflated * 2 > this.#roundSamples;
-    const rising = this.#roundMin > this.#lastRoundMin * (1 + RISE) + RISE_SLACK_MS;
-    this.#lastRoundMin = this.#roundMin;
-    this.#roundMin = Number.POSITIVE_INFINITY;
     this.#roundSamples = 0;
     this.#roundInflated = 0;
     if (congested) this.#congestion(ticket, this.#latencyDecrease);
-    else if (rising) this.#slowStart = false;
   }
 
   #threshold(baseline: number): number {
@@ -166,10 +145,6 @@ export class AdaptiveConcurrency {
 
   #grow(): void {
     if (this.#window >= this.#max) return;
-    if (this.#slowStart) {
-      this.#window = Math.min(this.#max, this.#window + 1);
-      return;
-    }
     this.#credit += 1;
     if (this.#credit >= this.#window) {
       this.#credit = 0;
@@ -180,7 +155,6 @@ export class AdaptiveConcurrency {
   #congestion(ticket: number, factor: number): void {
     // Sent before the last cut: its slowness was already answered for.
     if (ticket <= this.#recoverUpTo) return;
-    this.#slowStart = false;
     this.#credit = 0;
     this.#recoverUpTo = this.#issued;
     if (this.#window <= 1) return;
@@ -191,11 +165,3 @@ export class AdaptiveConcurrency {
 
 /** Fewest answers a round is judged on. */
 const MIN_ROUND = 4;
-/** Slow start ends when a round's fastest answer is this much slower than the last round's... */
-const RISE = 1 / 8;
-/** ...plus this many ms, so that sub-millisecond jitter on loopback is not taken for queueing. */
-const RISE_SLACK_MS = 0.25;
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(high, Math.max(low, value));
-}
