@@ -3,9 +3,11 @@
 // Start-up is the same command against an empty fleet behind the same provider: process
 // start, module loading and the `/servers` round trip.
 //
-//   node bench/latency-bound.ts [--instances 1000] [--latency-ms 50] [--concurrency 64,32] [--runs 5] [--python]
+//   node bench/latency-bound.ts [--instances 1000] [--latency-ms 50] [--concurrency 64,32] [--runs 5]
+//                               [--python [--keep-alive]]
 //   (--python: bench/original-provider.py --threaded, Python's ThreadingHTTPServer: HTTP/1.0,
-//   a connection per request, listen backlog 5, instead of the mock)
+//   a connection per request, listen backlog 5, instead of the mock; --keep-alive: the same
+//   server speaking HTTP/1.1 with kept-alive connections, head and body written apart)
 import { parseArgs } from 'node:util';
 import {
   finish,
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64,32' },
     runs: { type: 'string', default: '5' },
     python: { type: 'boolean', default: false },
+    'keep-alive': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.instances);
@@ -35,11 +38,12 @@ const latencyMs = { min: LATENCY, max: LATENCY };
 function threadedPython(instances: number): Promise<Provider> {
   const script = new URL('./original-provider.py', import.meta.url).pathname;
   const args = [script, '0', String(instances), '--threaded', '--latency-ms', String(LATENCY)];
+  if (values['keep-alive']) args.push('--keep-alive');
   return startCommand('python3', args, /(listening on 127\.0\.0\.1:(\d+))/);
 }
 
 console.log(
-  `# latency-bound: ${N} instances, ${LATENCY} ms per call, ${values.python ? 'python3 ThreadingHTTPServer (HTTP/1.0, backlog 5)' : 'concurrent keep-alive provider'}`,
+  `# latency-bound: ${N} instances, ${LATENCY} ms per call, ${values.python ? `python3 ThreadingHTTPServer (${values['keep-alive'] ? 'HTTP/1.1 keep-alive' : 'HTTP/1.0'}, backlog 5)` : 'concurrent keep-alive provider'}`,
 );
 console.log(`  machine: ${machine()}`);
 const fleet = values.python

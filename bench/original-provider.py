@@ -9,7 +9,11 @@ With --threaded, Python's ThreadingHTTPServer instead (a thread per request, sam
 5, still HTTP/1.0), and --latency-ms sleeps in each stats answer: a concurrent provider that
 closes every connection, which a provider written quickly in Python would be.
 
-Usage: python3 bench/original-provider.py PORT [INSTANCES] [--threaded] [--latency-ms MS]
+With --keep-alive, HTTP/1.1 with Content-Length, connections kept open: the handler writes the
+head and the body apart, as http.server does, without TCP_NODELAY (Nagle's algorithm then
+holds each body until the client acknowledges the head).
+
+Usage: python3 bench/original-provider.py PORT [INSTANCES] [--threaded] [--keep-alive] [--latency-ms MS]
 (PORT 0: any free port, printed on start)
 """
 
@@ -48,15 +52,21 @@ class Handler(BaseHTTPRequestHandler):
                 }
             )
         else:
+            data = b'{"error": "Invalid IP"}'
             self.send_response(400)
             self.send_header("Content-Type", "application/json")
+            if KEEP_ALIVE:
+                self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(b'{"error": "Invalid IP"}')
+            self.wfile.write(data)
             return
+        data = body.encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
+        if KEEP_ALIVE:
+            self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(body.encode())
+        self.wfile.write(data)
 
 
 if __name__ == "__main__":
@@ -64,10 +74,14 @@ if __name__ == "__main__":
     parser.add_argument("port", type=int)
     parser.add_argument("instances", type=int, nargs="?", default=150)
     parser.add_argument("--threaded", action="store_true")
+    parser.add_argument("--keep-alive", action="store_true")
     parser.add_argument("--latency-ms", type=float, default=0)
     args = parser.parse_args()
     FLEET = build_fleet(args.instances)
     LATENCY_S = args.latency_ms / 1000
+    KEEP_ALIVE = args.keep_alive
+    if KEEP_ALIVE:
+        Handler.protocol_version = "HTTP/1.1"
     server_class = ThreadingHTTPServer if args.threaded else HTTPServer
     server_class.daemon_threads = True
     server = server_class(("127.0.0.1", args.port), Handler)

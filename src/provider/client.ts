@@ -137,6 +137,8 @@ class CpxClient implements ProviderClient {
       origin: new URL(baseUrl.origin),
       connect: createRetryingConnector({ origin: baseUrl, timeoutMs, pacer: this.#pacer }),
       maxHeadBytes: MAX_HEADER_BYTES,
+      // A connection per request from now on: pace the connects as for an HTTP/1.0 provider.
+      onCloseEach: () => this.#pacer.limit(CLOSING_PROVIDER_CONNECTS),
     });
     this.url = displayUrl(new URL(this.#basePath, baseUrl));
     this.#serversUrl = new URL(`${this.#basePath}servers`, baseUrl).href;

@@ -192,4 +192,65 @@ describe('HttpPool', () => {
     await closed;
     assert.equal(pool.connected, 0);
   });
+
+  describe('a body that lags behind its head', () => {
+    /**
+     * A server that sends the body of the answers `lags` picks (by the answer's number on its
+     * connection, from 1) 60 ms after their head, and the others with it.
+     */
+    async function lagging(lags: (nth: number) => boolean) {
+      const heads: string[] = [];
+      const served = new Map<number, number>();
+      const server = await serve((socket, head, connection) => {
+        socket.setNoDelay(true);
+        heads.push(head);
+        const nth = (served.get(connection) ?? 0) + 1;
+        served.set(connection, nth);
+        const close = /connection: close/i.test(head);
+        const answer = `HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+        const end = (): void => {
+          if (close) socket.end();
+        };
+        if (!lags(nth)) {
+          socket.write(`${answer}ok`, end);
+          return;
+        }
+        socket.write(answer);
+        setTimeout(() => socket.write('ok', end), 60);
+      });
+      closers.push(server.close);
+      let switched = 0;
+      const pool = new HttpPool({
+        origin: server.url,
+        connect: createRetryingConnector({ origin: server.url, timeoutMs: 1000 }),
+        maxHeadBytes: 16 * 1024,
+        onCloseEach: () => switched++,
+      });
+      closers.push(() => pool.close());
+      const bodies: unknown[] = [];
+      for (let i = 0; i < 6; i++) bodies.push(await get(pool));
+      return { heads, bodies, connections: server.connections(), switched: () => switched };
+    }
+
+    it('asks for a connection per request once kept-alive answers stall (Nagle and delayed ACK)', async () => {
+      // The first answer on a connection is acknowledged at once; later ones wait for the ACK.
+      const run = await lagging((nth) => nth > 1);
+      assert.deepEqual(run.bodies, Array(6).fill({ status: 200, body: 'ok' }));
+      // Answers 2 to 4 stalled on the kept-alive connection; 5 and 6 each had a new one.
+      assert.deepEqual(
+        run.heads.map((head) => /\r\nConnection: close$/.test(head)),
+        [false, false, false, false, true, true],
+      );
+      assert.equal(run.connections, 3);
+      assert.equal(run.switched(), 1);
+    });
+
+    it('keeps connections alive for a server whose bodies lag on new connections too', async () => {
+      const run = await lagging(() => true);
+      assert.deepEqual(run.bodies, Array(6).fill({ status: 200, body: 'ok' }));
+      assert.ok(run.heads.every((head) => !/connection: close/i.test(head)));
+      assert.equal(run.connections, 1);
+      assert.equal(run.switched(), 0);
+    });
+  });
 });
