@@ -82,8 +82,9 @@ const LIST_BYTES_PER_ENTRY = 64;
 /** Response heads larger than this are refused, so a flood of headers cannot exhaust memory. */
 const MAX_HEADER_BYTES = 16 * 1024;
 /**
- * Connects at once to a provider that closes every connection, from the start: the original's
- * listen backlog was 5, and a burst of connects beyond it is dropped SYNs and retries. Only
+ * Connects at once to a provider that closes every connection, without the pacer's slow start:
+ * the original's listen backlog was 5, and each request is a connect, so a cap that doubled
+ * while none was dropped overflowed it (the seed scan took up to 400 ms instead of ~130). Only
  * the connects are paced; the request window still starts at `--concurrency`, since a
  * threaded HTTP/1.0 provider with 50 ms answers serves 64 at once (starting it from 16 in slow
  * start cost ~90 ms of a 1 s scan; a serial one is no faster from 16, bench/README.md).

@@ -3,18 +3,25 @@ import { describe, it } from 'node:test';
 import { ConnectPacer } from './connector.ts';
 
 describe('ConnectPacer', () => {
-  it('lets every connect start until the first overflow', () => {
+  it('starts 4 connects at once and doubles that every round while none is dropped', () => {
     const pacer = new ConnectPacer();
     let started = 0;
     for (let i = 0; i < 64; i++) pacer.enter(() => started++);
-    assert.equal(started, 64);
-    assert.equal(pacer.cap, Number.POSITIVE_INFINITY);
+    assert.equal(started, 4);
+    for (let i = 0; i < 4; i++) {
+      pacer.completed();
+      pacer.leave();
+    }
+    assert.deepEqual([pacer.cap, started], [8, 12]);
   });
 
   it('after a dropped SYN runs half the connects then under way, and the rest in turn', () => {
     const pacer = new ConnectPacer();
     const started: number[] = [];
-    for (let i = 0; i < 8; i++) pacer.enter(() => started.push(i));
+    for (let i = 0; i < 4; i++) pacer.enter(() => started.push(i));
+    for (let i = 0; i < 4; i++) pacer.completed();
+    for (let i = 4; i < 8; i++) pacer.enter(() => started.push(i));
+    assert.equal(started.length, 8, 'slow start: the cap is 8 by now');
     pacer.dropped(0, 2);
     assert.equal(pacer.cap, 4);
     for (let i = 8; i < 12; i++) pacer.enter(() => started.push(i));
@@ -28,6 +35,8 @@ describe('ConnectPacer', () => {
   it('cuts once per burst: drops of connects begun before the cut are the same news', () => {
     const pacer = new ConnectPacer();
     for (let i = 0; i < 16; i++) pacer.enter(() => undefined);
+    for (let i = 0; i < 12; i++) pacer.completed();
+    assert.equal(pacer.cap, 16);
     pacer.dropped(0, 5);
     pacer.dropped(1, 6);
     pacer.dropped(4, 7);
@@ -54,6 +63,8 @@ describe('ConnectPacer', () => {
     assert.equal(started, 4);
     pacer.limit(8);
     assert.equal(pacer.cap, 4, 'a limit never raises the cap');
+    for (let i = 0; i < 4; i++) pacer.completed();
+    assert.equal(pacer.cap, 5, 'no slow start after a limit: one more per round');
   });
 
   it('forgets a connect withdrawn while it waited', () => {
