@@ -32,8 +32,8 @@ export interface AdaptiveOptions {
  *   it within a round trip, and a slow start from a small window would cost a provider with
  *   50 ms calls several round trips. That holds for providers that close every connection too
  *   (a threaded HTTP/1.0 server answers 64 at once): there the connector paces the connects
- *   themselves and retries dropped ones within ~2 ms (connector.ts), and a dropped connect
- *   does not shrink this window.
+ *   themselves and re-sends dropped ones long before the kernel would (connector.ts), and a
+ *   dropped connect does not shrink this window.
  * - The baseline is the lowest latency seen recently (windowed minimum, so a provider that
  *   becomes slower for good is re-learned within ~1000 answers).
  * - An answer slower than `tolerance × baseline + slack` is inflated. When most answers of a

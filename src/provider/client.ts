@@ -165,8 +165,9 @@ class CpxClient implements ProviderClient {
     const path = `${this.#basePath}servers`;
     const { result } = await this.#getWithRetries(path, maxBytes, signal, false);
     // The provider closes the connection after each answer (HTTP/1.0, `Connection: close`).
-    if (result.ok && this.#pool.lastReusable === false)
+    if (result.ok && this.#pool.lastReusable === false) {
       this.#pacer.limit(CLOSING_PROVIDER_CONNECTS);
+    }
     if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes, maxInstances);
     const list = parseServerList(result.text, maxInstances);
     if (!list.ok && list.entries !== undefined) {

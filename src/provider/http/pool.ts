@@ -44,7 +44,7 @@ const KEEP_ALIVE_MARGIN_MS = 1000;
  * {@link STALLS_TO_CLOSE} answers on reused connections, and at least half of them, stalled
  * while fewer than a quarter of the first answers on new connections did, the pool asks for a
  * connection per request (`Connection: close`): against a threaded Python server with 50 ms
- * answers, 1,000 instances took 1.69 s kept alive and 0.95 s this way (bench/README.md). A
+ * answers, 1,000 instances took 1.55-1.69 s kept alive and ~1.0 s this way (bench/README.md). A
  * server whose bodies lag as often on new connections is slow by itself, and is left alone.
  */
 const STALL_MS = 30;
