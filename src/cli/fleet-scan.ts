@@ -31,6 +31,21 @@ export function reportListWarnings(ctx: Context, warnings: readonly string[]): v
 }
 
 /**
+ * For a command that reads `/servers` again and again (`monitor`): reports the list's warnings
+ * when they differ from the last ones reported, so a list that stays odd is one line, not one
+ * per tick.
+ */
+export function listWarningsReporter(ctx: Context): (warnings: readonly string[]) => void {
+  let last = '';
+  return (warnings) => {
+    const key = warnings.join('\n');
+    if (key === last) return;
+    last = key;
+    reportListWarnings(ctx, warnings);
+  };
+}
+
+/**
  * A scan in which no listed instance answered tells the user nothing about the
  * fleet: DESIGN §3 gives it exit 3. Says so on stderr and returns true.
  */

@@ -232,6 +232,31 @@ describe('fleetmon monitor', () => {
     });
   }
 
+  it('warns once about an odd /servers list, not once per tick', async () => {
+    const odd = await startMock({
+      host: '127.0.0.1',
+      instances: 6,
+      seed: 7,
+      model: 'fixed',
+      serversFault: 'duplicates',
+    });
+    try {
+      const oddApi = `127.0.0.1:${odd.port}`;
+      const service = odd.fleet.statsAt(odd.fleet.ips[0] ?? '', 0)?.service ?? '';
+      const warning = /^fleetmon: warning: \/servers: ignored 6 duplicate entries/;
+      const once = await runCli(['--api', oddApi, 'instances', '-o', 'json']);
+      assert.equal(once.code, 0, once.stderr);
+      assert.match(once.stderr, warning);
+      const args = ['--api', oddApi, 'monitor', service, '--interval', '100ms', '--count', '3'];
+      const r = await runCli(args);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stderr.split('\n').filter((line) => warning.test(line));
+      assert.equal(lines.length, 1, r.stderr);
+    } finally {
+      await odd.close();
+    }
+  });
+
   it('says which services exist when the one asked for does not', async () => {
     const r = await runCli(['--api', api, 'monitor', 'Nope', '--count', '1']);
     assert.equal(r.code, 2);

@@ -9,6 +9,7 @@ import { scanFleet, scanInstances } from '../../scan/scan.ts';
 import type { MonitorSource } from '../../tui/live-monitor.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseFlag, parseOptionalFlag } from '../flag.ts';
+import { listWarningsReporter } from '../fleet-scan.ts';
 import { listenForQuit } from '../keys.ts';
 import type { Invocation } from '../program.ts';
 import { renderOptions } from '../render-options.ts';
@@ -64,11 +65,13 @@ export async function runMonitor(
   const releaseKeys = listenForQuit(ctx.io, () => stop.abort());
   const connection = await ctx.connect();
   const members = new ServiceMembers(wanted);
+  const warn = listWarningsReporter(ctx);
   try {
     for (let tick = 1; count === undefined || tick <= count; tick++) {
       const startedAt = Date.now();
       const rows = await readService(ctx, connection.client, members, signal, tick === 1);
       if (rows === null) break;
+      if (rows !== undefined) warn(connection.client.lastListWarnings);
       if (tick === 1 && rows?.length === 0) throw notFound(wanted, members.knownServices());
       if (rows !== undefined) {
         sink.show({ ts: startedAt, service: members.name ?? wanted, rows }, Date.now() - startedAt);
