@@ -90,6 +90,17 @@ const MAX_HEADER_BYTES = 16 * 1024;
  * start cost ~90 ms of a 1 s scan; a serial one is no faster from 16, bench/README.md).
  */
 const CLOSING_PROVIDER_CONNECTS = 4;
+/**
+ * A provider that closes every connection and answers faster than this (lowest recent latency)
+ * holds no more connections after a dropped SYN than it held then, until it lets go of one.
+ * Re-sending a dropped connect waits 2 ms or more and costs a connect's CPU, as much as such an
+ * answer, and against a quick single-threaded provider the client's CPU is what limits the scan:
+ * the seed provider (150 × 0.2 ms, backlog 5) had ~60 connects re-sent for 151 answers, and the
+ * scan took ~8 ms longer than at a fixed window of 8. With slow answers a re-send costs little
+ * and the connections matter: a cap at what Python's threaded server (backlog 5, 50 ms answers)
+ * held at a drop took 1,000 instances from ~1 s to 5-6 s (bench/README.md).
+ */
+const QUICK_ANSWER_MS = 20;
 const API_HINT = 'check that the provider is running and --api (or FLEETMON_API) points at it';
 
 async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -110,7 +121,12 @@ class CpxClient implements ProviderClient {
   readonly #headersTimeout: { headersTimeoutMs?: number; headersTimeoutText?: string };
   readonly #gate: RequestGate;
   readonly #pool: HttpPool;
-  readonly #pacer = new ConnectPacer();
+  readonly #pacer = new ConnectPacer({
+    onCut: () => this.#connectsOverflowed(),
+    held: () => this.#pool.held,
+  });
+  /** The provider closes every connection, or the pool asks it to: each request is a connect. */
+  #closing = false;
   readonly #serversUrl: string;
   #lastListWarnings: readonly string[] = [];
 
@@ -138,11 +154,26 @@ class CpxClient implements ProviderClient {
       origin: new URL(baseUrl.origin),
       connect: createRetryingConnector({ origin: baseUrl, timeoutMs, pacer: this.#pacer }),
       maxHeadBytes: MAX_HEADER_BYTES,
+      onReleased: () => this.#pacer.released(),
       // A connection per request from now on: pace the connects as for an HTTP/1.0 provider.
-      onCloseEach: () => this.#pacer.limit(CLOSING_PROVIDER_CONNECTS),
+      onCloseEach: () => this.#eachRequestConnects(),
     });
     this.url = displayUrl(new URL(this.#basePath, baseUrl));
     this.#serversUrl = new URL(`${this.#basePath}servers`, baseUrl).href;
+  }
+
+  #eachRequestConnects(): void {
+    this.#closing = true;
+    this.#pacer.limit(CLOSING_PROVIDER_CONNECTS);
+  }
+
+  /** A dropped SYN cut the connects: the provider's listen queue overflowed. */
+  #connectsOverflowed(): void {
+    if (!this.#closing) return;
+    const baseline = this.#gate.adaptive?.baselineMs ?? Number.POSITIVE_INFINITY;
+    if (baseline < QUICK_ANSWER_MS) {
+      this.#pacer.holdAtMost(Math.max(this.#pool.held, CLOSING_PROVIDER_CONNECTS));
+    }
   }
 
   get window(): WindowInfo {
@@ -165,9 +196,7 @@ class CpxClient implements ProviderClient {
     const path = `${this.#basePath}servers`;
     const { result } = await this.#getWithRetries(path, maxBytes, signal, false);
     // The provider closes the connection after each answer (HTTP/1.0, `Connection: close`).
-    if (result.ok && this.#pool.lastReusable === false) {
-      this.#pacer.limit(CLOSING_PROVIDER_CONNECTS);
-    }
+    if (result.ok && this.#pool.lastReusable === false) this.#eachRequestConnects();
     if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes, maxInstances);
     const list = parseServerList(result.text, maxInstances);
     if (!list.ok && list.entries !== undefined) {

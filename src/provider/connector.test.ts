@@ -67,6 +67,70 @@ describe('ConnectPacer', () => {
     assert.equal(pacer.cap, 5, 'no slow start after a limit: one more per round');
   });
 
+  it('once told to, starts connects only while the provider holds fewer than that, and one per release', () => {
+    let held = 0;
+    const pacer = new ConnectPacer({ held: () => held });
+    pacer.limit(4);
+    pacer.holdAtMost(5);
+    held = 3;
+    let started = 0;
+    for (let i = 0; i < 8; i++) {
+      pacer.enter(() => {
+        started++;
+      });
+    }
+    assert.equal(started, 2, '3 held and 2 under way make 5');
+    held = 4;
+    pacer.leave();
+    assert.equal(started, 2, 'a connect that got through is held now: no room');
+    held = 3;
+    pacer.released();
+    assert.equal(started, 3);
+  });
+
+  it('raises the hold cap by one per round of connects that get through at the first try', () => {
+    let held = 0;
+    const pacer = new ConnectPacer({ held: () => held });
+    pacer.limit(4);
+    pacer.holdAtMost(2);
+    let started = 0;
+    for (let i = 0; i < 8; i++) {
+      pacer.enter(() => {
+        started++;
+      });
+    }
+    assert.equal(started, 2);
+    for (let i = 0; i < 2; i++) {
+      pacer.completed();
+      held++;
+      pacer.leave();
+    }
+    assert.equal(started, 3, 'a round of 2 at the first try: 3 may be held now');
+    held = 1;
+    pacer.released();
+    assert.equal(started, 4);
+  });
+
+  it('on a release, re-sends the oldest connect that was most likely dropped instead of starting another', () => {
+    const pacer = new ConnectPacer();
+    pacer.limit(1);
+    const resent: string[] = [];
+    pacer.track(() => false);
+    const forget = pacer.track(() => resent.push('older') > 0);
+    pacer.track(() => resent.push('newer') > 0);
+    pacer.enter(() => undefined);
+    let started = false;
+    pacer.enter(() => {
+      started = true;
+    });
+    pacer.released();
+    assert.deepEqual(resent, ['older']);
+    forget();
+    pacer.released();
+    assert.deepEqual(resent, ['older', 'newer']);
+    assert.equal(started, false, 'the cap of 1 is still taken');
+  });
+
   it('forgets a connect withdrawn while it waited', () => {
     const pacer = new ConnectPacer();
     pacer.enter(() => undefined);

@@ -30,6 +30,10 @@ const INITIAL_CONNECTS = 4;
  * connects then under way, once per burst, and each round of connects that get through at the
  * first try raises it by one (AIMD, on connects rather than on requests).
  *
+ * Besides, the owner may bound the connections the provider holds ({@link holdAtMost}): a
+ * connect then starts only while fewer are held or under way, and each connection the
+ * provider lets go of ({@link released}) makes room for one, as ACKs clock TCP's sends.
+ *
  * A small backlog is a limit on how fast connections may arrive, not on how many requests a
  * provider can serve: a threaded HTTP/1.0 server with a backlog of 5 answers 64 requests at
  * once in 50 ms each, as long as their connects do not all arrive together. The slow start
@@ -45,6 +49,21 @@ export class ConnectPacer {
   #cutAt = Number.NEGATIVE_INFINITY;
   #queue: Array<{ start: () => void; withdrawn: boolean } | undefined> = [];
   #head = 0;
+  readonly #onCut: (() => void) | undefined;
+  readonly #held: () => number;
+  #holdCap = Number.POSITIVE_INFINITY;
+  #holdCredit = 0;
+  /** Connects under way, oldest first, each with a function that re-sends it if its SYN was most likely dropped. */
+  readonly #underWay = new Set<() => boolean>();
+
+  /**
+   * `onCut` is told each time a dropped SYN cuts the cap (once per burst); `held` counts the
+   * connections the provider holds of ours now (connected, answer not yet read).
+   */
+  constructor(options: { onCut?: () => void; held?: () => number } = {}) {
+    this.#onCut = options.onCut;
+    this.#held = options.held ?? (() => 0);
+  }
 
   /** Connects allowed at once now. */
   get cap(): number {
@@ -59,7 +78,7 @@ export class ConnectPacer {
 
   /** Runs `start` now, or once a connect ends; returns a function that withdraws it if still waiting. */
   enter(start: () => void): () => void {
-    if (this.#active < this.#cap) {
+    if (this.#room()) {
       this.#active += 1;
       start();
       return noop;
@@ -69,6 +88,43 @@ export class ConnectPacer {
     return () => {
       entry.withdrawn = true;
     };
+  }
+
+  /**
+   * From now on, connects start only while the provider holds fewer than `n` connections of
+   * ours, counting those under way; the cap grows by one per round of connects that get
+   * through at the first try.
+   */
+  holdAtMost(n: number): void {
+    this.#holdCap = Math.max(1, Math.floor(n));
+    this.#holdCredit = 0;
+  }
+
+  /**
+   * Tracks a connect under way until the returned function is called. `resend` re-sends it
+   * if its SYN was most likely dropped, and says whether it did.
+   */
+  track(resend: () => boolean): () => void {
+    this.#underWay.add(resend);
+    return () => {
+      this.#underWay.delete(resend);
+    };
+  }
+
+  /**
+   * The provider let go of a connection of ours. One that serves a connection at a time now
+   * takes the next from its listen queue, which has room for one more: the oldest connect
+   * whose SYN was most likely dropped is re-sent now rather than at its retry timer (by then
+   * backed off to several times the few milliseconds the queue takes to drain), or else a
+   * waiting one starts.
+   */
+  released(): void {
+    for (const resend of this.#underWay) if (resend()) return;
+    this.#wake();
+  }
+
+  #room(): boolean {
+    return this.#active < this.#cap && this.#active + this.#held() < this.#holdCap;
   }
 
   /** A connect that entered has ended, whichever way. */
@@ -84,10 +140,18 @@ export class ConnectPacer {
     this.#slowStart = false;
     this.#credit = 0;
     this.#cutAt = now;
+    this.#onCut?.();
   }
 
   /** A connect got through at its first try. */
   completed(): void {
+    if (this.#holdCap !== Number.POSITIVE_INFINITY) {
+      this.#holdCredit += 1;
+      if (this.#holdCredit >= this.#holdCap) {
+        this.#holdCredit = 0;
+        this.#holdCap += 1;
+      }
+    }
     if (this.#slowStart) {
       this.#cap += 1;
       this.#wake();
@@ -102,7 +166,7 @@ export class ConnectPacer {
   }
 
   #wake(): void {
-    while (this.#active < this.#cap && this.#head < this.#queue.length) {
+    while (this.#head < this.#queue.length && this.#room()) {
       const entry = this.#queue[this.#head];
       this.#queue[this.#head] = undefined;
       this.#head += 1;
@@ -134,7 +198,9 @@ const FIRST_RETRY_MS = 200;
  * We do know it: the connect times seen so far. A connect pending for 4× the usual time
  * (at least `minRetryMs`) is abandoned and a fresh one sent, with the wait doubling
  * each time; no request has been sent on it yet, so nothing is duplicated. Each such
- * retry tells the {@link ConnectPacer}, which then lets fewer connects run at once.
+ * retry tells the {@link ConnectPacer}, which then lets fewer connects run at once. When the
+ * provider lets go of a connection, the oldest connect that has waited that long, floor and
+ * back-off aside, is re-sent at once: there is room in the queue now.
  *
  * The floor is low (2 ms: loopback connects take ~0.1 ms, a dropped SYN forever) so that
  * the pacer hears of an overflowing backlog early. A connect is never given up for the
@@ -163,8 +229,9 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     const withdraw = pacer.enter(() => {
       begun = true;
       abandon = begin((err, socket) => {
-        pacer.leave();
+        // The pool counts the connection as held first, so the pacer sees it when it wakes.
         done(err, socket);
+        pacer.leave();
       });
     });
     return () => {
@@ -184,24 +251,37 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     let current: Socket | undefined;
     let timer: NodeJS.Timeout | undefined;
     let over = false;
+    let resend = (): boolean => false;
+    const untrack = pacer.track(() => resend());
     const sentAt = performance.now();
     const attempt = (first: boolean): void => {
       const started = performance.now();
       let settled = false;
       // The last attempt gets whatever time is left as its connect timeout.
       const retry = started + wait < deadline - wait;
-      const giveUp = (): void => {
+      const giveUp = (backOff: boolean): void => {
         if (settled || over) return;
         settled = true;
         socket.destroy();
         pacer.dropped(sentAt, performance.now());
-        wait *= 2;
+        if (backOff) wait *= 2;
         attempt(false);
+      };
+      // Re-sent early when the provider makes room (ConnectPacer.released), once the connect
+      // has taken as long as would have its timer retry it, were there no floor.
+      let resent = false;
+      resend = () => {
+        if (settled || over || resent || !retry || usualMs === undefined) return false;
+        if (performance.now() - started < usualMs * RETRY_FACTOR) return false;
+        resent = true;
+        clearTimeout(timer);
+        setImmediate(giveUp, false);
+        return true;
       };
       // Timers run before I/O in each turn of the event loop: after a busy stretch the timer
       // would fire ahead of a connect that has in fact completed. setImmediate runs after I/O.
       timer = setTimeout(
-        () => (retry ? setImmediate(giveUp) : connectTimedOut()),
+        () => (retry ? setImmediate(giveUp, true) : connectTimedOut()),
         retry ? wait : Math.max(0, deadline - started),
       );
       const connectTimedOut = (): void => {
@@ -232,6 +312,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     };
     const finish = (err: Error | null, socket: Socket | null): void => {
       over = true;
+      untrack();
       clearTimeout(timer);
       if (err !== null) current?.destroy();
       done(err, socket);
@@ -240,6 +321,7 @@ export function createRetryingConnector(options: ConnectorOptions): Connect {
     return () => {
       if (over) return;
       over = true;
+      untrack();
       clearTimeout(timer);
       current?.destroy();
       pacer.leave();

@@ -106,6 +106,44 @@ describe('HttpPool', () => {
     assert.equal(pool.connected, 0);
   });
 
+  it('counts the connections a server holds, and says when it lets go of one', async () => {
+    const waiting: Socket[] = [];
+    let arrived: () => void = () => undefined;
+    const server = await serve((socket) => {
+      waiting.push(socket);
+      if (waiting.length === 3) arrived();
+    });
+    closers.push(server.close);
+    let released = 0;
+    const pool = new HttpPool({
+      origin: server.url,
+      connect: createRetryingConnector({ origin: server.url, timeoutMs: 1000 }),
+      maxHeadBytes: 16 * 1024,
+      onReleased: () => {
+        released++;
+      },
+    });
+    closers.push(() => pool.close());
+    const all = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const answers = Promise.all([get(pool), get(pool), get(pool)]);
+    await all;
+    assert.deepEqual([pool.held, released], [3, 0]);
+    waiting[0]?.end('HTTP/1.0 200 OK\r\n\r\n{}');
+    const first = await new Promise<number>((resolve) => {
+      const check = (): void => {
+        if (released > 0) resolve(pool.held);
+        else setImmediate(check);
+      };
+      check();
+    });
+    assert.equal(first, 2);
+    for (const socket of waiting.slice(1)) socket.end('HTTP/1.0 200 OK\r\n\r\n{}');
+    await answers;
+    assert.deepEqual([pool.held, released], [0, 3]);
+  });
+
   it('re-sends once, on a fresh connection, a request whose reused connection had gone stale', async () => {
     let requests = 0;
     const server = await serve((socket, _head, connection) => {

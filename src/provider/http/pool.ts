@@ -29,6 +29,8 @@ export interface PoolOptions {
   readonly now?: () => number;
   /** Called once if the pool starts to ask for a connection per request (see {@link STALL_MS}). */
   readonly onCloseEach?: () => void;
+  /** Called when a connection that had connected is closed: {@link HttpPool.held} went down. */
+  readonly onReleased?: () => void;
 }
 
 /** Reuse a connection no later than this before the server's announced keep-alive timeout. */
@@ -82,6 +84,8 @@ export class HttpPool {
   #laterAnswers = 0;
   #laterLagged = 0;
   #closeEach = false;
+  /** Open connections whose connect completed. */
+  #connectedCount = 0;
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -95,6 +99,11 @@ export class HttpPool {
   /** Connections open now (idle or busy). */
   get connected(): number {
     return this.#open.size;
+  }
+
+  /** Connections connected and carrying a request now: what the server holds of ours. */
+  get held(): number {
+    return this.#connectedCount - this.#idle.length;
   }
 
   /** Whether the last complete response left its connection open; undefined before the first. */
@@ -157,6 +166,11 @@ export class HttpPool {
     this.#idle.push(connection);
   }
 
+  /** @internal A connect of this pool's completed. */
+  onConnected(): void {
+    this.#connectedCount += 1;
+  }
+
   /** @internal The clock the pool was given. */
   now(): number {
     return this.#now();
@@ -192,6 +206,10 @@ export class HttpPool {
     if (!this.#open.delete(connection)) return;
     const at = this.#idle.indexOf(connection);
     if (at >= 0) this.#idle.splice(at, 1);
+    if (connection.isConnected) {
+      this.#connectedCount -= 1;
+      this.#options.onReleased?.();
+    }
     this.#settleClose();
   }
 
@@ -274,8 +292,14 @@ class Connection implements ResponseSink {
         socket.destroy();
         return;
       }
+      this.#pool.onConnected();
       this.#write();
     });
+  }
+
+  /** Whether its connect completed. */
+  get isConnected(): boolean {
+    return this.#socket !== undefined;
   }
 
   /** Carries `exchange` on this idle connection. */
