@@ -6,7 +6,11 @@ import { Interrupted } from './interrupted.ts';
 import type { Io } from './io.ts';
 import { translateLegacyArgs } from './legacy.ts';
 import { buildProgram, type Invocation } from './program.ts';
+import { relaunchForLongRun } from './relaunch.ts';
 import { runInvocation } from './run.ts';
+
+/** Commands that run until stopped. */
+const LONG_RUNNING: ReadonlySet<Invocation['command']> = new Set(['monitor', 'serve', 'mock']);
 
 /** fleetmon's version, from package.json. */
 export const VERSION: string = packageJson.version;
@@ -39,6 +43,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     await program.parseAsync(translateLegacyArgs(argv) ?? [...argv], { from: 'user' });
     if (invocation === undefined) return EXIT.usage;
+    if (LONG_RUNNING.has(invocation.command)) relaunchForLongRun();
     return await runInvocation(invocation, io);
   } catch (err) {
     return report(err, io, debug);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
-import { runCli } from '../helpers/cli.ts';
+import { BIN, cleanEnv, runCli } from '../helpers/cli.ts';
 import { freePort } from '../helpers/net.ts';
 
 // The built CLI as a user runs it, against the simulated provider on a loopback port.
@@ -408,5 +410,32 @@ describe('bad input and an unreachable provider', () => {
     assert.equal(help.code, 0);
     for (const command of ['instances', 'services', 'health', 'monitor', 'mock'])
       assert.match(help.stdout, new RegExp(command));
+  });
+});
+
+describe('bin/fleetmon started through its #! line', () => {
+  it('runs a long-running command again without the one-shot V8 flags, in the same process', async (t) => {
+    if (!existsSync('/proc/self/cmdline')) {
+      t.skip('needs /proc');
+      return;
+    }
+    const child = spawn(BIN, ['mock', '--host', '127.0.0.1', '--port', '0', '--instances', '3'], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes('Ctrl-C stops')) resolve();
+      });
+      child.on('close', () => reject(new Error(`mock ended early: ${stderr}`)));
+    });
+    const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.ok(cmdline.includes('--max-semi-space-size=16'), cmdline.join(' '));
+    assert.ok(!cmdline.includes('--no-concurrent-recompilation'), cmdline.join(' '));
   });
 });
