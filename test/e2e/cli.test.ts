@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import { BIN, cleanEnv, runCli } from '../helpers/cli.ts';
@@ -419,8 +419,10 @@ describe('bin/fleetmon started through its #! line', () => {
       t.skip('needs /proc');
       return;
     }
+    // `#!/usr/bin/env node` finds this Node first, not an older one that would hand over to a child.
+    const path = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
     const child = spawn(BIN, ['mock', '--host', '127.0.0.1', '--port', '0', '--instances', '3'], {
-      env: cleanEnv(),
+      env: cleanEnv({ PATH: path }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
