@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createRetryingConnector } from '../connector.ts';
-import { HttpPool } from './pool.ts';
+import { HttpPool, type PoolOptions } from './pool.ts';
 
 /** A raw server that hands every request head to `answer`, with its connection's number. */
 async function serve(
@@ -45,12 +45,15 @@ after(async () => {
   for (const close of closers.reverse()) await close();
 });
 
-function poolFor(url: URL, now?: () => number): HttpPool {
+function poolFor(
+  url: URL,
+  extra: Pick<PoolOptions, 'now' | 'onCloseEach' | 'onReleased'> = {},
+): HttpPool {
   const pool = new HttpPool({
     origin: url,
     connect: createRetryingConnector({ origin: url, timeoutMs: 1000 }),
     maxHeadBytes: 16 * 1024,
-    ...(now === undefined ? {} : { now }),
+    ...extra,
   });
   closers.push(() => pool.close());
   return pool;
@@ -115,15 +118,11 @@ describe('HttpPool', () => {
     });
     closers.push(server.close);
     let released = 0;
-    const pool = new HttpPool({
-      origin: server.url,
-      connect: createRetryingConnector({ origin: server.url, timeoutMs: 1000 }),
-      maxHeadBytes: 16 * 1024,
+    const pool = poolFor(server.url, {
       onReleased: () => {
         released++;
       },
     });
-    closers.push(() => pool.close());
     const all = new Promise<void>((resolve) => {
       arrived = resolve;
     });
@@ -176,7 +175,7 @@ describe('HttpPool', () => {
     let clock = 0;
     const server = await serve((socket) => ok(socket, '{}', 'Keep-Alive: timeout=3\r\n'));
     closers.push(server.close);
-    const pool = poolFor(server.url, () => clock);
+    const pool = poolFor(server.url, { now: () => clock });
     await get(pool);
     clock = 1999;
     await get(pool);
@@ -258,13 +257,7 @@ describe('HttpPool', () => {
       });
       closers.push(server.close);
       let switched = 0;
-      const pool = new HttpPool({
-        origin: server.url,
-        connect: createRetryingConnector({ origin: server.url, timeoutMs: 1000 }),
-        maxHeadBytes: 16 * 1024,
-        onCloseEach: () => switched++,
-      });
-      closers.push(() => pool.close());
+      const pool = poolFor(server.url, { onCloseEach: () => switched++ });
       const bodies: unknown[] = [];
       for (let i = 0; i < 6; i++) bodies.push(await get(pool));
       return { heads, bodies, connections: server.connections(), switched: () => switched };
