@@ -123,7 +123,7 @@ class CpxClient implements ProviderClient {
   readonly #pool: HttpPool;
   readonly #pacer = new ConnectPacer({
     onCut: () => this.#connectsOverflowed(),
-    held: () => this.#pool.held,
+    held: (maxAgeMs) => this.#pool.heldWithin(maxAgeMs),
   });
   /** The provider closes every connection, or the pool asks it to: each request is a connect. */
   #closing = false;
@@ -154,7 +154,7 @@ class CpxClient implements ProviderClient {
       origin: new URL(baseUrl.origin),
       connect: createRetryingConnector({ origin: baseUrl, timeoutMs, pacer: this.#pacer }),
       maxHeadBytes: MAX_HEADER_BYTES,
-      onReleased: () => this.#pacer.released(),
+      onReleased: (heldMs) => this.#pacer.released(heldMs),
       // A connection per request from now on: pace the connects as for an HTTP/1.0 provider.
       onCloseEach: () => this.#eachRequestConnects(),
     });
@@ -172,7 +172,7 @@ class CpxClient implements ProviderClient {
     if (!this.#closing) return;
     const baseline = this.#gate.adaptive?.baselineMs ?? Number.POSITIVE_INFINITY;
     if (baseline < QUICK_ANSWER_MS) {
-      this.#pacer.holdAtMost(Math.max(this.#pool.held, CLOSING_PROVIDER_CONNECTS));
+      this.#pacer.holdAtCurrent(CLOSING_PROVIDER_CONNECTS);
     }
   }
 

@@ -71,8 +71,8 @@ describe('ConnectPacer', () => {
     let held = 0;
     const pacer = new ConnectPacer({ held: () => held });
     pacer.limit(4);
-    pacer.holdAtMost(5);
     held = 3;
+    pacer.holdAtCurrent(5);
     let started = 0;
     for (let i = 0; i < 8; i++) {
       pacer.enter(() => {
@@ -84,7 +84,7 @@ describe('ConnectPacer', () => {
     pacer.leave();
     assert.equal(started, 2, 'a connect that got through is held now: no room');
     held = 3;
-    pacer.released();
+    pacer.released(1);
     assert.equal(started, 3);
   });
 
@@ -92,7 +92,7 @@ describe('ConnectPacer', () => {
     let held = 0;
     const pacer = new ConnectPacer({ held: () => held });
     pacer.limit(4);
-    pacer.holdAtMost(2);
+    pacer.holdAtCurrent(2);
     let started = 0;
     for (let i = 0; i < 8; i++) {
       pacer.enter(() => {
@@ -107,8 +107,48 @@ describe('ConnectPacer', () => {
     }
     assert.equal(started, 3, 'a round of 2 at the first try: 3 may be held now');
     held = 1;
-    pacer.released();
+    pacer.released(1);
     assert.equal(started, 4);
+  });
+
+  it('does not count a connection held four times as long as usual (and 50 ms): it is hung, not queued', () => {
+    const ages = [1, 2, 3, 4];
+    const pacer = new ConnectPacer({
+      held: (maxAgeMs) => ages.filter((age) => age <= maxAgeMs).length,
+    });
+    pacer.limit(4);
+    pacer.holdAtCurrent(1);
+    let started = 0;
+    pacer.enter(() => {
+      started++;
+    });
+    assert.equal(started, 0, 'four held, the cap');
+    // Two of them grow old without an answer while the provider answers another in 2 ms.
+    ages.splice(0, 4, 2, 3, 60, 70);
+    pacer.released(2);
+    assert.equal(
+      started,
+      1,
+      'held 60 and 70 ms against a usual 2: hung, so 2 held and 1 under way',
+    );
+  });
+
+  it('looks again once the connections it waits on count as hung, even if none is let go', async () => {
+    const since = performance.now();
+    const pacer = new ConnectPacer({
+      // Four connections, held since the start and never answered.
+      held: (maxAgeMs) => (performance.now() - since <= maxAgeMs ? 4 : 0),
+    });
+    pacer.limit(4);
+    pacer.released(1);
+    pacer.holdAtCurrent(1);
+    let started = false;
+    pacer.enter(() => {
+      started = true;
+    });
+    assert.equal(started, false);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(started, true, 'after 50 ms they are hung and no longer count');
   });
 
   it('on a release, re-sends the oldest connect that was most likely dropped instead of starting another', () => {
@@ -123,10 +163,10 @@ describe('ConnectPacer', () => {
     pacer.enter(() => {
       started = true;
     });
-    pacer.released();
+    pacer.released(1);
     assert.deepEqual(resent, ['older']);
     forget();
-    pacer.released();
+    pacer.released(1);
     assert.deepEqual(resent, ['older', 'newer']);
     assert.equal(started, false, 'the cap of 1 is still taken');
   });

@@ -119,7 +119,8 @@ describe('HttpPool', () => {
     closers.push(server.close);
     let released = 0;
     const pool = poolFor(server.url, {
-      onReleased: () => {
+      onReleased: (heldMs) => {
+        assert.ok(heldMs !== undefined && heldMs >= 0, 'answered: it says how long');
         released++;
       },
     });
@@ -128,11 +129,12 @@ describe('HttpPool', () => {
     });
     const answers = Promise.all([get(pool), get(pool), get(pool)]);
     await all;
-    assert.deepEqual([pool.held, released], [3, 0]);
+    assert.deepEqual([pool.heldWithin(Number.POSITIVE_INFINITY), released], [3, 0]);
+    assert.equal(pool.heldWithin(-1), 0, 'none connected in the future');
     waiting[0]?.end('HTTP/1.0 200 OK\r\n\r\n{}');
     const first = await new Promise<number>((resolve) => {
       const check = (): void => {
-        if (released > 0) resolve(pool.held);
+        if (released > 0) resolve(pool.heldWithin(Number.POSITIVE_INFINITY));
         else setImmediate(check);
       };
       check();
@@ -140,7 +142,7 @@ describe('HttpPool', () => {
     assert.equal(first, 2);
     for (const socket of waiting.slice(1)) socket.end('HTTP/1.0 200 OK\r\n\r\n{}');
     await answers;
-    assert.deepEqual([pool.held, released], [0, 3]);
+    assert.deepEqual([pool.heldWithin(Number.POSITIVE_INFINITY), released], [0, 3]);
   });
 
   it('re-sends once, on a fresh connection, a request whose reused connection had gone stale', async () => {
@@ -202,7 +204,8 @@ describe('HttpPool', () => {
   it('aborting a request drops its connection and reports nothing more', async () => {
     const server = await serve(() => undefined);
     closers.push(server.close);
-    const pool = poolFor(server.url);
+    const released: Array<number | undefined> = [];
+    const pool = poolFor(server.url, { onReleased: (heldMs) => released.push(heldMs) });
     const calls: string[] = [];
     const exchange = pool.request('/x', {
       onResponseStart: () => calls.push('start'),
@@ -215,6 +218,7 @@ describe('HttpPool', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     assert.deepEqual(calls, []);
     assert.equal(pool.connected, 0);
+    assert.deepEqual(released, [undefined], 'let go unanswered: no holding time to learn from');
   });
 
   it('closes once requests in flight end, and refuses new ones', async () => {

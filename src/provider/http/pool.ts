@@ -29,8 +29,11 @@ export interface PoolOptions {
   readonly now?: () => number;
   /** Called once if the pool starts to ask for a connection per request (see {@link STALL_MS}). */
   readonly onCloseEach?: () => void;
-  /** Called when a connection that had connected is closed: {@link HttpPool.held} went down. */
-  readonly onReleased?: () => void;
+  /**
+   * Called when a connection closes that carried a request: with how long it carried it when
+   * the request was answered, undefined when it ended otherwise (timeout, error, abort).
+   */
+  readonly onReleased?: (heldMs: number | undefined) => void;
 }
 
 /** Reuse a connection no later than this before the server's announced keep-alive timeout. */
@@ -84,8 +87,8 @@ export class HttpPool {
   #laterAnswers = 0;
   #laterLagged = 0;
   #closeEach = false;
-  /** Open connections whose connect completed. */
-  #connectedCount = 0;
+  /** Connections carrying a request now, in the order they began to. */
+  readonly #held = new Set<Connection>();
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -101,9 +104,19 @@ export class HttpPool {
     return this.#open.size;
   }
 
-  /** Connections connected and carrying a request now: what the server holds of ours. */
-  get held(): number {
-    return this.#connectedCount - this.#idle.length;
+  /**
+   * Connections connected and carrying a request now, connected at most `maxAgeMs` ago: what
+   * the server holds of ours, leaving out those it has held for longer.
+   */
+  heldWithin(maxAgeMs: number): number {
+    const since = this.#now() - maxAgeMs;
+    let held = this.#held.size;
+    // Oldest first: usually the first one is recent enough and this is one step.
+    for (const connection of this.#held) {
+      if (connection.heldSince >= since) break;
+      held--;
+    }
+    return held;
   }
 
   /** Whether the last complete response left its connection open; undefined before the first. */
@@ -159,16 +172,19 @@ export class HttpPool {
   done(connection: Connection, reusable: boolean, keepAlive: string | undefined): void {
     this.#lastReusable = reusable;
     if (!reusable || this.#closeEach || this.#closed !== undefined) {
+      connection.answered = true;
       connection.destroy();
       return;
     }
+    this.#held.delete(connection);
     connection.usableUntil = this.#now() + this.#idleMs(keepAlive);
     this.#idle.push(connection);
   }
 
-  /** @internal A connect of this pool's completed. */
-  onConnected(): void {
-    this.#connectedCount += 1;
+  /** @internal `connection` begins to carry a request: connected for it, or reused. */
+  hold(connection: Connection): void {
+    connection.heldSince = this.#now();
+    this.#held.add(connection);
   }
 
   /** @internal The clock the pool was given. */
@@ -206,9 +222,10 @@ export class HttpPool {
     if (!this.#open.delete(connection)) return;
     const at = this.#idle.indexOf(connection);
     if (at >= 0) this.#idle.splice(at, 1);
-    if (connection.isConnected) {
-      this.#connectedCount -= 1;
-      this.#options.onReleased?.();
+    if (this.#held.delete(connection)) {
+      this.#options.onReleased?.(
+        connection.answered ? this.#now() - connection.heldSince : undefined,
+      );
     }
     this.#settleClose();
   }
@@ -268,6 +285,10 @@ class Connection implements ResponseSink {
   #bodyDueSince = 0;
   #dead = false;
   usableUntil = 0;
+  /** When it began to carry its current request, on the pool's clock. */
+  heldSince = Number.NaN;
+  /** Its last request was answered (and it is being let go). */
+  answered = false;
 
   constructor(pool: HttpPool, maxHeadBytes: number) {
     this.#pool = pool;
@@ -292,20 +313,16 @@ class Connection implements ResponseSink {
         socket.destroy();
         return;
       }
-      this.#pool.onConnected();
+      this.#pool.hold(this);
       this.#write();
     });
-  }
-
-  /** Whether its connect completed. */
-  get isConnected(): boolean {
-    return this.#socket !== undefined;
   }
 
   /** Carries `exchange` on this idle connection. */
   run(exchange: PoolExchange): void {
     this.#exchange = exchange;
     exchange.connection = this;
+    this.#pool.hold(this);
     this.#socket?.ref();
     this.#write();
   }
