@@ -105,8 +105,8 @@ export class HttpPool {
   }
 
   /**
-   * Connections connected and carrying a request now, connected at most `maxAgeMs` ago: what
-   * the server holds of ours, leaving out those it has held for longer.
+   * Connections carrying a request now that began at most `maxAgeMs` ago: what the server
+   * holds of ours, leaving out those it has held for longer.
    */
   heldWithin(maxAgeMs: number): number {
     const since = this.#now() - maxAgeMs;
