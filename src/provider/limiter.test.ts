@@ -54,4 +54,20 @@ describe('Limiter', () => {
     await next;
     assert.equal(limiter.active, 1);
   });
+
+  it('an abort rejects every waiter under its signal, and only those', async () => {
+    const limiter = new Limiter(1);
+    await limiter.acquire();
+    const stopped = new AbortController();
+    const other = new AbortController();
+    const first = limiter.acquire(stopped.signal);
+    const kept = limiter.acquire(other.signal);
+    const second = limiter.acquire(stopped.signal);
+    stopped.abort(new Error('stop'));
+    await assert.rejects(first, /stop/);
+    await assert.rejects(second, /stop/);
+    limiter.release();
+    await kept;
+    assert.equal(limiter.active, 1);
+  });
 });

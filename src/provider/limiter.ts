@@ -1,5 +1,7 @@
 interface Waiter {
+  readonly signal: AbortSignal | undefined;
   readonly wake: () => void;
+  readonly reject: (reason: unknown) => void;
   cancelled: boolean;
 }
 
@@ -15,6 +17,12 @@ export class Limiter {
   // A head index instead of shift() keeps a queue of 100k waiters O(1) per release.
   #waiters: Waiter[] = [];
   #head = 0;
+  /**
+   * Signals with this limiter's one abort listener each. A listener per waiter (added, then
+   * removed on waking) was EventTarget bookkeeping on every request once the window is below
+   * the scan's workers; attempt.ts shares one per signal for the same reason.
+   */
+  readonly #watched = new WeakSet<AbortSignal>();
 
   constructor(limit: number) {
     this.#limit = Math.max(1, Math.floor(limit));
@@ -48,20 +56,22 @@ export class Limiter {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.tryAcquire()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        waiter.cancelled = true;
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        cancelled: false,
-        wake: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      this.#waiters.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push({ signal, wake: resolve, reject, cancelled: false });
+      if (signal !== undefined && !this.#watched.has(signal)) {
+        this.#watched.add(signal);
+        signal.addEventListener('abort', () => this.#cancel(signal), { once: true });
+      }
     });
+  }
+
+  /** Rejects, with its reason, every waiter still waiting under `signal`. */
+  #cancel(signal: AbortSignal): void {
+    for (let i = this.#head; i < this.#waiters.length; i++) {
+      const waiter = this.#waiters[i];
+      if (waiter === undefined || waiter.cancelled || waiter.signal !== signal) continue;
+      waiter.cancelled = true;
+      waiter.reject(signal.reason);
+    }
   }
 
   /** Gives a slot back, handing it straight to the next waiter still waiting unless the cap has dropped. */
