@@ -145,6 +145,27 @@ describe('HttpPool', () => {
     assert.deepEqual([pool.heldWithin(Number.POSITIVE_INFINITY), released], [0, 3]);
   });
 
+  it('does not count what a server that keeps connections holds', async () => {
+    let requests = 0;
+    let second: (socket: Socket) => void = () => undefined;
+    const arrived = new Promise<Socket>((resolve) => {
+      second = resolve;
+    });
+    const server = await serve((socket) => {
+      requests++;
+      if (requests === 1) ok(socket, 'hi');
+      else second(socket);
+    });
+    closers.push(server.close);
+    const pool = poolFor(server.url);
+    assert.deepEqual(await get(pool), { status: 200, body: 'hi' });
+    const answer = get(pool);
+    const socket = await arrived;
+    assert.equal(pool.heldWithin(Number.POSITIVE_INFINITY), 0);
+    ok(socket, 'ho');
+    assert.deepEqual(await answer, { status: 200, body: 'ho' });
+  });
+
   it('re-sends once, on a fresh connection, a request whose reused connection had gone stale', async () => {
     let requests = 0;
     const server = await serve((socket, _head, connection) => {
