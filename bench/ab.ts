@@ -9,9 +9,8 @@
 //
 // Each argument is LABEL=COMMAND, the command split on spaces (no shell). A command that exits
 // non-zero stops the run with its stderr.
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { median } from './lib/harness.ts';
+import { median, runCommand } from './lib/harness.ts';
 
 const { values, positionals } = parseArgs({
   options: { runs: { type: 'string', default: '21' } },
@@ -34,11 +33,10 @@ const commands = positionals.map((spec) => {
 for (let round = 0; round < runs; round++) {
   for (const command of commands) {
     const [file = '', ...args] = command.argv;
-    const started = performance.now();
-    const run = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    command.ms.push(performance.now() - started);
-    if (run.status !== 0) {
-      console.error(`${command.label} exited ${run.status ?? run.signal}: ${run.stderr}`);
+    const run = await runCommand(file, args, process.env);
+    command.ms.push(run.ms);
+    if (run.code !== 0) {
+      console.error(`${command.label} exited ${run.code}: ${run.stderr}`);
       process.exit(1);
     }
   }

@@ -122,7 +122,8 @@ export function runFleetmon(args: readonly string[], rss = false): Promise<Run> 
   return runCommand(BIN, args, fleetmonEnv(rss ? { NODE_OPTIONS: `--import=${RSS_HOOK}` } : {}));
 }
 
-function runCommand(
+/** Runs `command args` to the end, stdout discarded, and times it from spawn to exit. */
+export function runCommand(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
