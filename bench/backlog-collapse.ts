@@ -10,7 +10,13 @@ import { parseArgs } from 'node:util';
 import { parseApiAddress } from '../src/provider/address.ts';
 import { createProviderClient } from '../src/provider/client.ts';
 import { scanFleet } from '../src/scan/scan.ts';
-import { machine, median, type Provider, startCommand, startProvider } from './lib/harness.ts';
+import {
+  machine,
+  median,
+  type Provider,
+  startProvider,
+  startPythonProvider,
+} from './lib/harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,8 +30,7 @@ console.log('# backlog-collapse: 150 instances, serial HTTP/1.0 provider, listen
 console.log(`  machine: ${machine()}`);
 let provider: Provider;
 if (values.python) {
-  const script = new URL('./original-provider.py', import.meta.url).pathname;
-  provider = await startCommand('python3', [script, '0'], /(listening on 127\.0\.0\.1:(\d+))/);
+  provider = await startPythonProvider([]);
   console.log('  provider: python3 bench/original-provider.py');
 } else {
   provider = await startProvider({

@@ -15,8 +15,8 @@ import {
   median,
   type Provider,
   runFleetmon,
-  startCommand,
   startProvider,
+  startPythonProvider,
   verdict,
 } from './lib/harness.ts';
 
@@ -36,10 +36,9 @@ const RUNS = Number(values.runs);
 const latencyMs = { min: LATENCY, max: LATENCY };
 
 function threadedPython(instances: number): Promise<Provider> {
-  const script = new URL('./original-provider.py', import.meta.url).pathname;
-  const args = [script, '0', String(instances), '--threaded', '--latency-ms', String(LATENCY)];
+  const args = [String(instances), '--threaded', '--latency-ms', String(LATENCY)];
   if (values['keep-alive']) args.push('--keep-alive');
-  return startCommand('python3', args, /(listening on 127\.0\.0\.1:(\d+))/);
+  return startPythonProvider(args);
 }
 
 console.log(
@@ -52,7 +51,6 @@ const fleet = values.python
 const empty = values.python
   ? await threadedPython(0)
   : await startProvider({ instances: 0, latencyMs });
-const api = (provider: Provider) => (values.python ? `127.0.0.1:${provider.port}` : provider.url);
 
 const results: boolean[] = [];
 for (const c of values.concurrency.split(',').map(Number)) {
@@ -60,9 +58,9 @@ for (const c of values.concurrency.split(',').map(Number)) {
   const starts: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const args = ['--concurrency', String(c), 'instances', '-o', 'json'];
-    const full = await runFleetmon(['--api', api(fleet), ...args]);
+    const full = await runFleetmon(['--api', fleet.url, ...args]);
     if (full.code !== 0) throw new Error(`fleetmon failed (${full.code}): ${full.stderr}`);
-    const start = await runFleetmon(['--api', api(empty), ...args]);
+    const start = await runFleetmon(['--api', empty.url, ...args]);
     scans.push(full.ms);
     starts.push(start.ms);
   }

@@ -18,8 +18,8 @@ import {
   type Provider,
   runFleetmon,
   runNode,
-  startCommand,
   startProvider,
+  startPythonProvider,
   verdict,
   wrkRate,
 } from './lib/harness.ts';
@@ -43,12 +43,7 @@ console.log(`  machine: ${machine()}`);
 
 let provider: Provider;
 if (values.python) {
-  const script = new URL('./original-provider.py', import.meta.url).pathname;
-  provider = await startCommand(
-    'python3',
-    [script, '0', String(N)],
-    /(listening on 127\.0\.0\.1:(\d+))/,
-  );
+  provider = await startPythonProvider([String(N)]);
   console.log('  provider: python3 bench/original-provider.py (http.server, backlog 5)');
 } else {
   const serviceMs = Number(values['service-ms']);

@@ -42,14 +42,14 @@ export function startProvider(options: MockOptions): Promise<Provider> {
   return whenListening(child, /on (http:\/\/127\.0\.0\.1:(\d+))/);
 }
 
-/** Starts any command that prints its URL on stdout or stderr, e.g. the Python stand-in. */
-export function startCommand(
-  command: string,
-  args: readonly string[],
-  pattern: RegExp,
-): Promise<Provider> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return whenListening(child, pattern);
+/**
+ * Starts the Python stand-in for the original provider (bench/original-provider.py) on a free
+ * port with `args` after the port (instances, `--threaded`, ...), and waits until it listens.
+ */
+export function startPythonProvider(args: readonly string[]): Promise<Provider> {
+  const script = new URL('../original-provider.py', import.meta.url).pathname;
+  const child = spawn('python3', [script, '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return whenListening(child, /listening on (127\.0\.0\.1:(\d+))/);
 }
 
 function whenListening(child: ChildProcess, pattern: RegExp): Promise<Provider> {
