@@ -63,7 +63,7 @@ for (const mode of modes) {
     const snapshot = await scanFleet(client, { concurrency: mode.concurrency });
     times.push(performance.now() - started);
     const failed = snapshot.readings.filter((r) => !r.ok).length;
-    const w = client.window;
+    const w = client.traffic?.window;
     last = `final window ${w?.limit}, cut ${w?.decreases}×, ${failed} failed`;
     await client.close();
   }

@@ -21,6 +21,7 @@ export interface GlobalFlags {
   readonly headerTimeout?: string;
   readonly config?: string;
   readonly debug?: boolean;
+  readonly stats?: boolean;
 }
 
 /** What the user asked for: a command, its arguments and options, and the global flags. */
@@ -104,6 +105,10 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
       'time allowed until response headers arrive (default: --timeout)',
     )
     .option('--config <file>', 'JSON config file (env FLEETMON_CONFIG)')
+    .option(
+      '--stats',
+      'when done, one line on stderr: requests, retries, answer times, connections and the concurrency window',
+    )
     .option('--debug', 'print stack traces of internal errors')
     .showSuggestionAfterError(true)
     .exitOverride();

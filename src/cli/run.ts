@@ -4,6 +4,7 @@ import { FleetmonError } from '../core/errors.ts';
 import { parseApiAddress } from '../provider/address.ts';
 import type { ProviderClient } from '../provider/client.ts';
 import { createProviderClient } from '../provider/client.ts';
+import { formatTraffic } from '../render/index.ts';
 import { runHealth } from './commands/health.ts';
 import { runInstances } from './commands/instances.ts';
 import { runServices } from './commands/services.ts';
@@ -41,18 +42,32 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
   });
   const controller = new AbortController();
   const stopListening = listenForInterrupt((reason) => controller.abort(reason));
+  const clients: ProviderClient[] = [];
   const ctx: Context = {
     settings,
     color: wantColor(inv.globals.color, io.stdout.isTTY === true),
     io,
     signal: controller.signal,
-    connect: () => connect(settings),
+    connect: async () => {
+      const connection = await connect(settings);
+      clients.push(connection.client);
+      return connection;
+    },
   };
   try {
     const command = await loadCommand(inv.command);
     return await command(ctx, inv.args, inv.options);
   } finally {
     stopListening();
+    if (inv.globals.stats === true) reportTraffic(io, clients);
+  }
+}
+
+/** `--stats`: what each provider client of the command asked, after its output. */
+function reportTraffic(io: Io, clients: readonly ProviderClient[]): void {
+  for (const client of clients) {
+    if (client.traffic !== undefined)
+      io.stderr.write(`fleetmon: ${formatTraffic(client.traffic)}\n`);
   }
 }
 

@@ -89,3 +89,30 @@ export interface HealthRow {
   readonly required: number;
   readonly status: ServiceStatus;
 }
+
+/** Answer times of stats reads, in ms. */
+export interface LatencySummary {
+  readonly count: number;
+  readonly minMs: number;
+  readonly medianMs: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** What a client has asked of its provider so far (`--stats`). */
+export interface TrafficSummary {
+  /** Requests sent, retries included. */
+  readonly requests: number;
+  /** Of those, retries of a failed attempt. */
+  readonly retries: number;
+  /** From the first request sent to the last one ended, in ms (0 before any). */
+  readonly activeMs: number;
+  /** Answered stats reads (not the `/servers` list); undefined before the first. */
+  readonly latency: LatencySummary | undefined;
+  /** Connections opened. */
+  readonly connections: number;
+  /** Connects sent again because their SYN was most likely dropped (a full listen queue). */
+  readonly resentConnects: number;
+  /** The adaptive window: its ceiling (`--concurrency`), where it ends, and how often it was cut. */
+  readonly window: { readonly max: number; readonly limit: number; readonly decreases: number };
+}

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from '../core/duration.ts';
 import { FleetmonError } from '../core/errors.ts';
 import { ipv4Key } from '../core/ip.ts';
-import type { Reading } from '../core/types.ts';
+import type { Reading, TrafficSummary } from '../core/types.ts';
 import { displayUrl } from './address.ts';
 import { type AttemptResult, attemptGet, formatBytes } from './attempt.ts';
 import { ConnectPacer, createRetryingConnector } from './connector.ts';
@@ -12,6 +12,7 @@ import { RequestGate } from './request-gate.ts';
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './retry.ts';
 import { parseServerList } from './servers-body.ts';
 import { parseStatsBody } from './stats-body.ts';
+import { TrafficCounter } from './traffic.ts';
 
 /** How to reach the provider and how hard to try. */
 export interface ProviderClientOptions {
@@ -59,18 +60,8 @@ export interface ProviderClient {
   readInstance(ip: string, signal?: AbortSignal): Promise<Reading>;
   /** Closes pooled connections once requests in flight have finished. */
   close(): Promise<void>;
-  /** The adaptive concurrency window now, for benchmarks and diagnostics; absent on stand-ins. */
-  readonly window?: WindowInfo;
-}
-
-/** Where the adaptive concurrency window stands. */
-export interface WindowInfo {
-  /** Requests allowed in flight now. */
-  readonly limit: number;
-  /** Times the window was cut (latency inflation, overload errors). */
-  readonly decreases: number;
-  /** Lowest recent latency of a stats read, in ms. */
-  readonly baselineMs: number;
+  /** What was asked of the provider so far, for `--stats` and benchmarks; absent on stand-ins. */
+  readonly traffic?: TrafficSummary;
 }
 
 /** Default cap on a stats body. */
@@ -129,6 +120,7 @@ class CpxClient implements ProviderClient {
   #closing = false;
   readonly #serversUrl: string;
   #lastListWarnings: readonly string[] = [];
+  readonly #traffic = new TrafficCounter();
 
   constructor(options: ProviderClientOptions) {
     const { baseUrl, timeoutMs } = options;
@@ -176,12 +168,20 @@ class CpxClient implements ProviderClient {
     }
   }
 
-  get window(): WindowInfo {
-    const adaptive = this.#gate.adaptive;
+  get traffic(): TrafficSummary {
+    const traffic = this.#traffic;
     return {
-      limit: this.#gate.limit,
-      decreases: adaptive?.decreases ?? 0,
-      baselineMs: adaptive?.baselineMs ?? Number.NaN,
+      requests: traffic.requests,
+      retries: traffic.retries,
+      activeMs: traffic.activeMs,
+      latency: traffic.latency(),
+      connections: this.#pool.opened,
+      resentConnects: this.#pacer.resent,
+      window: {
+        max: Math.max(1, Math.floor(this.#options.concurrency)),
+        limit: this.#gate.limit,
+        decreases: this.#gate.adaptive?.decreases ?? 0,
+      },
     };
   }
 
@@ -255,6 +255,7 @@ class CpxClient implements ProviderClient {
       const entered = this.#gate.enter(signal, sampled);
       const pass = entered instanceof Promise ? await entered : entered;
       budgetEnd ??= Date.now() + timeoutMs * (this.#retries + 1);
+      this.#traffic.sent(pass.startedAt, attempt > 1);
       let result: AttemptResult | undefined;
       try {
         result = await attemptGet({
@@ -267,6 +268,8 @@ class CpxClient implements ProviderClient {
           ...this.#headersTimeout,
         });
       } finally {
+        const end = performance.now();
+        this.#traffic.ended(end, sampled && result?.ok ? end - pass.startedAt : undefined);
         this.#gate.leave(pass, result);
       }
       if (result.ok || !result.retryable || attempt > this.#retries) {

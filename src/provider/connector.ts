@@ -58,6 +58,7 @@ export class ConnectPacer {
   #active = 0;
   #credit = 0;
   #cutAt = Number.NEGATIVE_INFINITY;
+  #resent = 0;
   #queue: Array<{ start: () => void; withdrawn: boolean } | undefined> = [];
   #head = 0;
   readonly #onCut: (() => void) | undefined;
@@ -189,8 +190,14 @@ export class ConnectPacer {
     this.#wake();
   }
 
+  /** Connects sent again so far because their SYN was most likely dropped. */
+  get resent(): number {
+    return this.#resent;
+  }
+
   /** A connect begun at `sentAt` had to be retried: its SYN was most likely dropped. */
   dropped(sentAt: number, now: number): void {
+    this.#resent += 1;
     if (sentAt <= this.#cutAt) return;
     this.#cap = Math.max(1, Math.floor(this.#active / 2));
     this.#slowStart = false;

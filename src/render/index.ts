@@ -18,3 +18,4 @@ export { formatPercent } from './percent.ts';
 export { renderServices } from './services.ts';
 export { sparkline } from './sparkline.ts';
 export { stripAnsi } from './style.ts';
+export { formatTraffic } from './traffic.ts';

@@ -106,6 +106,18 @@ describe('fleetmon instances', () => {
     const r = await runCli(['--api', api, 'instances', '--color']);
     assert.ok(r.stdout.includes('\x1b[32mhealthy'), 'green healthy');
   });
+
+  it('--stats adds one line on stderr about the requests, and leaves stdout as it was', async () => {
+    const r = await runCli(['--api', api, '--stats', 'services', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).length, expectedServices().size);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(
+      lines[0] ?? '',
+      /^fleetmon: stats: 41 requests in [\d.]+ m?s \(\d+\/s\), no retries · answers: median [\d.]+ m?s, p99 [\d.]+ m?s, max [\d.]+ m?s · \d+ connections? · window 64 of 64, never cut$/,
+    );
+  });
 });
 
 describe('fleetmon services and health', () => {

@@ -47,8 +47,15 @@ describe('adaptive concurrency and rate cap against the simulated provider', () 
       snapshot.durationMs < 1000,
       `took ${snapshot.durationMs} ms: a connect waited for the kernel's 1 s SYN retransmit`,
     );
-    const window = client.window;
-    assert.ok(window !== undefined && window.limit <= 64);
+    // What `--stats` reports: a request and a connection per instance plus the list, none retried.
+    const traffic = client.traffic;
+    assert.ok(traffic !== undefined);
+    assert.equal(traffic.requests, 151);
+    assert.equal(traffic.retries, 0);
+    assert.equal(traffic.connections, 151);
+    assert.equal(traffic.latency?.count, 150);
+    assert.equal(traffic.window.max, 64);
+    assert.ok(traffic.window.limit <= 64);
   });
 
   it('never sends more than --rate requests per second, on average', async () => {

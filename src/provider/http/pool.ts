@@ -87,6 +87,7 @@ export class HttpPool {
   #laterAnswers = 0;
   #laterLagged = 0;
   #closeEach = false;
+  #opened = 0;
   /** Connections carrying a request now, in the order they began to. */
   readonly #held = new Set<Connection>();
 
@@ -102,6 +103,11 @@ export class HttpPool {
   /** Connections open now (idle or busy). */
   get connected(): number {
     return this.#open.size;
+  }
+
+  /** Connections opened so far. */
+  get opened(): number {
+    return this.#opened;
   }
 
   /**
@@ -165,6 +171,7 @@ export class HttpPool {
       idle.destroy();
     }
     const connection = new Connection(this, this.#options.maxHeadBytes);
+    this.#opened += 1;
     this.#open.add(connection);
     connection.connect(this.#options.connect, exchange);
   }
