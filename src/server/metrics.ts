@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { TrafficSummary } from '../core/types.ts';
 import type { VersionInfo } from './build-info.ts';
 import { renderFleetGauges } from './exposition.ts';
 import type { FleetView } from './fleet-view.ts';
@@ -40,11 +41,16 @@ const SCAN_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
  * per-instance families are written by exposition.ts; prom-client keeps the counters, the
  * histogram, build info and the standard process metrics.
  */
-export function createFleetMetrics(version: VersionInfo, now: () => number): FleetMetrics {
+export function createFleetMetrics(
+  version: VersionInfo,
+  now: () => number,
+  traffic?: () => TrafficSummary | undefined,
+): FleetMetrics {
   const scanRegistry = new Registry();
   const processRegistry = new Registry();
   collectDefaultMetrics({ register: processRegistry });
   const registers = [scanRegistry];
+  if (traffic !== undefined) registerProviderMetrics(registers, traffic);
   const duration = new Histogram({
     name: 'fleetmon_scan_duration_seconds',
     help: 'Wall time of whole fleet scans, failed ones included.',
@@ -133,4 +139,62 @@ export function createFleetMetrics(version: VersionInfo, now: () => number): Fle
       return current.exposition;
     },
   };
+}
+
+/**
+ * What the provider client has done since the server started, read when the scan part of the
+ * exposition is rendered (once per scan): a rising `fleetmon_provider_retries_total` or
+ * `fleetmon_provider_connects_resent_total`, or a window below `--concurrency`, says the
+ * provider is struggling before instances turn unreachable.
+ */
+function registerProviderMetrics(
+  registers: Registry[],
+  traffic: () => TrafficSummary | undefined,
+): void {
+  const total = (name: string, help: string, read: (t: TrafficSummary) => number): void => {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = traffic();
+        this.reset();
+        if (now !== undefined) this.inc(read(now));
+      },
+    });
+  };
+  total(
+    'fleetmon_provider_requests_total',
+    'Requests sent to the provider, retries included.',
+    (t) => t.requests,
+  );
+  total(
+    'fleetmon_provider_retries_total',
+    'Requests that retried a failed attempt (network error, timeout, 429, 5xx).',
+    (t) => t.retries,
+  );
+  total(
+    'fleetmon_provider_connections_total',
+    'Connections opened to the provider.',
+    (t) => t.connections,
+  );
+  total(
+    'fleetmon_provider_connects_resent_total',
+    "Connects sent again because the provider's listen queue was full (a dropped SYN).",
+    (t) => t.resentConnects,
+  );
+  total(
+    'fleetmon_provider_window_cuts_total',
+    'Times the adaptive concurrency window was cut (slow answers, timeouts, resets, 429, 503).',
+    (t) => t.window.decreases,
+  );
+  new Gauge({
+    name: 'fleetmon_provider_window',
+    help: 'Requests the adaptive window allows in flight now (at most --concurrency).',
+    registers,
+    collect() {
+      const now = traffic();
+      if (now !== undefined) this.set(now.window.limit);
+    },
+  });
 }

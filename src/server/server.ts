@@ -1,4 +1,4 @@
-import type { HealthRules, Snapshot } from '../core/types.ts';
+import type { HealthRules, Snapshot, TrafficSummary } from '../core/types.ts';
 import { MemoryHistory } from '../store/memory-history.ts';
 import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
@@ -27,6 +27,8 @@ export interface ServerOptions {
   readonly log: (line: string) => void;
   /** Epoch ms; default `Date.now`. */
   readonly now?: () => number;
+  /** What the provider client has asked so far, for /metrics. */
+  readonly traffic?: () => TrafficSummary | undefined;
 }
 
 /** A running server: listening, and scanning every interval. */
@@ -55,7 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     capacity: historyCapacity(options.historyMs, options.intervalMs),
   });
   const state = new LiveState(history);
-  const metrics = createFleetMetrics(version, now);
+  const metrics = createFleetMetrics(version, now, options.traffic);
   const closing = new AbortController();
   const app = createHttpApp({
     state,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { TrafficSummary } from '../../src/core/types.ts';
 import { buildFleetView } from '../../src/server/fleet-view.ts';
 import { createFleetMetrics } from '../../src/server/metrics.ts';
 import {
@@ -127,5 +128,38 @@ describe('createFleetMetrics', () => {
     assert.equal(sampleValue(f, 'fleetmon_scan_errors_total', { reason: 'other' }), 1);
     assert.equal(sampleValue(f, 'fleetmon_instance_up', { ip: '10.0.0.1', service: odd }), 1);
     assert.equal(sampleValue(f, 'fleetmon_instance_up', { ip: '10.0.0.2', service: '' }), 0);
+  });
+
+  it("reports the provider client's requests, retries, connects and window, as of the last scan", async () => {
+    let traffic: TrafficSummary | undefined;
+    const metrics = createFleetMetrics(
+      VERSION,
+      () => 0,
+      () => traffic,
+    );
+    const read = async () =>
+      parsePrometheusText(new TextDecoder().decode((await metrics.render()).body));
+    // Before the client has sent anything, the counters are there at 0.
+    let f = await read();
+    assert.equal(sampleValue(f, 'fleetmon_provider_requests_total'), 0);
+    assert.equal(f.get('fleetmon_provider_requests_total')?.type, 'counter');
+    traffic = {
+      requests: 151,
+      retries: 2,
+      activeMs: 120,
+      latency: undefined,
+      connections: 151,
+      resentConnects: 14,
+      window: { max: 64, limit: 48, decreases: 1 },
+    };
+    metrics.recordScan(buildFleetView(snapshotOf([ok('10.0.0.1', 'A', 1, 2)]), RULES, 1));
+    f = await read();
+    assert.equal(sampleValue(f, 'fleetmon_provider_requests_total'), 151);
+    assert.equal(sampleValue(f, 'fleetmon_provider_retries_total'), 2);
+    assert.equal(sampleValue(f, 'fleetmon_provider_connections_total'), 151);
+    assert.equal(sampleValue(f, 'fleetmon_provider_connects_resent_total'), 14);
+    assert.equal(sampleValue(f, 'fleetmon_provider_window_cuts_total'), 1);
+    assert.equal(sampleValue(f, 'fleetmon_provider_window'), 48);
+    assert.equal(f.get('fleetmon_provider_window')?.type, 'gauge');
   });
 });

@@ -65,6 +65,7 @@ export async function runServe(
           signal,
         }),
       provider: connection.client.url,
+      traffic: () => connection.client.traffic,
       rules: settings.rules,
       intervalMs,
       historyMs,
