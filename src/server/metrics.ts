@@ -141,6 +141,35 @@ export function createFleetMetrics(
   };
 }
 
+/** The provider client's running totals, as counters: name, help, and where to read it. */
+const PROVIDER_TOTALS: ReadonlyArray<readonly [string, string, (t: TrafficSummary) => number]> = [
+  [
+    'fleetmon_provider_requests_total',
+    'Requests sent to the provider, retries included.',
+    (t) => t.requests,
+  ],
+  [
+    'fleetmon_provider_retries_total',
+    'Requests that retried a failed attempt (network error, timeout, 429, 5xx).',
+    (t) => t.retries,
+  ],
+  [
+    'fleetmon_provider_connections_total',
+    'Connections opened to the provider.',
+    (t) => t.connections,
+  ],
+  [
+    'fleetmon_provider_connects_resent_total',
+    "Connects sent again because the provider's listen queue was full (a dropped SYN).",
+    (t) => t.resentConnects,
+  ],
+  [
+    'fleetmon_provider_window_cuts_total',
+    'Times the adaptive concurrency window was cut (slow answers, timeouts, resets, 429, 503).',
+    (t) => t.window.decreases,
+  ],
+];
+
 /**
  * What the provider client has done since the server started, read when the scan part of the
  * exposition is rendered (once per scan): a rising `fleetmon_provider_retries_total` or
@@ -151,7 +180,7 @@ function registerProviderMetrics(
   registers: Registry[],
   traffic: () => TrafficSummary | undefined,
 ): void {
-  const total = (name: string, help: string, read: (t: TrafficSummary) => number): void => {
+  for (const [name, help, read] of PROVIDER_TOTALS) {
     new Counter({
       name,
       help,
@@ -162,32 +191,7 @@ function registerProviderMetrics(
         if (now !== undefined) this.inc(read(now));
       },
     });
-  };
-  total(
-    'fleetmon_provider_requests_total',
-    'Requests sent to the provider, retries included.',
-    (t) => t.requests,
-  );
-  total(
-    'fleetmon_provider_retries_total',
-    'Requests that retried a failed attempt (network error, timeout, 429, 5xx).',
-    (t) => t.retries,
-  );
-  total(
-    'fleetmon_provider_connections_total',
-    'Connections opened to the provider.',
-    (t) => t.connections,
-  );
-  total(
-    'fleetmon_provider_connects_resent_total',
-    "Connects sent again because the provider's listen queue was full (a dropped SYN).",
-    (t) => t.resentConnects,
-  );
-  total(
-    'fleetmon_provider_window_cuts_total',
-    'Times the adaptive concurrency window was cut (slow answers, timeouts, resets, 429, 503).',
-    (t) => t.window.decreases,
-  );
+  }
   new Gauge({
     name: 'fleetmon_provider_window',
     help: 'Requests the adaptive window allows in flight now (at most --concurrency).',
