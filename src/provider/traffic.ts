@@ -11,8 +11,8 @@ const FLOOR_MS = 0.01;
  * of 150, and a quantile is a walk over the buckets.
  */
 export class TrafficCounter {
-  requests = 0;
-  retries = 0;
+  #requests = 0;
+  #retries = 0;
   #firstAt = Number.NaN;
   #lastAt = Number.NaN;
   #count = 0;
@@ -22,8 +22,8 @@ export class TrafficCounter {
 
   /** A request is sent at `at` (ms); `retry`: not its read's first attempt. */
   sent(at: number, retry: boolean): void {
-    this.requests += 1;
-    if (retry) this.retries += 1;
+    this.#requests += 1;
+    if (retry) this.#retries += 1;
     if (Number.isNaN(this.#firstAt)) this.#firstAt = at;
   }
 
@@ -38,11 +38,22 @@ export class TrafficCounter {
     this.#buckets[index] = (this.#buckets[index] ?? 0) + 1;
   }
 
+  /** Requests sent, retries included. */
+  get requests(): number {
+    return this.#requests;
+  }
+
+  /** Requests that retried a failed attempt. */
+  get retries(): number {
+    return this.#retries;
+  }
+
   /** Milliseconds from the first request to the last end. */
   get activeMs(): number {
     return Number.isNaN(this.#lastAt) ? 0 : this.#lastAt - this.#firstAt;
   }
 
+  /** Answer times so far: min and max exact, median and p99 to the middle of their bucket. */
   latency(): LatencySummary | undefined {
     if (this.#count === 0) return undefined;
     const clamp = (ms: number) => Math.min(this.#max, Math.max(this.#min, ms));

@@ -26,9 +26,9 @@ describe('formatTraffic', () => {
       'stats: 151 requests in 122 ms (1234/s), 1 retry · answers: median 0.38 ms, p99 2.1 ms, max 3.0 ms · 151 connections, 14 connects re-sent (listen queue full) · window cut 3×, 24 of 64 at the end',
     ],
     [
-      'nothing answered',
+      'interrupted before the first request ended',
       { requests: 1, retries: 0, activeMs: 0, latency: undefined, connections: 1 },
-      'stats: 1 request in 0.00 ms, no retries · 1 connection · window 64 of 64, never cut',
+      'stats: 1 request, no retries · 1 connection · window 64 of 64, never cut',
     ],
   ];
   for (const [name, change, expected] of cases) {

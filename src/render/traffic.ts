@@ -8,9 +8,10 @@ import type { TrafficSummary } from '../core/types.ts';
  */
 export function formatTraffic(traffic: TrafficSummary): string {
   const { requests, retries, activeMs, latency, connections, resentConnects, window } = traffic;
-  const rate = activeMs > 0 ? ` (${Math.round((requests / activeMs) * 1000)}/s)` : '';
+  const over =
+    activeMs > 0 ? ` in ${formatMs(activeMs)} (${Math.round((requests / activeMs) * 1000)}/s)` : '';
   const parts = [
-    `${plural(requests, 'request')} in ${formatMs(activeMs)}${rate}, ${retries === 0 ? 'no retries' : plural(retries, 'retry', 'retries')}`,
+    `${plural(requests, 'request')}${over}, ${retries === 0 ? 'no retries' : plural(retries, 'retry', 'retries')}`,
   ];
   if (latency !== undefined) {
     parts.push(
