@@ -43,6 +43,8 @@ describe('ConnectPacer', () => {
     assert.equal(pacer.cap, 8);
     pacer.dropped(6, 9);
     assert.equal(pacer.cap, 8);
+    // Every re-sent connect counts for --stats, cut or not.
+    assert.equal(pacer.resent, 4);
   });
 
   it('raises the cap by one per round of connects that get through at the first try', () => {
