@@ -17,6 +17,7 @@ import {
   runFleetmon,
   startProvider,
   startPythonProvider,
+  statsLine,
   verdict,
 } from './lib/harness.ts';
 
@@ -56,13 +57,15 @@ const results: boolean[] = [];
 for (const c of values.concurrency.split(',').map(Number)) {
   const scans: number[] = [];
   const starts: number[] = [];
+  const stats: string[] = [];
   for (let i = 0; i < RUNS; i++) {
     const args = ['--concurrency', String(c), 'instances', '-o', 'json'];
-    const full = await runFleetmon(['--api', fleet.url, ...args]);
+    const full = await runFleetmon(['--api', fleet.url, '--stats', ...args]);
     if (full.code !== 0) throw new Error(`fleetmon failed (${full.code}): ${full.stderr}`);
     const start = await runFleetmon(['--api', empty.url, ...args]);
     scans.push(full.ms);
     starts.push(start.ms);
+    stats.push(statsLine(full.stderr));
   }
   const startup = median(starts);
   const scan = median(scans) - startup;
@@ -70,6 +73,9 @@ for (const c of values.concurrency.split(',').map(Number)) {
   console.log(
     `  C=${c}: end to end median ${median(scans).toFixed(0)} ms (${scans.map((x) => x.toFixed(0)).join(' ')}), start-up ${startup.toFixed(0)} ms, scan ${scan.toFixed(0)} ms = ${(scan / ideal).toFixed(2)} × N×${LATENCY}ms/C (${ideal.toFixed(0)} ms)`,
   );
+  // What the client saw in the run of median time: re-sent connects, answer times, the window.
+  const middle = scans.indexOf([...scans].sort((a, b) => a - b)[Math.floor(RUNS / 2)] ?? 0);
+  console.log(`    ${stats[middle]}`);
   results.push(verdict(`scan at C=${c} vs 1.25 × N×${LATENCY}ms/C`, scan, 1.25 * ideal, 'ms'));
 }
 await fleet.stop();

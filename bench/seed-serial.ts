@@ -20,6 +20,7 @@ import {
   runNode,
   startProvider,
   startPythonProvider,
+  statsLine,
   verdict,
   wrkRate,
 } from './lib/harness.ts';
@@ -76,11 +77,13 @@ console.log(
 
 // Alternate the two clients so that drifting machine load hits both alike.
 const fleetmonMs: number[] = [];
+const fleetmonStats: string[] = [];
 const baselineMs: number[] = [];
 for (let i = 0; i < RUNS; i++) {
-  const fm = await runFleetmon(['--api', api, 'instances', '-o', 'json']);
+  const fm = await runFleetmon(['--api', api, '--stats', 'instances', '-o', 'json']);
   if (fm.code !== 0) throw new Error(`fleetmon failed (${fm.code}): ${fm.stderr}`);
   fleetmonMs.push(fm.ms);
+  fleetmonStats.push(statsLine(fm.stderr));
   const seq = await runNode(BASELINE, [api]);
   if (seq.code !== 0) throw new Error(`baseline failed (${seq.code}): ${seq.stderr}`);
   baselineMs.push(seq.ms);
@@ -93,6 +96,9 @@ const bound = (N / best) * 1000;
 console.log(
   `  fleetmon instances: median ${fm.toFixed(0)} ms of ${RUNS} (${fleetmonMs.map((x) => x.toFixed(0)).join(' ')})`,
 );
+// What the client saw in the run of median time: re-sent connects, answer times, the window.
+const middle = fleetmonMs.indexOf([...fleetmonMs].sort((a, b) => a - b)[Math.floor(RUNS / 2)] ?? 0);
+console.log(`    ${fleetmonStats[middle]}`);
 console.log(
   `  sequential client:  median ${seq.toFixed(0)} ms of ${RUNS} (${baselineMs.map((x) => x.toFixed(0)).join(' ')})`,
 );

@@ -146,6 +146,11 @@ export function runCommand(
   });
 }
 
+/** The `--stats` line in a fleetmon run's stderr, without its `fleetmon: ` prefix. */
+export function statsLine(stderr: string): string {
+  return /^fleetmon: (stats: .*)$/m.exec(stderr)?.[1] ?? '(no --stats line)';
+}
+
 /** The middle value (mean of the two middle ones for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
