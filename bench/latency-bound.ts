@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import {
   finish,
+  indexOfMedian,
   machine,
   median,
   type Provider,
@@ -74,8 +75,7 @@ for (const c of values.concurrency.split(',').map(Number)) {
     `  C=${c}: end to end median ${median(scans).toFixed(0)} ms (${scans.map((x) => x.toFixed(0)).join(' ')}), start-up ${startup.toFixed(0)} ms, scan ${scan.toFixed(0)} ms = ${(scan / ideal).toFixed(2)} × N×${LATENCY}ms/C (${ideal.toFixed(0)} ms)`,
   );
   // What the client saw in the run of median time: re-sent connects, answer times, the window.
-  const middle = scans.indexOf([...scans].sort((a, b) => a - b)[Math.floor(RUNS / 2)] ?? 0);
-  console.log(`    ${stats[middle]}`);
+  console.log(`    ${stats[indexOfMedian(scans)]}`);
   results.push(verdict(`scan at C=${c} vs 1.25 × N×${LATENCY}ms/C`, scan, 1.25 * ideal, 'ms'));
 }
 await fleet.stop();

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { closeDelimitedRate } from './lib/close-load.ts';
 import {
   finish,
+  indexOfMedian,
   machine,
   median,
   type Provider,
@@ -97,8 +98,7 @@ console.log(
   `  fleetmon instances: median ${fm.toFixed(0)} ms of ${RUNS} (${fleetmonMs.map((x) => x.toFixed(0)).join(' ')})`,
 );
 // What the client saw in the run of median time: re-sent connects, answer times, the window.
-const middle = fleetmonMs.indexOf([...fleetmonMs].sort((a, b) => a - b)[Math.floor(RUNS / 2)] ?? 0);
-console.log(`    ${fleetmonStats[middle]}`);
+console.log(`    ${fleetmonStats[indexOfMedian(fleetmonMs)]}`);
 console.log(
   `  sequential client:  median ${seq.toFixed(0)} ms of ${RUNS} (${baselineMs.map((x) => x.toFixed(0)).join(' ')})`,
 );

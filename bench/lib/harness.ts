@@ -151,6 +151,11 @@ export function statsLine(stderr: string): string {
   return /^fleetmon: (stats: .*)$/m.exec(stderr)?.[1] ?? '(no --stats line)';
 }
 
+/** Index of a run whose value is the median (the upper middle one for an even count). */
+export function indexOfMedian(values: readonly number[]): number {
+  return values.indexOf([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0);
+}
+
 /** The middle value (mean of the two middle ones for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
