@@ -178,7 +178,7 @@ class CpxClient implements ProviderClient {
       connections: this.#pool.opened,
       resentConnects: this.#pacer.resent,
       window: {
-        max: Math.max(1, Math.floor(this.#options.concurrency)),
+        max: this.#gate.max,
         limit: this.#gate.limit,
         decreases: this.#gate.adaptive?.decreases ?? 0,
       },

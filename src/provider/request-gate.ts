@@ -36,8 +36,12 @@ export class RequestGate {
   readonly #now: () => number;
   #holdUntil = 0;
 
+  /** `--concurrency` as a whole number: requests in flight never exceed it. */
+  readonly max: number;
+
   constructor(options: GateOptions) {
     const max = Math.max(1, Math.floor(options.concurrency));
+    this.max = max;
     this.#adaptive = options.adaptive === false ? undefined : new AdaptiveConcurrency({ max });
     this.#limiter = new Limiter(this.#adaptive?.limit ?? max);
     this.#bucket =
