@@ -72,8 +72,11 @@ export class ResponseParser {
     return this.#state !== HEAD || this.#pending !== null;
   }
 
-  /** Feeds bytes from the socket. Bytes beyond the end of the response are refused. */
-  feed(data: Buffer): void {
+  /**
+   * Feeds bytes from the socket. Returns the bytes beyond the end of the response (the start of
+   * the next one on a connection carrying pipelined requests), or undefined when none were left.
+   */
+  feed(data: Buffer): Buffer | undefined {
     let chunk = data;
     if (this.#pending !== null) {
       chunk = Buffer.concat([this.#pending, chunk]);
@@ -84,7 +87,7 @@ export class ResponseParser {
       switch (this.#state) {
         case HEAD:
           at = this.#head(chunk, at);
-          if (at < 0) return;
+          if (at < 0) return undefined;
           break;
         case FIXED:
           at = this.#body(chunk, at);
@@ -92,14 +95,14 @@ export class ResponseParser {
           break;
         case UNTIL_CLOSE:
           this.#sink.onBody(at === 0 ? chunk : chunk.subarray(at));
-          return;
+          return undefined;
         case CHUNK_SIZE:
         case TRAILERS:
         case CHUNK_DATA_END: {
           const eol = chunk.indexOf(LF, at);
           if (eol < 0) {
             this.#keep(chunk, at);
-            return;
+            return undefined;
           }
           this.#line(lineText(chunk, at, eol));
           at = eol + 1;
@@ -110,9 +113,10 @@ export class ResponseParser {
           if (this.#remaining === 0) this.#state = CHUNK_DATA_END;
           break;
         case DONE:
-          throw invalid('data after the end of the response');
+          return chunk.subarray(at);
       }
     }
+    return undefined;
   }
 
   /** The connection has closed: ends a body delimited by the close, else reports what was cut. */
