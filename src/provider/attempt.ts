@@ -26,6 +26,10 @@ export interface AttemptOptions {
   readonly headersTimeoutMs?: number;
   /** Reason given when the headers did not arrive in time. */
   readonly headersTimeoutText?: string;
+  /** The caller's slot, freed when the pool sends the next request behind this answer. */
+  readonly slot?: { release(): void };
+  /** No request will follow on this connection soon (see `HttpPool.request`). */
+  readonly lastRound?: boolean;
 }
 
 // Error bodies are only drained so the connection can be reused; past this, just drop the socket.
@@ -86,7 +90,11 @@ class Attempt implements ResponseHandler {
       );
     }
     if (this.#options.signal !== undefined) this.#watch(this.#options.signal);
-    this.#exchange = this.#options.pool.request(this.#options.path, this);
+    this.#exchange = this.#options.pool.request(
+      this.#options.path,
+      this,
+      this.#options.lastRound ?? false,
+    );
   }
 
   onResponseStart(statusCode: number, headers: Readonly<Record<string, string>>): void {
@@ -105,6 +113,10 @@ class Attempt implements ResponseHandler {
       this.#finish(tooLarge(this.#options.maxBodyBytes));
       this.#exchange?.abort();
     }
+  }
+
+  onResponseStalled(): void {
+    if (!this.#settled) this.#options.slot?.release();
   }
 
   onResponseData(chunk: Buffer): void {

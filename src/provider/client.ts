@@ -56,12 +56,22 @@ export interface ProviderClient {
    * `provider-invalid`, or the signal's reason when aborted.
    */
   listServers(signal?: AbortSignal): Promise<string[]>;
-  /** Stats of one instance. Failures come back as `{ok: false, error}`; throws only the signal's reason on abort. */
-  readInstance(ip: string, signal?: AbortSignal): Promise<Reading>;
+  /**
+   * Stats of one instance. Failures come back as `{ok: false, error}`; throws only the signal's
+   * reason on abort. `lastRound`: no reading will start after the ones in flight end (a scan's
+   * last round), so the connection need not be kept for another.
+   */
+  readInstance(ip: string, signal?: AbortSignal, lastRound?: boolean): Promise<Reading>;
   /** Closes pooled connections once requests in flight have finished. */
   close(): Promise<void>;
   /** What was asked of the provider so far, for `--stats` and benchmarks; absent on stand-ins. */
   readonly traffic?: TrafficSummary;
+  /**
+   * Readers a scan may run beyond its concurrency, since this client keeps the requests in
+   * flight within `--concurrency` itself: they wait for a slot, and take one at once when an
+   * answer frees its slot before it ends (pipelining, http/pool.ts). Absent: none.
+   */
+  readonly spareReaders?: number;
 }
 
 /** Default cap on a stats body. */
@@ -92,6 +102,11 @@ const CLOSING_PROVIDER_CONNECTS = 4;
  * held at a drop took 1,000 instances from ~1 s to 5-6 s (bench/README.md).
  */
 const QUICK_ANSWER_MS = 20;
+/**
+ * One spare reader (see `spareReaders`) per this many slots: a spare that pipelines behind a
+ * stalled answer frees that answer's reader, which becomes the next spare, so a few keep up.
+ */
+const SPARE_READERS_PER = 8;
 const API_HINT = 'check that the provider is running and --api (or FLEETMON_API) points at it';
 
 async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -121,6 +136,7 @@ class CpxClient implements ProviderClient {
   readonly #serversUrl: string;
   #lastListWarnings: readonly string[] = [];
   readonly #traffic = new TrafficCounter();
+  readonly spareReaders: number;
 
   constructor(options: ProviderClientOptions) {
     const { baseUrl, timeoutMs } = options;
@@ -142,6 +158,7 @@ class CpxClient implements ProviderClient {
       ratePerSecond: options.ratePerSecond,
       adaptive: options.adaptive ?? true,
     });
+    this.spareReaders = Math.ceil(this.#gate.max / SPARE_READERS_PER);
     this.#pool = new HttpPool({
       origin: new URL(baseUrl.origin),
       connect: createRetryingConnector({ origin: baseUrl, timeoutMs, pacer: this.#pacer }),
@@ -194,7 +211,7 @@ class CpxClient implements ProviderClient {
     const maxInstances = this.#options.maxInstances ?? DEFAULT_MAX_INSTANCES;
     const maxBytes = listBytesFor(maxInstances);
     const path = `${this.#basePath}servers`;
-    const { result } = await this.#getWithRetries(path, maxBytes, signal, false);
+    const { result } = await this.#getWithRetries(path, maxBytes, signal, false, false);
     // The provider closes the connection after each answer (HTTP/1.0, `Connection: close`).
     if (result.ok && this.#pool.lastReusable === false) this.#eachRequestConnects();
     if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes, maxInstances);
@@ -217,7 +234,7 @@ class CpxClient implements ProviderClient {
     return list.ips;
   }
 
-  async readInstance(ip: string, signal?: AbortSignal): Promise<Reading> {
+  async readInstance(ip: string, signal?: AbortSignal, lastRound = false): Promise<Reading> {
     // The digit-by-digit IPv4 check first: net.isIP's regex was 0.15 µs of each read at 100k.
     if (ipv4Key(ip) === null && isIP(ip) === 0) {
       // The list's non-IP entries stay visible as rows; asking the provider about them is pointless.
@@ -225,7 +242,13 @@ class CpxClient implements ProviderClient {
     }
     const maxBytes = this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const path = instancePath(this.#basePath, ip);
-    const { result, attempts } = await this.#getWithRetries(path, maxBytes, signal, true);
+    const { result, attempts } = await this.#getWithRetries(
+      path,
+      maxBytes,
+      signal,
+      true,
+      lastRound,
+    );
     if (!result.ok) {
       // The provider answers 400 for an IP it no longer knows (DESIGN §1).
       const error = result.status === 400 ? 'HTTP 400 (instance gone)' : result.reason;
@@ -246,6 +269,7 @@ class CpxClient implements ProviderClient {
     maxBodyBytes: number,
     signal: AbortSignal | undefined,
     sampled: boolean,
+    lastRound: boolean,
   ): Promise<{ result: AttemptResult; attempts: number }> {
     const { timeoutMs } = this.#options;
     // Retry-After is honoured only while it fits in the time a read may take overall,
@@ -265,6 +289,8 @@ class CpxClient implements ProviderClient {
           timeoutText: this.#timeoutText,
           maxBodyBytes,
           signal,
+          slot: pass,
+          lastRound,
           ...this.#headersTimeout,
         });
       } finally {

@@ -53,6 +53,85 @@ export function serveRaw(onRequest: (socket: Socket, head: string) => void): Pro
   return listen(server, new Set());
 }
 
+/** A server whose answers stall, from {@link serveStalling}. */
+export interface StallingServer extends Loopback {
+  /** Every request head, in order of arrival. */
+  readonly heads: string[];
+  /** Held bodies sent when the next request arrived, and when the hold ran out. */
+  readonly released: { byRequest: number; byTimer: number };
+}
+
+/**
+ * A keep-alive server whose answers stall as Nagle and a delayed ACK make them (Python's
+ * `http.server` speaking HTTP/1.1): after the first answer on a connection, each body waits
+ * until the client sends more (the next request's segment would carry the ACK) or `holdMs`
+ * passes. An answer to `Connection: close` comes whole (its FIN pushes the body out).
+ * `closeBehind`: end the connection once a request arriving behind a held body has released
+ * it, leaving that request unanswered. `body` gives the answer to a path.
+ */
+export async function serveStalling(
+  body: (path: string) => string,
+  options: { holdMs: number; closeBehind?: boolean },
+): Promise<StallingServer> {
+  const heads: string[] = [];
+  const released = { byRequest: 0, byTimer: 0 };
+  const held = new Map<Socket, { timer: NodeJS.Timeout; body: Buffer }>();
+  const answer = (socket: Socket, head: string, nth: number): void => {
+    heads.push(head);
+    const waiting = held.get(socket);
+    if (waiting !== undefined) {
+      clearTimeout(waiting.timer);
+      held.delete(socket);
+      released.byRequest++;
+      socket.write(waiting.body);
+      if (options.closeBehind === true) {
+        socket.end();
+        return;
+      }
+    }
+    const close = /\r\nconnection: close/i.test(head);
+    const text = Buffer.from(body(head.split(' ')[1] ?? '/'), 'utf8');
+    const start = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${text.length}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+    if (nth === 1 || close) {
+      socket.write(Buffer.concat([Buffer.from(start, 'latin1'), text]));
+      if (close) socket.end();
+      return;
+    }
+    socket.write(start, 'latin1');
+    const timer = setTimeout(() => {
+      held.delete(socket);
+      released.byTimer++;
+      socket.write(text);
+    }, options.holdMs);
+    held.set(socket, { timer, body: text });
+  };
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    let buffered = '';
+    let served = 0;
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        answer(socket, head, ++served);
+      }
+    });
+  });
+  const loopback = await listen(server, sockets);
+  return {
+    ...loopback,
+    heads,
+    released,
+    close: () => {
+      for (const { timer } of held.values()) clearTimeout(timer);
+      return loopback.close();
+    },
+  };
+}
+
 /** A port that was free a moment ago and has nothing listening now. */
 export async function closedPort(): Promise<number> {
   const server = await serveRaw(() => undefined);

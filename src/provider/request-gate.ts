@@ -16,12 +16,30 @@ export interface GateOptions {
   readonly now?: () => number;
 }
 
-/** A held slot: give it back with {@link RequestGate.leave}. */
-export interface Pass {
+/** A held slot: give it back with {@link RequestGate.leave}, or before that with {@link release}. */
+export class Pass {
   readonly ticket: number;
   readonly startedAt: number;
   /** Whether its latency says something about load (stats reads; not the large `/servers` list). */
   readonly sampled: boolean;
+  #limiter: Limiter | undefined;
+
+  constructor(limiter: Limiter, ticket: number, startedAt: number, sampled: boolean) {
+    this.#limiter = limiter;
+    this.ticket = ticket;
+    this.startedAt = startedAt;
+    this.sampled = sampled;
+  }
+
+  /**
+   * Frees the slot while the request still ends later: its answer has begun, the server is done
+   * with it, and another request is to take its place (pipelining, http/pool.ts). Once only.
+   */
+  release(): void {
+    const limiter = this.#limiter;
+    this.#limiter = undefined;
+    limiter?.release();
+  }
 }
 
 /**
@@ -87,10 +105,13 @@ export class RequestGate {
   }
 
   #pass(sampled: boolean): Pass {
-    return { ticket: this.#adaptive?.start() ?? 0, startedAt: this.#now(), sampled };
+    return new Pass(this.#limiter, this.#adaptive?.start() ?? 0, this.#now(), sampled);
   }
 
-  /** Gives the slot back; `result` (absent when the attempt was aborted) feeds the adaptive window. */
+  /**
+   * The request ended: gives the slot back unless released already; `result` (absent when the
+   * attempt was aborted) feeds the adaptive window.
+   */
   leave(pass: Pass, result: AttemptResult | undefined): void {
     const adaptive = this.#adaptive;
     if (adaptive !== undefined && result !== undefined) {
@@ -100,7 +121,7 @@ export class RequestGate {
         this.#limiter.setLimit(adaptive.limit);
       }
     }
-    this.#limiter.release();
+    pass.release();
   }
 
   /** The provider asked (429/503 `Retry-After`) for a break: no new request starts for `ms`. */

@@ -77,6 +77,25 @@ describe('scanInstances', () => {
     assert.equal(snapshot.readings.filter((r) => !r.ok).length, 1);
   });
 
+  it("runs the client's spare readers too, and marks the last round's readings", async () => {
+    const ips = ipsOf(40);
+    const { client: base, seen } = fakeClient({ delayMs: () => 2 });
+    const lastRound: string[] = [];
+    const client: ProviderClient = {
+      ...base,
+      spareReaders: 2,
+      readInstance: (ip, signal, last) => {
+        if (last === true) lastRound.push(ip);
+        return base.readInstance(ip, signal);
+      },
+    };
+    await scanInstances(client, ips, { concurrency: 4 });
+    // The client keeps its requests within the concurrency itself; the spares wait there.
+    assert.equal(seen.peak, 6);
+    // No reading starts after these: their connections need not be kept.
+    assert.deepEqual(lastRound.sort(), ips.slice(-6).sort());
+  });
+
   it('keeps duplicates and copes with an empty list', async () => {
     const { client } = fakeClient();
     const snapshot = await scanInstances(client, ['10.0.0.1', '10.0.0.1'], { concurrency: 4 });

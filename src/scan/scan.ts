@@ -66,7 +66,8 @@ async function listWithinDeadline(client: ProviderClient, options: ScanOptions):
 
 /**
  * A fixed pool of workers pulls the next index, so memory in flight stays proportional to
- * `concurrency` even for 100k ips. `remainingMs` is what is left of the deadline.
+ * `concurrency` even for 100k ips: as many as it, and the client's spare readers, which wait
+ * in its gate. `remainingMs` is what is left of the deadline.
  */
 async function fanOut(
   client: ProviderClient,
@@ -77,7 +78,7 @@ async function fanOut(
 ): Promise<Snapshot> {
   const { signal } = options;
   if (signal?.aborted) throw signal.reason;
-  const width = Math.min(workerCount(options.concurrency), ips.length);
+  const width = Math.min(workerCount(options.concurrency) + (client.spareReaders ?? 0), ips.length);
   const now = options.now ?? Date.now;
   const total = ips.length;
   const expiredText = `scan deadline exceeded (${formatDuration(options.deadlineMs ?? 0)})`;
@@ -103,7 +104,15 @@ async function fanOut(
     while (!controller.signal.aborted && next < total) {
       const index = next++;
       const ip = ips[index] as string;
-      const reading = await readOne(client, ip, controller.signal, () => expired, expiredText);
+      const last = index >= total - width;
+      const reading = await readOne(
+        client,
+        ip,
+        last,
+        controller.signal,
+        () => expired,
+        expiredText,
+      );
       if (reading === null) return;
       readings[index] = reading;
       progress.record(reading.ok);
@@ -136,11 +145,12 @@ async function fanOut(
 function readOne(
   client: ProviderClient,
   ip: string,
+  lastRound: boolean,
   signal: AbortSignal,
   expired: () => boolean,
   expiredText: string,
 ): Promise<Reading | null> {
-  return client.readInstance(ip, signal).catch((err: unknown): Reading | null => {
+  return client.readInstance(ip, signal, lastRound).catch((err: unknown): Reading | null => {
     if (!signal.aborted) {
       // readInstance reports failures as readings; a throw is a bug, but must not lose the ip.
       const message = err instanceof Error ? err.message : String(err);

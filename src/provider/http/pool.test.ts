@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createRetryingConnector } from '../connector.ts';
+import { serveStalling } from '../loopback.test-helper.ts';
 import { HttpPool, type PoolOptions } from './pool.ts';
 
 /** A raw server that hands every request head to `answer`, with its connection's number. */
@@ -72,6 +73,30 @@ function get(pool: HttpPool, path = '/x'): Promise<{ status: number; body: strin
       onResponseEnd: () => resolve({ status, body: Buffer.concat(chunks).toString() }),
       onResponseError: (err) => resolve(err.message),
     });
+  });
+}
+
+/** GET `path` as a caller with a request to spare would: `onStalled` when the pool frees its slot early. */
+function getWith(
+  pool: HttpPool,
+  options: { lastRound?: boolean; onStalled?: () => void },
+): Promise<{ status: number; body: string } | string> {
+  return new Promise((resolve) => {
+    let status = 0;
+    const chunks: Buffer[] = [];
+    pool.request(
+      '/x',
+      {
+        onResponseStart: (code) => {
+          status = code;
+        },
+        onResponseStalled: options.onStalled,
+        onResponseData: (chunk) => chunks.push(chunk),
+        onResponseEnd: () => resolve({ status, body: Buffer.concat(chunks).toString() }),
+        onResponseError: (err) => resolve(err.message),
+      },
+      options.lastRound,
+    );
   });
 }
 
@@ -307,6 +332,116 @@ describe('HttpPool', () => {
       assert.ok(run.heads.every((head) => !/connection: close/i.test(head)));
       assert.equal(run.connections, 1);
       assert.equal(run.switched(), 0);
+    });
+  });
+
+  describe('pipelining behind a head that came alone', () => {
+    async function stalling(holdMs: number, closeBehind = false) {
+      const server = await serveStalling(() => 'ok', { holdMs, closeBehind });
+      closers.push(server.close);
+      return { server, heads: server.heads, released: server.released };
+    }
+
+    /**
+     * `count` requests, each sent when the one before frees its slot early (a spare reader),
+     * the last one in the last round; resolves with every answer.
+     */
+    async function chain(pool: HttpPool, count: number): Promise<unknown[]> {
+      const answers: Array<Promise<unknown>> = [];
+      const send = (i: number): void => {
+        const last = i === count - 1;
+        answers.push(
+          getWith(pool, { lastRound: last, onStalled: last ? undefined : () => send(i + 1) }),
+        );
+      };
+      send(0);
+      const results: unknown[] = [];
+      // Each answer ends only once the next request went out, so the list grows in time.
+      for (let i = 0; i < answers.length; i++) results.push(await answers[i]);
+      return results;
+    }
+
+    it('sends the next request behind the head, which brings the body at once', async () => {
+      const { server, heads, released } = await stalling(2000);
+      const pool = poolFor(server.url);
+      // Before any answer stalled, a last-round request keeps its connection.
+      assert.deepEqual(await getWith(pool, { lastRound: true }), { status: 200, body: 'ok' });
+      assert.deepEqual(await chain(pool, 5), Array(5).fill({ status: 200, body: 'ok' }));
+      assert.deepEqual(released, { byRequest: 4, byTimer: 0 });
+      assert.equal(server.connections(), 1);
+      // The last one asked the server to close after answering: its body came with the FIN.
+      assert.deepEqual(
+        heads.map((head) => /\r\nConnection: close$/.test(head)),
+        [false, false, false, false, false, true],
+      );
+    });
+
+    it('sends nothing behind an answer given up on as its head came', async () => {
+      const { server } = await stalling(2000);
+      const pool = poolFor(server.url);
+      await get(pool);
+      // The second answer's head comes alone; the caller drops it there (say, too large).
+      await new Promise<void>((resolve) => {
+        const exchange = pool.request('/x', {
+          onResponseStart: () => {
+            exchange.abort();
+            resolve();
+          },
+          onResponseData: () => undefined,
+          onResponseEnd: () => undefined,
+          onResponseError: () => undefined,
+        });
+      });
+      const late = new Promise((resolve) => setTimeout(() => resolve('no answer in 1 s'), 1000));
+      assert.deepEqual(await Promise.race([get(pool), late]), { status: 200, body: 'ok' });
+    });
+
+    it('lets the answer ahead of a request given up end, then drops their connection', async () => {
+      const { server } = await stalling(2000);
+      const pool = poolFor(server.url);
+      await get(pool);
+      const calls: string[] = [];
+      const ahead = await getWith(pool, {
+        onStalled: () => {
+          const behind = pool.request('/x', {
+            onResponseStart: () => calls.push('start'),
+            onResponseData: () => calls.push('data'),
+            onResponseEnd: () => calls.push('end'),
+            onResponseError: () => calls.push('error'),
+          });
+          behind.abort();
+        },
+      });
+      assert.deepEqual(ahead, { status: 200, body: 'ok' });
+      assert.deepEqual(calls, []);
+      // Its answer would come next on that connection: it is not reused.
+      assert.deepEqual(await get(pool), { status: 200, body: 'ok' });
+      assert.equal(server.connections(), 2);
+    });
+
+    it('re-sends a pipelined request the server closed on, and pipelines no more', async () => {
+      const { server, released } = await stalling(50, true);
+      const pool = poolFor(server.url);
+      let stalls = 0;
+      assert.deepEqual(await get(pool), { status: 200, body: 'ok' });
+      const behind = new Promise<unknown>((resolve) => {
+        const first = getWith(pool, {
+          onStalled: () => {
+            stalls++;
+            resolve(Promise.all([first, get(pool)]));
+          },
+        });
+      });
+      assert.deepEqual(await behind, [
+        { status: 200, body: 'ok' },
+        { status: 200, body: 'ok' },
+      ]);
+      assert.equal(server.connections(), 2, 'the dropped request went out again on a new one');
+      // The new connection's second answer stalls too; its slot is not freed early any more.
+      const third = await getWith(pool, { onStalled: () => stalls++ });
+      assert.deepEqual(third, { status: 200, body: 'ok' });
+      assert.equal(stalls, 1);
+      assert.deepEqual(released, { byRequest: 1, byTimer: 1 });
     });
   });
 });

@@ -6,6 +6,11 @@ import { type ResponseHead, ResponseParser, type ResponseSink } from './response
 /** Receives one response. After `onResponseEnd` or `onResponseError` nothing more is called. */
 export interface ResponseHandler {
   onResponseStart(status: number, headers: Readonly<Record<string, string>>): void;
+  /**
+   * The head came without the body, and the pool will send the next request behind this answer
+   * (pipelining): the caller may let another request take this one's place now.
+   */
+  onResponseStalled?(): void;
   onResponseData(chunk: Buffer): void;
   onResponseEnd(): void;
   onResponseError(error: Error): void;
@@ -40,20 +45,40 @@ export interface PoolOptions {
 const KEEP_ALIVE_MARGIN_MS = 1000;
 
 /**
- * A body that comes this long after its head, on a connection that had already carried a
- * response, was most likely held by a Nagle stall. A server that writes the head and the body
- * separately without TCP_NODELAY (Python's `http.server` speaking HTTP/1.1 does) sends the body
- * only once the head is acknowledged, and the client's kernel delays that acknowledgement, by
- * 40 ms on Linux and more elsewhere, once a connection has settled into request and answer; a
- * new connection's first answer is acknowledged at once. Node offers no TCP_QUICKACK, so once
- * {@link STALLS_TO_CLOSE} answers on reused connections, and at least half of them, stalled
- * while fewer than a quarter of the first answers on new connections did, the pool asks for a
- * connection per request (`Connection: close`): against a threaded Python server with 50 ms
- * answers, 1,000 instances took 1.55-1.69 s kept alive and ~1.0 s this way (bench/README.md). A
+ * A head that comes without its body, on a kept-alive connection, lets the next request go out
+ * behind it (pipelining) instead of on an idle or a new connection; the request it came for
+ * frees its slot in the caller's gate at once (`onResponseStalled`). The server has read that
+ * request and finished with it but for writing the body, and answers a connection's requests in
+ * turn, so it never works on more at once than the gate allows.
+ *
+ * This is for servers whose answers stall. One that writes the head and the body separately
+ * without TCP_NODELAY (Python's `http.server` speaking HTTP/1.1 does) sends the body only once
+ * the head is acknowledged, and the client's kernel delays that acknowledgement, by 40 ms on
+ * Linux and more elsewhere, once a connection has settled into request and answer; a new
+ * connection's first answer is acknowledged at once. Node offers no TCP_QUICKACK, and the only
+ * segment that acknowledges the head at once is one with data: the next request. Against a
+ * threaded Python server with 50 ms answers, 1,000 instances took ~1.5 s kept alive, ~1.0 s with
+ * a connection per request, and ~0.9 s pipelined (bench/README.md). Other servers send head and
+ * body together, and nothing changes for them.
+ *
+ * Because the server has read a request before it answers, pipelining at the head is safe even
+ * with a server that reads one request at a time. One that closes the connection under a
+ * pipelined request anyway, or never answers it, is not pipelined to again; the request goes
+ * out again on a new connection (GET is idempotent), like one on a connection gone stale.
+ *
+ * A body that comes {@link STALL_MS} or more after its head, on a connection that had already
+ * carried a response, was held by such a stall: the last answers of a scan stall with no
+ * request left to send behind them. Once {@link STALLS_TO_CLOSE} answers on reused connections,
+ * and at least half of them, stalled while fewer than a quarter of the first answers on new
+ * connections did, pipelining is not curing them (too few requests to send, as in a scan of a
+ * few instances) and the pool asks for a connection per request (`Connection: close`). A
  * server whose bodies lag as often on new connections is slow by itself, and is left alone.
  */
 const STALL_MS = 30;
 const STALLS_TO_CLOSE = 3;
+
+/** The field that asks the server to close after answering, and the empty line ending the head. */
+const CONNECTION_CLOSE = 'Connection: close\r\n\r\n';
 
 /**
  * GET requests over HTTP/1.1 to one origin, on kept-alive connections where the server allows
@@ -66,9 +91,10 @@ const STALLS_TO_CLOSE = 3;
  * GET, so this is a response parser (response-parser.ts) and a stack of idle sockets.
  *
  * There is no queue: the caller (RequestGate) never has more requests in flight than it means
- * to open connections. A reused connection that fails before any byte of the answer arrived
- * (the server closed it while idle) is retried once on a fresh one: GET is idempotent and
- * nothing was processed.
+ * to open connections (pipelining, above, only ever puts a request behind an answer whose head
+ * has come). A reused connection that fails before any byte of the answer arrived (the server
+ * closed it while idle) is retried once on a fresh one: GET is idempotent and nothing was
+ * processed.
  */
 export class HttpPool {
   readonly #options: PoolOptions;
@@ -86,7 +112,13 @@ export class HttpPool {
   #firstLagged = 0;
   #laterAnswers = 0;
   #laterLagged = 0;
+  /** Requests go out behind heads that came alone, until a pipelined one was dropped. */
+  #pipelining = true;
   #closeEach = false;
+  /** A head came without its body on a reused connection: the server's answers stall. */
+  #headsAlone = false;
+  /** Connections whose answer's head came without its body, which may carry one more request. */
+  readonly #stalled = new Set<Connection>();
   #opened = 0;
   /** Connections carrying a request now, in the order they began to. */
   readonly #held = new Set<Connection>();
@@ -131,13 +163,20 @@ export class HttpPool {
     return this.#lastReusable;
   }
 
-  /** Sends `GET path` on an idle connection, or a new one. */
-  request(path: string, handler: ResponseHandler): Exchange {
-    const exchange = new PoolExchange(
-      this,
-      `${this.#requestHead[0]}${path}${this.#requestHead[1]}`,
-      handler,
-    );
+  /**
+   * Sends `GET path` behind a stalled answer, on an idle connection, or on a new one.
+   * `lastRound`: no request will follow soon (a scan's last round). If the server's answers
+   * stall, the request then asks it to close the connection after answering: its closing sends
+   * the held body at once, where a kept-alive connection would wait for the delayed ACK with no
+   * request to send behind it (40 ms at the end of each scan).
+   */
+  request(path: string, handler: ResponseHandler, lastRound = false): Exchange {
+    const [method, rest] = this.#requestHead;
+    const head =
+      lastRound && this.#headsAlone && !this.#closeEach
+        ? `${method}${path}${rest.slice(0, -2)}${CONNECTION_CLOSE}`
+        : `${method}${path}${rest}`;
+    const exchange = new PoolExchange(this, head, handler);
     if (this.#closed !== undefined) {
       queueMicrotask(() =>
         handler.onResponseError(new HttpError('HTTP_CLIENT_CLOSED', 'client closed')),
@@ -158,8 +197,20 @@ export class HttpPool {
     return this.#closed;
   }
 
-  /** @internal Runs `exchange` on an idle connection when `reuse` allows, else on a new one. */
+  /**
+   * @internal Runs `exchange` behind a stalled answer or on an idle connection when `reuse`
+   * allows, else on a new one.
+   */
   send(exchange: PoolExchange, reuse: boolean): void {
+    if (reuse && this.#stalled.size > 0) {
+      // The oldest stalled answer: its body has waited longest for this request's segment.
+      const [stalled] = this.#stalled;
+      if (stalled !== undefined) {
+        this.#stalled.delete(stalled);
+        stalled.pipeline(exchange);
+        return;
+      }
+    }
     const now = this.#now();
     while (reuse) {
       const idle = this.#idle.pop();
@@ -224,16 +275,41 @@ export class HttpPool {
     if (stalls < STALLS_TO_CLOSE || stalls * 2 < this.#laterAnswers) return;
     if (this.#firstLagged * 4 >= this.#firstAnswers) return;
     this.#closeEach = true;
+    this.#pipelining = false;
+    this.#stalled.clear();
     const [method, rest] = this.#requestHead;
     // The head ends in an empty line; the field goes before it.
-    this.#requestHead = [method, `${rest.slice(0, -2)}Connection: close\r\n\r\n`];
+    this.#requestHead = [method, `${rest.slice(0, -2)}${CONNECTION_CLOSE}`];
     for (const connection of this.#idle.splice(0)) connection.destroy();
     this.#options.onCloseEach?.();
+  }
+
+  /**
+   * @internal The head of `connection`'s answer came without its body: unless pipelining is
+   * off, the next request goes out behind it, and its segment acknowledges the head.
+   */
+  stalled(connection: Connection, reused: boolean): boolean {
+    if (reused) this.#headsAlone = true;
+    if (!this.#pipelining) return false;
+    this.#stalled.add(connection);
+    return true;
+  }
+
+  /** @internal `connection`'s stalled answer ended, or it carries a request behind it now. */
+  unstalled(connection: Connection): void {
+    this.#stalled.delete(connection);
+  }
+
+  /** @internal A pipelined request was dropped or given up on: pipeline no more. */
+  pipelineFailed(): void {
+    this.#pipelining = false;
+    this.#stalled.clear();
   }
 
   /** @internal `connection` is closed or closing: forget it. */
   forget(connection: Connection): void {
     if (!this.#open.delete(connection)) return;
+    this.#stalled.delete(connection);
     const at = this.#idle.indexOf(connection);
     if (at >= 0) this.#idle.splice(at, 1);
     if (this.#held.delete(connection)) {
@@ -269,6 +345,8 @@ class PoolExchange implements Exchange {
   connection: Connection | undefined;
   over = false;
   retried = false;
+  /** Sent behind another answer on its connection, and its own answer has not begun. */
+  pipelined = false;
 
   constructor(pool: HttpPool, head: string, handler: ResponseHandler) {
     this.pool = pool;
@@ -279,7 +357,11 @@ class PoolExchange implements Exchange {
   abort(): void {
     if (this.over) return;
     this.over = true;
-    this.connection?.destroy();
+    // Given up before its answer began: the server may not take pipelined requests (or the
+    // caller aborted, and it no longer matters).
+    if (this.pipelined) this.pool.pipelineFailed();
+    // Behind another answer, it must not cut that one short: its connection drops it later.
+    if (this.connection?.carrying(this) === true) this.connection.destroy();
   }
 }
 
@@ -290,11 +372,13 @@ class Connection implements ResponseSink {
   #socket: Socket | undefined;
   #cancelConnect: (() => void) | undefined;
   #exchange: PoolExchange | undefined;
+  /** A request sent behind the current answer (pipelined), answered once that one ends. */
+  #next: PoolExchange | undefined;
   #parser: ResponseParser | undefined;
   #keepAlive: string | undefined;
   #served = 0;
-  /** The head of the current response has arrived. */
-  #headSeen = false;
+  /** The status in the head of the current response; 0 until it has arrived. */
+  #status = 0;
   /** When the head arrived without the whole body (0: with it, or not yet). */
   #bodyDueSince = 0;
   #dead = false;
@@ -341,11 +425,33 @@ class Connection implements ResponseSink {
     this.#write();
   }
 
+  /** Sends `exchange` behind the current answer, whose head has come (see `HttpPool.stalled`). */
+  pipeline(exchange: PoolExchange): void {
+    this.#next = exchange;
+    exchange.connection = this;
+    exchange.pipelined = true;
+    this.#socket?.write(exchange.head, 'latin1');
+  }
+
+  /** Whether `exchange` is the request whose answer this connection is reading. */
+  carrying(exchange: PoolExchange): boolean {
+    return this.#exchange === exchange;
+  }
+
   destroy(): void {
     if (this.#dead) return;
     this.#dead = true;
     this.#cancelConnect?.();
     this.#socket?.destroy();
+    const next = this.#next;
+    this.#next = undefined;
+    // The server closed, or the answer ahead failed: the request behind it goes out again,
+    // before this connection is forgotten so that a closing pool waits for it.
+    if (next !== undefined && !next.over) {
+      this.#pool.pipelineFailed();
+      next.pipelined = false;
+      this.#pool.send(next, false);
+    }
     this.#pool.forget(this);
   }
 
@@ -353,7 +459,8 @@ class Connection implements ResponseSink {
     const exchange = this.#exchange;
     if (exchange === undefined || exchange.over) return;
     this.#keepAlive = head.headers['keep-alive'];
-    this.#headSeen = true;
+    this.#status = head.status;
+    exchange.pipelined = false;
     exchange.handler.onResponseStart(head.status, head.headers);
   }
 
@@ -369,42 +476,80 @@ class Connection implements ResponseSink {
     this.#exchange = undefined;
     exchange.over = true;
     const due = this.#bodyDueSince;
+    if (due !== 0) this.#pool.unstalled(this);
     this.#pool.answered(this.#served > 0, due === 0 ? 0 : this.#pool.now() - due);
     this.#served++;
     const ended = this.#socket === undefined || this.#socket.readableEnded;
     const reusable = (this.#parser?.reusable ?? false) && !ended && !this.#dead;
     this.#parser = undefined;
-    if (reusable) this.#socket?.unref();
-    this.#pool.done(this, reusable, this.#keepAlive);
+    const next = this.#next;
+    if (next !== undefined && reusable && !next.over) {
+      // Its request is out already: read its answer next.
+      this.#next = undefined;
+      this.#exchange = next;
+      this.#expect();
+    } else if (next !== undefined) {
+      // The server is closing, or the request behind was given up (its answer would follow).
+      this.destroy();
+    } else {
+      if (reusable) this.#socket?.unref();
+      this.#pool.done(this, reusable, this.#keepAlive);
+    }
     exchange.handler.onResponseEnd();
   }
 
   #write(): void {
     const exchange = this.#exchange;
     if (exchange === undefined || this.#socket === undefined) return;
-    this.#parser = new ResponseParser(this, this.#maxHeadBytes);
-    this.#keepAlive = undefined;
-    this.#headSeen = false;
-    this.#bodyDueSince = 0;
+    this.#expect();
     this.#socket.write(exchange.head, 'latin1');
   }
 
+  /** Gets ready to read the current request's answer. */
+  #expect(): void {
+    this.#parser = new ResponseParser(this, this.#maxHeadBytes);
+    this.#keepAlive = undefined;
+    this.#status = 0;
+    this.#bodyDueSince = 0;
+  }
+
   readonly #onData = (chunk: Buffer): void => {
-    const parser = this.#parser;
-    if (parser === undefined) {
-      // Bytes nobody asked for: the connection is out of step with us.
-      this.destroy();
-      return;
-    }
-    try {
-      parser.feed(chunk);
-    } catch (err) {
-      this.#fail(err as Error);
-      return;
+    // More than one answer when requests were pipelined: each parser hands on what follows.
+    for (let rest: Buffer | undefined = chunk; rest !== undefined; ) {
+      const parser = this.#parser;
+      if (parser === undefined) {
+        // Bytes nobody asked for: the connection is out of step with us.
+        this.destroy();
+        return;
+      }
+      try {
+        rest = parser.feed(rest);
+      } catch (err) {
+        this.#fail(err as Error);
+        return;
+      }
+      // Past the end of an answer with no other to read: let the loop refuse the rest.
+      if (rest !== undefined && this.#parser === parser) this.#parser = undefined;
     }
     // Only a body that did not come with its head is timed: no clock reads on the usual path.
-    if (this.#headSeen && this.#bodyDueSince === 0 && this.#exchange !== undefined) {
+    // (Not on a connection given up while reading: it must not carry a request behind.)
+    if (
+      this.#status !== 0 &&
+      this.#bodyDueSince === 0 &&
+      this.#exchange !== undefined &&
+      !this.#dead
+    ) {
       this.#bodyDueSince = this.#pool.now();
+      const exchange = this.#exchange;
+      // Not behind an error either: a 429 or 503 may ask for a pause, known once it has ended.
+      if (
+        this.#next === undefined &&
+        this.#status < 300 &&
+        this.#parser?.reusable === true &&
+        this.#pool.stalled(this, this.#served > 0)
+      ) {
+        exchange.handler.onResponseStalled?.();
+      }
     }
   };
 
@@ -443,6 +588,8 @@ class Connection implements ResponseSink {
     this.#parser = undefined;
     this.destroy();
     if (exchange === undefined || exchange.over) return;
+    // A pipelined request the server closed on without answering: it does not take them.
+    if (exchange.pipelined) this.#pool.pipelineFailed();
     if (stale && !exchange.retried) {
       exchange.retried = true;
       this.#pool.send(exchange, false);
