@@ -136,7 +136,6 @@ class CpxClient implements ProviderClient {
   readonly #serversUrl: string;
   #lastListWarnings: readonly string[] = [];
   readonly #traffic = new TrafficCounter();
-  readonly spareReaders: number;
 
   constructor(options: ProviderClientOptions) {
     const { baseUrl, timeoutMs } = options;
@@ -158,7 +157,6 @@ class CpxClient implements ProviderClient {
       ratePerSecond: options.ratePerSecond,
       adaptive: options.adaptive ?? true,
     });
-    this.spareReaders = Math.ceil(this.#gate.max / SPARE_READERS_PER);
     this.#pool = new HttpPool({
       origin: new URL(baseUrl.origin),
       connect: createRetryingConnector({ origin: baseUrl, timeoutMs, pacer: this.#pacer }),
@@ -183,6 +181,11 @@ class CpxClient implements ProviderClient {
     if (baseline < QUICK_ANSWER_MS) {
       this.#pacer.holdAtCurrent(CLOSING_PROVIDER_CONNECTS);
     }
+  }
+
+  /** None for a provider that closes every connection: there is nothing to send a request behind. */
+  get spareReaders(): number {
+    return this.#closing ? 0 : Math.ceil(this.#gate.max / SPARE_READERS_PER);
   }
 
   get traffic(): TrafficSummary {

@@ -56,6 +56,8 @@ describe('adaptive concurrency and rate cap against the simulated provider', () 
     assert.equal(traffic.latency?.count, 150);
     assert.equal(traffic.window.max, 64);
     assert.ok(traffic.window.limit <= 64);
+    // No connection is kept: no scan worker waits to send a request behind an answer.
+    assert.equal(client.spareReaders, 0);
   });
 
   it('never sends more than --rate requests per second, on average', async () => {

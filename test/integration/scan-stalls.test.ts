@@ -28,6 +28,8 @@ describe('scanning a provider whose kept-alive answers stall (Nagle and delayed 
       await client.close();
       await server.close();
     });
+    // Two scan workers more than the window, waiting for a slot to free early.
+    assert.equal(client.spareReaders, 2);
     const snapshot = await scanFleet(client, { concurrency: 16 });
     assert.equal(snapshot.readings.filter((reading) => reading.ok).length, 300);
     // Every body came at once: brought by the request sent behind it, or, in the last round,
