@@ -69,7 +69,8 @@ export interface ProviderClient {
   /**
    * Readers a scan may run beyond its concurrency, since this client keeps the requests in
    * flight within `--concurrency` itself: they wait for a slot, and take one at once when an
-   * answer frees its slot before it ends (pipelining, http/pool.ts). Absent: none.
+   * answer frees its slot before it ends (pipelining, http/pool.ts). It may grow during a scan,
+   * which then adds readers. Absent: none.
    */
   readonly spareReaders?: number;
 }
@@ -183,9 +184,11 @@ class CpxClient implements ProviderClient {
     }
   }
 
-  /** None for a provider that closes every connection: there is nothing to send a request behind. */
+  /** Some once the provider's answers are seen to come apart from their heads; else none. */
   get spareReaders(): number {
-    return this.#closing ? 0 : Math.ceil(this.#gate.max / SPARE_READERS_PER);
+    return this.#closing || !this.#pool.headsAlone
+      ? 0
+      : Math.ceil(this.#gate.max / SPARE_READERS_PER);
   }
 
   get traffic(): TrafficSummary {

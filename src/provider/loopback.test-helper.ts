@@ -53,6 +53,9 @@ export function serveRaw(onRequest: (socket: Socket, head: string) => void): Pro
   return listen(server, new Set());
 }
 
+/** How long {@link serveStalling} holds the body of a connection's first answer. */
+const FIRST_BODY_MS = 2;
+
 /** A server whose answers stall, from {@link serveStalling}. */
 export interface StallingServer extends Loopback {
   /** Every request head, in order of arrival. */
@@ -63,9 +66,11 @@ export interface StallingServer extends Loopback {
 
 /**
  * A keep-alive server whose answers stall as Nagle and a delayed ACK make them (Python's
- * `http.server` speaking HTTP/1.1): after the first answer on a connection, each body waits
- * until the client sends more (the next request's segment would carry the ACK) or `holdMs`
- * passes. An answer to `Connection: close` comes whole (its FIN pushes the body out).
+ * `http.server` speaking HTTP/1.1): it writes each head apart from its body, and the body
+ * waits until the client sends more (the next request's segment would carry the ACK) or the
+ * hold passes: {@link FIRST_BODY_MS} for a connection's first answer (the client's kernel
+ * acknowledges a new connection's first segments at once), `holdMs` after it (counted in
+ * `released.byTimer`). An answer to `Connection: close` comes whole (its FIN pushes the body out).
  * `closeBehind`: end the connection once a request arriving behind a held body has released
  * it, leaving that request unanswered. `body` gives the answer to a path.
  */
@@ -92,17 +97,20 @@ export async function serveStalling(
     const close = /\r\nconnection: close/i.test(head);
     const text = Buffer.from(body(head.split(' ')[1] ?? '/'), 'utf8');
     const start = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${text.length}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
-    if (nth === 1 || close) {
-      socket.write(Buffer.concat([Buffer.from(start, 'latin1'), text]));
-      if (close) socket.end();
+    if (close) {
+      socket.end(Buffer.concat([Buffer.from(start, 'latin1'), text]));
       return;
     }
     socket.write(start, 'latin1');
-    const timer = setTimeout(() => {
-      held.delete(socket);
-      released.byTimer++;
-      socket.write(text);
-    }, options.holdMs);
+    const first = nth === 1;
+    const timer = setTimeout(
+      () => {
+        held.delete(socket);
+        if (!first) released.byTimer++;
+        socket.write(text);
+      },
+      first ? FIRST_BODY_MS : options.holdMs,
+    );
     held.set(socket, { timer, body: text });
   };
   const sockets = new Set<Socket>();

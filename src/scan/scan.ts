@@ -65,9 +65,10 @@ async function listWithinDeadline(client: ProviderClient, options: ScanOptions):
 }
 
 /**
- * A fixed pool of workers pulls the next index, so memory in flight stays proportional to
- * `concurrency` even for 100k ips: as many as it, and the client's spare readers, which wait
- * in its gate. `remainingMs` is what is left of the deadline.
+ * A pool of workers pulls the next index, so memory in flight stays proportional to
+ * `concurrency` even for 100k ips: as many as it, and the client's spare readers once it has
+ * any (they wait in its gate; see `ProviderClient.spareReaders`). `remainingMs` is what is left
+ * of the deadline.
  */
 async function fanOut(
   client: ProviderClient,
@@ -78,9 +79,9 @@ async function fanOut(
 ): Promise<Snapshot> {
   const { signal } = options;
   if (signal?.aborted) throw signal.reason;
-  const width = Math.min(workerCount(options.concurrency) + (client.spareReaders ?? 0), ips.length);
   const now = options.now ?? Date.now;
   const total = ips.length;
+  const width = Math.min(workerCount(options.concurrency), total);
   const expiredText = `scan deadline exceeded (${formatDuration(options.deadlineMs ?? 0)})`;
   const controller = new AbortController();
   let expired = false;
@@ -99,12 +100,14 @@ async function fanOut(
   const readings: Array<Reading | undefined> = new Array(total);
   const progress = createProgress(total, startedAt, now, options.onProgress);
   let next = 0;
+  const workers: Array<Promise<void>> = [];
 
   const worker = async (): Promise<void> => {
     while (!controller.signal.aborted && next < total) {
       const index = next++;
       const ip = ips[index] as string;
-      const last = index >= total - width;
+      // The last round: no reading starts after these.
+      const last = index >= total - workers.length;
       const reading = await readOne(
         client,
         ip,
@@ -116,13 +119,22 @@ async function fanOut(
       if (reading === null) return;
       readings[index] = reading;
       progress.record(reading.ok);
+      widen();
     }
+  };
+  const widen = (): void => {
+    const wanted = Math.min(width + (client.spareReaders ?? 0), total);
+    while (workers.length < wanted) workers.push(worker());
+  };
+  // Every worker, those that join later included: each joins before the one that adds it ends.
+  const all = async (): Promise<void> => {
+    for (let i = 0; i < workers.length; i++) await workers[i];
   };
 
   try {
-    const workers = Array.from({ length: width }, worker);
+    widen();
     // Stop waiting the moment we are aborted, even if a client is slow to honour the signal.
-    await Promise.race([Promise.all(workers), whenAborted(controller.signal)]);
+    await Promise.race([all(), whenAborted(controller.signal)]);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);

@@ -28,8 +28,6 @@ describe('scanning a provider whose kept-alive answers stall (Nagle and delayed 
       await client.close();
       await server.close();
     });
-    // Two scan workers more than the window, waiting for a slot to free early.
-    assert.equal(client.spareReaders, 2);
     const snapshot = await scanFleet(client, { concurrency: 16 });
     assert.equal(snapshot.readings.filter((reading) => reading.ok).length, 300);
     // Every body came at once: brought by the request sent behind it, or, in the last round,
@@ -39,5 +37,8 @@ describe('scanning a provider whose kept-alive answers stall (Nagle and delayed 
     // Kept alive: the first round's connections, and at most one more per last-round request.
     assert.ok(server.connections() <= 16 + 18, `${server.connections()} connections`);
     assert.equal(client.traffic?.requests, 301);
+    // Seen to write heads apart, it had two scan workers more than the window, waiting for a
+    // slot to free early.
+    assert.equal(client.spareReaders, 2);
   });
 });

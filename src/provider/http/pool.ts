@@ -115,7 +115,6 @@ export class HttpPool {
   /** Requests go out behind heads that came alone, until a pipelined one was dropped. */
   #pipelining = true;
   #closeEach = false;
-  /** A head came without its body on a reused connection: the server's answers stall. */
   #headsAlone = false;
   /** Connections whose answer's head came without its body, which may carry one more request. */
   readonly #stalled = new Set<Connection>();
@@ -158,6 +157,14 @@ export class HttpPool {
     return held;
   }
 
+  /**
+   * Whether a 2xx head has come without its body on a kept-alive connection: the server writes
+   * them apart, and its answers stall unless a request goes behind them.
+   */
+  get headsAlone(): boolean {
+    return this.#headsAlone;
+  }
+
   /** Whether the last complete response left its connection open; undefined before the first. */
   get lastReusable(): boolean | undefined {
     return this.#lastReusable;
@@ -165,10 +172,11 @@ export class HttpPool {
 
   /**
    * Sends `GET path` behind a stalled answer, on an idle connection, or on a new one.
-   * `lastRound`: no request will follow soon (a scan's last round). If the server's answers
-   * stall, the request then asks it to close the connection after answering: its closing sends
-   * the held body at once, where a kept-alive connection would wait for the delayed ACK with no
-   * request to send behind it (40 ms at the end of each scan).
+   * `lastRound`: no request will follow soon (a scan's last round). If the server sends heads
+   * apart from their bodies ({@link headsAlone}), the request then asks it to close the
+   * connection after answering: its closing sends a held body at once, where a kept-alive
+   * connection would wait for the delayed ACK with no request to send behind it (40 ms at the
+   * end of each scan).
    */
   request(path: string, handler: ResponseHandler, lastRound = false): Exchange {
     const [method, rest] = this.#requestHead;
@@ -288,8 +296,8 @@ export class HttpPool {
    * @internal The head of `connection`'s answer came without its body: unless pipelining is
    * off, the next request goes out behind it, and its segment acknowledges the head.
    */
-  stalled(connection: Connection, reused: boolean): boolean {
-    if (reused) this.#headsAlone = true;
+  stalled(connection: Connection): boolean {
+    this.#headsAlone = true;
     if (!this.#pipelining) return false;
     this.#stalled.add(connection);
     return true;
@@ -546,7 +554,7 @@ class Connection implements ResponseSink {
         this.#next === undefined &&
         this.#status < 300 &&
         this.#parser?.reusable === true &&
-        this.#pool.stalled(this, this.#served > 0)
+        this.#pool.stalled(this)
       ) {
         exchange.handler.onResponseStalled?.();
       }
