@@ -376,6 +376,23 @@ describe('HttpPool', () => {
       );
     });
 
+    it('sends nothing behind the head of a large body streaming in', async () => {
+      const body = 'x'.repeat(100_000);
+      const server = await serve((socket) => {
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+        setTimeout(() => socket.write(body), 20);
+      });
+      closers.push(server.close);
+      const pool = poolFor(server.url);
+      let stalls = 0;
+      for (let i = 0; i < 2; i++) {
+        const answer = await getWith(pool, { onStalled: () => stalls++ });
+        assert.equal(typeof answer === 'string' ? answer : answer.body.length, body.length);
+      }
+      assert.equal(stalls, 0);
+      assert.equal(pool.headsAlone, false);
+    });
+
     it('sends nothing behind an answer given up on as its head came', async () => {
       const { server } = await stalling(2000);
       const pool = poolFor(server.url);

@@ -77,6 +77,13 @@ const KEEP_ALIVE_MARGIN_MS = 1000;
 const STALL_MS = 30;
 const STALLS_TO_CLOSE = 3;
 
+/**
+ * The most body Nagle's algorithm holds back whole after a head (one segment: ~64 KiB on
+ * loopback, ~1.4 KiB on Ethernet). A head that comes alone before more than this is a large
+ * body streaming in (a 100k `/servers` list), not an answer written apart.
+ */
+const HELD_BODY_BYTES = 64 * 1024;
+
 /** The field that asks the server to close after answering, and the empty line ending the head. */
 const CONNECTION_CLOSE = 'Connection: close\r\n\r\n';
 
@@ -550,10 +557,13 @@ class Connection implements ResponseSink {
       this.#bodyDueSince = this.#pool.now();
       const exchange = this.#exchange;
       // Not behind an error either: a 429 or 503 may ask for a pause, known once it has ended.
+      // Nor behind a body too large to be one held segment: that is a body streaming in.
       if (
         this.#next === undefined &&
         this.#status < 300 &&
-        this.#parser?.reusable === true &&
+        this.#parser !== undefined &&
+        this.#parser.reusable &&
+        this.#parser.bodyLeft <= HELD_BODY_BYTES &&
         this.#pool.stalled(this)
       ) {
         exchange.handler.onResponseStalled?.();

@@ -67,6 +67,11 @@ export class ResponseParser {
     return this.#reusable;
   }
 
+  /** Bytes of the body still to come when its length is known; infinite otherwise. */
+  get bodyLeft(): number {
+    return this.#state === FIXED ? this.#remaining : Number.POSITIVE_INFINITY;
+  }
+
   /** Whether any byte of the response has arrived. */
   get started(): boolean {
     return this.#state !== HEAD || this.#pending !== null;
