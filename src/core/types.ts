@@ -113,6 +113,8 @@ export interface TrafficSummary {
   readonly connections: number;
   /** Connects sent again because their SYN was most likely dropped (a full listen queue). */
   readonly resentConnects: number;
+  /** Requests sent behind an answer whose head had come without its body (pipelined). */
+  readonly pipelined: number;
   /** The adaptive window: its ceiling (`--concurrency`), where it ends, and how often it was cut. */
   readonly window: { readonly max: number; readonly limit: number; readonly decreases: number };
 }

@@ -200,6 +200,7 @@ class CpxClient implements ProviderClient {
       latency: traffic.latency(),
       connections: this.#pool.opened,
       resentConnects: this.#pacer.resent,
+      pipelined: this.#pool.pipelined,
       window: {
         max: this.#gate.max,
         limit: this.#gate.limit,

@@ -10,6 +10,7 @@ const base: TrafficSummary = {
   latency: { count: 150, minMs: 0.21, medianMs: 0.38, p99Ms: 2.14, maxMs: 3.02 },
   connections: 151,
   resentConnects: 0,
+  pipelined: 0,
   window: { max: 64, limit: 64, decreases: 0 },
 };
 
@@ -24,6 +25,11 @@ describe('formatTraffic', () => {
       'retries, re-sent connects and a cut window',
       { retries: 1, resentConnects: 14, window: { max: 64, limit: 24, decreases: 3 } },
       'stats: 151 requests in 122 ms (1234/s), 1 retry · answers: median 0.38 ms, p99 2.1 ms, max 3.0 ms · 151 connections, 14 connects re-sent (listen queue full) · window cut 3×, 24 of 64 at the end',
+    ],
+    [
+      'requests pipelined behind answers that came apart from their heads',
+      { requests: 1001, connections: 72, pipelined: 913 },
+      'stats: 1001 requests in 122 ms (8178/s), no retries · answers: median 0.38 ms, p99 2.1 ms, max 3.0 ms · 72 connections, 913 sent behind a stalled answer · window 64 of 64, never cut',
     ],
     [
       'interrupted before the first request ended',

@@ -3,11 +3,12 @@ import type { TrafficSummary } from '../core/types.ts';
 /**
  * One line on what a command asked of the provider (`--stats`): requests and their rate,
  * retries, answer times of the stats reads, connections, connects re-sent after a full listen
- * queue, and the adaptive concurrency window. What to look at when a scan is slower than the
+ * queue, requests pipelined behind stalled answers, and the adaptive concurrency window. What to look at when a scan is slower than the
  * provider should allow.
  */
 export function formatTraffic(traffic: TrafficSummary): string {
-  const { requests, retries, activeMs, latency, connections, resentConnects, window } = traffic;
+  const { requests, retries, activeMs, latency, connections, resentConnects, pipelined, window } =
+    traffic;
   const over =
     activeMs > 0 ? ` in ${formatMs(activeMs)} (${Math.round((requests / activeMs) * 1000)}/s)` : '';
   const parts = [
@@ -22,7 +23,8 @@ export function formatTraffic(traffic: TrafficSummary): string {
     resentConnects === 0
       ? ''
       : `, ${plural(resentConnects, 'connect')} re-sent (listen queue full)`;
-  parts.push(`${plural(connections, 'connection')}${resent}`);
+  const behind = pipelined === 0 ? '' : `, ${pipelined} sent behind a stalled answer`;
+  parts.push(`${plural(connections, 'connection')}${resent}${behind}`);
   parts.push(
     window.decreases === 0
       ? `window ${window.limit} of ${window.max}, never cut`

@@ -164,6 +164,11 @@ const PROVIDER_TOTALS: ReadonlyArray<readonly [string, string, (t: TrafficSummar
     (t) => t.resentConnects,
   ],
   [
+    'fleetmon_provider_pipelined_total',
+    'Requests sent behind an answer whose head came without its body (a server that writes them apart).',
+    (t) => t.pipelined,
+  ],
+  [
     'fleetmon_provider_window_cuts_total',
     'Times the adaptive concurrency window was cut (slow answers, timeouts, resets, 429, 503).',
     (t) => t.window.decreases,

@@ -150,6 +150,7 @@ describe('createFleetMetrics', () => {
       latency: undefined,
       connections: 151,
       resentConnects: 14,
+      pipelined: 5,
       window: { max: 64, limit: 48, decreases: 1 },
     };
     metrics.recordScan(buildFleetView(snapshotOf([ok('10.0.0.1', 'A', 1, 2)]), RULES, 1));
@@ -158,6 +159,7 @@ describe('createFleetMetrics', () => {
     assert.equal(sampleValue(f, 'fleetmon_provider_retries_total'), 2);
     assert.equal(sampleValue(f, 'fleetmon_provider_connections_total'), 151);
     assert.equal(sampleValue(f, 'fleetmon_provider_connects_resent_total'), 14);
+    assert.equal(sampleValue(f, 'fleetmon_provider_pipelined_total'), 5);
     assert.equal(sampleValue(f, 'fleetmon_provider_window_cuts_total'), 1);
     assert.equal(sampleValue(f, 'fleetmon_provider_window'), 48);
     assert.equal(f.get('fleetmon_provider_window')?.type, 'gauge');

@@ -45,9 +45,9 @@ export interface PoolOptions {
 const KEEP_ALIVE_MARGIN_MS = 1000;
 
 /**
- * A head that comes without its body, on a kept-alive connection, lets the next request go out
- * behind it (pipelining) instead of on an idle or a new connection; the request it came for
- * frees its slot in the caller's gate at once (`onResponseStalled`). The server has read that
+ * A 2xx head that comes without its (small) body, on a kept-alive connection, lets the next
+ * request go out behind it (pipelining) instead of on an idle or a new connection; the request
+ * it came for frees its slot in the caller's gate at once (`onResponseStalled`). The server has read that
  * request and finished with it but for writing the body, and answers a connection's requests in
  * turn, so it never works on more at once than the gate allows.
  *
@@ -126,6 +126,7 @@ export class HttpPool {
   /** Connections whose answer's head came without its body, which may carry one more request. */
   readonly #stalled = new Set<Connection>();
   #opened = 0;
+  #pipelined = 0;
   /** Connections carrying a request now, in the order they began to. */
   readonly #held = new Set<Connection>();
 
@@ -146,6 +147,11 @@ export class HttpPool {
   /** Connections opened so far. */
   get opened(): number {
     return this.#opened;
+  }
+
+  /** Requests sent behind a stalled answer so far. */
+  get pipelined(): number {
+    return this.#pipelined;
   }
 
   /**
@@ -222,6 +228,7 @@ export class HttpPool {
       const [stalled] = this.#stalled;
       if (stalled !== undefined) {
         this.#stalled.delete(stalled);
+        this.#pipelined += 1;
         stalled.pipeline(exchange);
         return;
       }
