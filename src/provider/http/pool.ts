@@ -563,14 +563,14 @@ class Connection implements ResponseSink {
     ) {
       this.#bodyDueSince = this.#pool.now();
       const exchange = this.#exchange;
+      const parser = this.#parser;
       // Not behind an error either: a 429 or 503 may ask for a pause, known once it has ended.
       // Nor behind a body too large to be one held segment: that is a body streaming in.
       if (
         this.#next === undefined &&
         this.#status < 300 &&
-        this.#parser !== undefined &&
-        this.#parser.reusable &&
-        this.#parser.bodyLeft <= HELD_BODY_BYTES &&
+        parser?.reusable === true &&
+        parser.bodyLeft <= HELD_BODY_BYTES &&
         this.#pool.stalled(this)
       ) {
         exchange.handler.onResponseStalled?.();
