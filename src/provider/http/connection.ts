@@ -37,7 +37,7 @@ export class PoolExchange implements Exchange {
     this.over = true;
     // Given up before its answer began: the server may not take pipelined requests (or the
     // caller aborted, and it no longer matters).
-    if (this.pipelined) this.pool.pipelineFailed();
+    if (this.pipelined) this.pool.stopPipelining();
     // Behind another answer, it must not cut that one short: its connection drops it later.
     if (this.connection?.carrying(this) === true) this.connection.destroy();
   }
@@ -126,7 +126,7 @@ export class Connection implements ResponseSink {
     // The server closed, or the answer ahead failed: the request behind it goes out again,
     // before this connection is forgotten so that a closing pool waits for it.
     if (next !== undefined && !next.over) {
-      this.#pool.pipelineFailed();
+      this.#pool.stopPipelining();
       next.pipelined = false;
       this.#pool.send(next, false);
     }
@@ -270,7 +270,7 @@ export class Connection implements ResponseSink {
     this.destroy();
     if (exchange === undefined || exchange.over) return;
     // A pipelined request the server closed on without answering: it does not take them.
-    if (exchange.pipelined) this.#pool.pipelineFailed();
+    if (exchange.pipelined) this.#pool.stopPipelining();
     if (stale && !exchange.retried) {
       exchange.retried = true;
       this.#pool.send(exchange, false);

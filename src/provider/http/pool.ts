@@ -76,9 +76,6 @@ const KEEP_ALIVE_MARGIN_MS = 1000;
 const STALL_MS = 30;
 const STALLS_TO_CLOSE = 3;
 
-/** The field that asks the server to close after answering, and the empty line ending the head. */
-const CONNECTION_CLOSE = 'Connection: close\r\n\r\n';
-
 /**
  * GET requests over HTTP/1.1 to one origin, on kept-alive connections where the server allows
  * it and one connection per request where it does not (HTTP/1.0, `Connection: close`).
@@ -99,7 +96,9 @@ const CONNECTION_CLOSE = 'Connection: close\r\n\r\n';
 export class HttpPool {
   readonly #options: PoolOptions;
   readonly #now: () => number;
-  #requestHead: [string, string];
+  /** What follows the path in a request's head: keeping the connection, or asking to close it. */
+  readonly #keepTail: string;
+  readonly #closeTail: string;
   readonly #idle: Connection[] = [];
   readonly #open = new Set<Connection>();
   #lastReusable: boolean | undefined;
@@ -126,10 +125,9 @@ export class HttpPool {
   constructor(options: PoolOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => performance.now());
-    this.#requestHead = [
-      'GET ',
-      ` HTTP/1.1\r\nHost: ${options.origin.host}\r\nAccept: application/json\r\n\r\n`,
-    ];
+    const fields = ` HTTP/1.1\r\nHost: ${options.origin.host}\r\nAccept: application/json\r\n`;
+    this.#keepTail = `${fields}\r\n`;
+    this.#closeTail = `${fields}Connection: close\r\n\r\n`;
   }
 
   /** Connections open now (idle or busy). */
@@ -185,12 +183,12 @@ export class HttpPool {
    * end of each scan).
    */
   request(path: string, handler: ResponseHandler, lastRound = false): Exchange {
-    const [method, rest] = this.#requestHead;
-    const head =
-      lastRound && this.#headsAlone && !this.#closeEach
-        ? `${method}${path}${rest.slice(0, -2)}${CONNECTION_CLOSE}`
-        : `${method}${path}${rest}`;
-    const exchange = new PoolExchange(this, head, handler);
+    const close = this.#closeEach || (lastRound && this.#headsAlone);
+    const exchange = new PoolExchange(
+      this,
+      `GET ${path}${close ? this.#closeTail : this.#keepTail}`,
+      handler,
+    );
     if (this.#closed !== undefined) {
       queueMicrotask(() =>
         handler.onResponseError(new HttpError('HTTP_CLIENT_CLOSED', 'client closed')),
@@ -290,11 +288,7 @@ export class HttpPool {
     if (stalls < STALLS_TO_CLOSE || stalls * 2 < this.#laterAnswers) return;
     if (this.#firstLagged * 4 >= this.#firstAnswers) return;
     this.#closeEach = true;
-    this.#pipelining = false;
-    this.#stalled.clear();
-    const [method, rest] = this.#requestHead;
-    // The head ends in an empty line; the field goes before it.
-    this.#requestHead = [method, `${rest.slice(0, -2)}${CONNECTION_CLOSE}`];
+    this.stopPipelining();
     for (const connection of this.#idle.splice(0)) connection.destroy();
     this.#options.onCloseEach?.();
   }
@@ -315,8 +309,11 @@ export class HttpPool {
     this.#stalled.delete(connection);
   }
 
-  /** @internal A pipelined request was dropped or given up on: pipeline no more. */
-  pipelineFailed(): void {
+  /**
+   * @internal Pipeline no more: a pipelined request was dropped or given up on, or the pool
+   * asks for a connection per request.
+   */
+  stopPipelining(): void {
     this.#pipelining = false;
     this.#stalled.clear();
   }
