@@ -53,6 +53,33 @@ export function serveRaw(onRequest: (socket: Socket, head: string) => void): Pro
   return listen(server, new Set());
 }
 
+/**
+ * A raw server that hands every request head to `answer` (kept-alive and pipelined requests
+ * included), with its connection's number and its own number on that connection, from 1.
+ * Writes go out at once (TCP_NODELAY), so a test decides how answers are split.
+ */
+export function serveHeads(
+  answer: (socket: Socket, head: string, connection: number, nth: number) => void,
+): Promise<Loopback> {
+  let connections = 0;
+  const server = createNetServer((socket) => {
+    const connection = ++connections;
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    let buffered = '';
+    let served = 0;
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        answer(socket, head, connection, ++served);
+      }
+    });
+  });
+  return listen(server, new Set());
+}
+
 /** How long {@link serveStalling} holds the body of a connection's first answer. */
 const FIRST_BODY_MS = 2;
 
@@ -81,7 +108,7 @@ export async function serveStalling(
   const heads: string[] = [];
   const released = { byRequest: 0, byTimer: 0 };
   const held = new Map<Socket, { timer: NodeJS.Timeout; body: Buffer }>();
-  const answer = (socket: Socket, head: string, nth: number): void => {
+  const loopback = await serveHeads((socket, head, _connection, nth) => {
     heads.push(head);
     const waiting = held.get(socket);
     if (waiting !== undefined) {
@@ -112,23 +139,7 @@ export async function serveStalling(
       first ? FIRST_BODY_MS : options.holdMs,
     );
     held.set(socket, { timer, body: text });
-  };
-  const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
-    socket.setNoDelay(true);
-    socket.on('error', () => undefined);
-    let buffered = '';
-    let served = 0;
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('latin1');
-      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-        const head = buffered.slice(0, end);
-        buffered = buffered.slice(end + 4);
-        answer(socket, head, ++served);
-      }
-    });
   });
-  const loopback = await listen(server, sockets);
   return {
     ...loopback,
     heads,

@@ -1,45 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createRetryingConnector } from '../connector.ts';
-import { serveStalling } from '../loopback.test-helper.ts';
+import { serveHeads, serveStalling } from '../loopback.test-helper.ts';
 import { HttpPool, type PoolOptions } from './pool.ts';
-
-/** A raw server that hands every request head to `answer`, with its connection's number. */
-async function serve(
-  answer: (socket: Socket, head: string, connection: number) => void,
-): Promise<{ url: URL; connections: () => number; close: () => Promise<void>; server: Server }> {
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server = createServer((socket) => {
-    const number = ++connections;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    let buffered = '';
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('latin1');
-      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-        const head = buffered.slice(0, end);
-        buffered = buffered.slice(end + 4);
-        answer(socket, head, number);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    url: new URL(`http://127.0.0.1:${address.port}`),
-    connections: () => connections,
-    server,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => {
@@ -107,7 +71,7 @@ function ok(socket: Socket, body: string, extra = ''): void {
 describe('HttpPool', () => {
   it('sends the path, Host and Accept, and reuses a kept-alive connection', async () => {
     const heads: string[] = [];
-    const server = await serve((socket, head) => {
+    const server = await serveHeads((socket, head) => {
       heads.push(head);
       ok(socket, 'hi');
     });
@@ -124,7 +88,7 @@ describe('HttpPool', () => {
   });
 
   it('opens a connection per request when the server closes each one', async () => {
-    const server = await serve((socket) => socket.end('HTTP/1.0 200 OK\r\n\r\n{}'));
+    const server = await serveHeads((socket) => socket.end('HTTP/1.0 200 OK\r\n\r\n{}'));
     closers.push(server.close);
     const pool = poolFor(server.url);
     const answers = await Promise.all([get(pool), get(pool), get(pool)]);
@@ -137,7 +101,7 @@ describe('HttpPool', () => {
   it('counts the connections a server holds, and says when it lets go of one', async () => {
     const waiting: Socket[] = [];
     let arrived: () => void = () => undefined;
-    const server = await serve((socket) => {
+    const server = await serveHeads((socket) => {
       waiting.push(socket);
       if (waiting.length === 3) arrived();
     });
@@ -176,7 +140,7 @@ describe('HttpPool', () => {
     const arrived = new Promise<Socket>((resolve) => {
       second = resolve;
     });
-    const server = await serve((socket) => {
+    const server = await serveHeads((socket) => {
       requests++;
       if (requests === 1) ok(socket, 'hi');
       else second(socket);
@@ -193,7 +157,7 @@ describe('HttpPool', () => {
 
   it('re-sends once, on a fresh connection, a request whose reused connection had gone stale', async () => {
     let requests = 0;
-    const server = await serve((socket, _head, connection) => {
+    const server = await serveHeads((socket, _head, connection) => {
       // The first connection answers once, then drops the next request unanswered.
       requests++;
       if (connection > 1) ok(socket, 'second');
@@ -208,7 +172,7 @@ describe('HttpPool', () => {
   });
 
   it('does not re-send when a fresh connection fails, nor once the answer has begun', async () => {
-    const server = await serve((socket) => {
+    const server = await serveHeads((socket) => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{');
       socket.resetAndDestroy();
     });
@@ -221,7 +185,7 @@ describe('HttpPool', () => {
 
   it('stops reusing a connection at the keep-alive timeout the server announced, less a second', async () => {
     let clock = 0;
-    const server = await serve((socket) => ok(socket, '{}', 'Keep-Alive: timeout=3\r\n'));
+    const server = await serveHeads((socket) => ok(socket, '{}', 'Keep-Alive: timeout=3\r\n'));
     closers.push(server.close);
     const pool = poolFor(server.url, { now: () => clock });
     await get(pool);
@@ -234,7 +198,7 @@ describe('HttpPool', () => {
   });
 
   it('drops an idle connection that sends bytes nobody asked for', async () => {
-    const server = await serve((socket) => {
+    const server = await serveHeads((socket) => {
       ok(socket, '{}');
       setTimeout(() => socket.writable && socket.write('HTTP/1.1 200 OK\r\n'), 20);
     });
@@ -248,7 +212,7 @@ describe('HttpPool', () => {
   });
 
   it('aborting a request drops its connection and reports nothing more', async () => {
-    const server = await serve(() => undefined);
+    const server = await serveHeads(() => undefined);
     closers.push(server.close);
     const released: Array<number | undefined> = [];
     const pool = poolFor(server.url, { onReleased: (heldMs) => released.push(heldMs) });
@@ -268,7 +232,7 @@ describe('HttpPool', () => {
   });
 
   it('closes once requests in flight end, and refuses new ones', async () => {
-    const server = await serve((socket) => setTimeout(() => ok(socket, 'late'), 50));
+    const server = await serveHeads((socket) => setTimeout(() => ok(socket, 'late'), 50));
     closers.push(server.close);
     const pool = poolFor(server.url);
     const pending = get(pool);
@@ -288,7 +252,7 @@ describe('HttpPool', () => {
     async function lagging(lags: (nth: number) => boolean) {
       const heads: string[] = [];
       const served = new Map<number, number>();
-      const server = await serve((socket, head, connection) => {
+      const server = await serveHeads((socket, head, connection) => {
         socket.setNoDelay(true);
         heads.push(head);
         const nth = (served.get(connection) ?? 0) + 1;
@@ -378,7 +342,7 @@ describe('HttpPool', () => {
 
     it('sends nothing behind the head of a large body streaming in', async () => {
       const body = 'x'.repeat(100_000);
-      const server = await serve((socket) => {
+      const server = await serveHeads((socket) => {
         socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
         setTimeout(() => socket.write(body), 20);
       });
