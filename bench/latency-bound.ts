@@ -8,7 +8,13 @@
 //   (--python: bench/original-provider.py --threaded, Python's ThreadingHTTPServer: HTTP/1.0,
 //   a connection per request, listen backlog 5, instead of the mock; --keep-alive: the same
 //   server speaking HTTP/1.1 with kept-alive connections, head and body written apart)
+//
+// Over HTTP/1.0 it also times a bare client (close-load.ts: no parsing, pacing or retries
+// beyond re-sending dropped connects) asking for the same N instances at the same C, between
+// fleetmon's runs: what this server gives the least a client can do, which autocannon cannot
+// measure on connections that close.
 import { parseArgs } from 'node:util';
+import { closeDelimitedBatch } from './lib/close-load.ts';
 import {
   finish,
   indexOfMedian,
@@ -53,12 +59,22 @@ const fleet = values.python
 const empty = values.python
   ? await threadedPython(0)
   : await startProvider({ instances: 0, latencyMs });
+const closing = values.python && !values['keep-alive'];
+const paths = closing ? await instancePaths(fleet) : [];
+
+/** The stats path of every instance the provider lists, for the bare client. */
+async function instancePaths(provider: Provider): Promise<string[]> {
+  const response = await fetch(`http://${provider.host}:${provider.port}/servers`);
+  return ((await response.json()) as string[]).map((ip) => `/${ip}`);
+}
 
 const results: boolean[] = [];
 for (const c of values.concurrency.split(',').map(Number)) {
   const scans: number[] = [];
   const starts: number[] = [];
   const stats: string[] = [];
+  const bare: number[] = [];
+  const reconnects: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const args = ['--concurrency', String(c), 'instances', '-o', 'json'];
     const full = await runFleetmon(['--api', fleet.url, '--stats', ...args]);
@@ -67,6 +83,11 @@ for (const c of values.concurrency.split(',').map(Number)) {
     scans.push(full.ms);
     starts.push(start.ms);
     stats.push(statsLine(full.stderr));
+    if (closing) {
+      const batch = await closeDelimitedBatch(fleet.host, fleet.port, paths, c);
+      bare.push(batch.ms);
+      reconnects.push(batch.reconnects);
+    }
   }
   const startup = median(starts);
   const scan = median(scans) - startup;
@@ -76,6 +97,11 @@ for (const c of values.concurrency.split(',').map(Number)) {
   );
   // What the client saw in the run of median time: re-sent connects, answer times, the window.
   console.log(`    ${stats[indexOfMedian(scans)]}`);
+  if (closing) {
+    console.log(
+      `  bare client, C=${c}: median ${median(bare).toFixed(0)} ms = ${(median(bare) / ideal).toFixed(2)} × (${bare.map((x) => x.toFixed(0)).join(' ')}), ${reconnects[indexOfMedian(bare)]} connects re-sent in its median run`,
+    );
+  }
   results.push(verdict(`scan at C=${c} vs 1.25 × N×${LATENCY}ms/C`, scan, 1.25 * ideal, 'ms'));
 }
 await fleet.stop();
