@@ -5,7 +5,9 @@
 // Compares, end to end with process start, `fleetmon instances` (default settings) with a
 // sequential one-request-at-a-time client (bench/baseline/sequential-client.ts), and with
 // the provider's own capacity: 150 / the best request rate a load tool gets from it at
-// concurrency 1, 2 or 4 (close-load.ts; wrk too when installed).
+// concurrency 1, 2 or 4 (close-load.ts; wrk too when installed). Beside them, for reference,
+// the least a client can do (bench/baseline/bare-client.ts: 4 at a time, nothing parsed or
+// printed). Both baselines run as plain JavaScript, as fleetmon's bundle does (runScript).
 //
 //   node bench/seed-serial.ts [--runs 9] [--service-ms 0.2] [--python]
 //   (--python: bench/original-provider.py, python3's http.server, instead of the mock)
@@ -18,7 +20,7 @@ import {
   median,
   type Provider,
   runFleetmon,
-  runNode,
+  runScript,
   startProvider,
   startPythonProvider,
   statsLine,
@@ -39,6 +41,8 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 const N = Number(values.instances);
 const BASELINE = new URL('./baseline/sequential-client.ts', import.meta.url).pathname;
+const BARE = new URL('./baseline/bare-client.ts', import.meta.url).pathname;
+const BARE_WINDOW = 4;
 
 console.log(`# seed-serial: ${N} instances, serial HTTP/1.0 provider with listen backlog 5`);
 console.log(`  machine: ${machine()}`);
@@ -80,14 +84,18 @@ console.log(
 const fleetmonMs: number[] = [];
 const fleetmonStats: string[] = [];
 const baselineMs: number[] = [];
+const bareMs: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   const fm = await runFleetmon(['--api', api, '--stats', 'instances', '-o', 'json']);
   if (fm.code !== 0) throw new Error(`fleetmon failed (${fm.code}): ${fm.stderr}`);
   fleetmonMs.push(fm.ms);
   fleetmonStats.push(statsLine(fm.stderr));
-  const seq = await runNode(BASELINE, [api]);
+  const seq = await runScript(BASELINE, [api]);
   if (seq.code !== 0) throw new Error(`baseline failed (${seq.code}): ${seq.stderr}`);
   baselineMs.push(seq.ms);
+  const bare = await runScript(BARE, [api, String(BARE_WINDOW)]);
+  if (bare.code !== 0) throw new Error(`bare client failed (${bare.code}): ${bare.stderr}`);
+  bareMs.push(bare.ms);
 }
 await provider.stop();
 
@@ -101,6 +109,9 @@ console.log(
 console.log(`    ${fleetmonStats[indexOfMedian(fleetmonMs)]}`);
 console.log(
   `  sequential client:  median ${seq.toFixed(0)} ms of ${RUNS} (${baselineMs.map((x) => x.toFixed(0)).join(' ')})`,
+);
+console.log(
+  `  bare client:        median ${median(bareMs).toFixed(0)} ms of ${RUNS} (${bareMs.map((x) => x.toFixed(0)).join(' ')}), ${BARE_WINDOW} at a time`,
 );
 console.log(
   `  provider bound: ${N} / ${best.toFixed(0)} req/s = ${bound.toFixed(0)} ms; ratio fleetmon/sequential ${(fm / seq).toFixed(2)}`,

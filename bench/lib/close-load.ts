@@ -4,14 +4,24 @@
 // beyond the status line, no pacing.
 import { connect } from 'node:net';
 
-type Outcome = 'ok' | 'failed' | 'unanswered connect';
+/** How one request ended, and the answer as far as it was read. */
+interface Answer {
+  readonly outcome: 'ok' | 'failed' | 'unanswered connect';
+  readonly text: string;
+}
 
 /**
- * One request on a connection of its own. With `connectMs`, a connect not accepted within that
- * time is dropped: a listen queue that overflows drops SYNs, which the kernel sends again only
- * after a second.
+ * One request on a connection of its own; the answer is read up to its status line, or whole
+ * with `whole`. With `connectMs`, a connect not accepted within that time is dropped: a listen
+ * queue that overflows drops SYNs, which the kernel sends again only after a second.
  */
-function once(host: string, port: number, path: string, connectMs?: number): Promise<Outcome> {
+function once(
+  host: string,
+  port: number,
+  path: string,
+  connectMs?: number,
+  whole = false,
+): Promise<Answer> {
   return new Promise((resolve) => {
     const socket = connect({ host, port, noDelay: true });
     const timer =
@@ -19,22 +29,33 @@ function once(host: string, port: number, path: string, connectMs?: number): Pro
         ? undefined
         : setTimeout(() => {
             socket.destroy();
-            resolve('unanswered connect');
+            resolve({ outcome: 'unanswered connect', text: '' });
           }, connectMs);
-    let head = '';
+    let text = '';
     socket.on('connect', () => {
       clearTimeout(timer);
       socket.write(`GET ${path} HTTP/1.0\r\nHost: ${host}\r\n\r\n`);
     });
     socket.on('data', (chunk) => {
-      if (head.length < 16) head += chunk.toString('latin1');
+      if (whole || text.length < 16) text += chunk.toString('latin1');
     });
-    socket.on('error', () => resolve('failed'));
+    socket.on('error', () => resolve({ outcome: 'failed', text }));
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve(/^HTTP\/1\.[01] 2/.test(head) ? 'ok' : 'failed');
+      resolve({ outcome: /^HTTP\/1\.[01] 2/.test(text) ? 'ok' : 'failed', text });
     });
   });
+}
+
+/** The body of a 2xx answer to `path`. */
+export async function closeDelimitedBody(
+  host: string,
+  port: number,
+  path: string,
+): Promise<string> {
+  const { outcome, text } = await once(host, port, path, undefined, true);
+  if (outcome !== 'ok') throw new Error(`no 2xx answer for ${path}: ${text.slice(0, 80)}`);
+  return text.slice(text.indexOf('\r\n\r\n') + 4);
 }
 
 /** Completed 2xx responses per second, `concurrency` loops asking for `path` for `seconds`. */
@@ -48,7 +69,7 @@ export async function closeDelimitedRate(
   const until = performance.now() + seconds * 1000;
   let done = 0;
   const loop = async () => {
-    while (performance.now() < until) if ((await once(host, port, path)) === 'ok') done++;
+    while (performance.now() < until) if ((await once(host, port, path)).outcome === 'ok') done++;
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, loop));
@@ -73,7 +94,7 @@ export async function closeDelimitedBatch(
   const loop = async () => {
     for (let path = paths[next++]; path !== undefined; path = paths[next++]) {
       for (let failures = 0; ; ) {
-        const outcome = await once(host, port, path, connectMs);
+        const { outcome } = await once(host, port, path, connectMs);
         if (outcome === 'ok') break;
         if (outcome === 'failed' && ++failures > 3) throw new Error(`no 2xx answer for ${path}`);
         if (outcome === 'unanswered connect') reconnects++;

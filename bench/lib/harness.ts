@@ -1,8 +1,10 @@
 // Shared plumbing of the benchmarks: providers in child processes, timing of whole
 // processes, medians, and the one-line verdicts. Loopback only; every child is killed on exit.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { delimiter, dirname } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { basename, delimiter, dirname, join } from 'node:path';
+import { buildSync } from 'esbuild';
 import type { MockOptions } from '../../src/mock/server.ts';
 
 /** The built CLI; benchmarks run it as users do (process start included). */
@@ -95,13 +97,25 @@ export interface Run {
   readonly maxRssMb: number | undefined;
 }
 
-/** Runs `node [...nodeArgs] script args` to the end, stdout discarded, and times it from spawn to exit. */
-export function runNode(
-  script: string,
-  args: readonly string[],
-  nodeArgs: readonly string[] = [],
-): Promise<Run> {
-  return runCommand(process.execPath, [...nodeArgs, script, ...args], process.env);
+/** The bundles of {@link runScript}, by script. */
+const bundles = new Map<string, string>();
+
+/**
+ * Runs the TypeScript `script` as plain JavaScript (bundled by esbuild into a temporary
+ * directory, once) to the end, stdout discarded, and times it from spawn to exit. Node strips
+ * the types of a `.ts` file with a WebAssembly module it must first compile: ~100 ms of
+ * start-up on this machine, which fleetmon's bundle does not pay and a baseline must not either.
+ */
+export function runScript(script: string, args: readonly string[]): Promise<Run> {
+  let outfile = bundles.get(script);
+  if (outfile === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetmon-bench-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    outfile = join(dir, basename(script).replace(/\.ts$/, '.mjs'));
+    buildSync({ entryPoints: [script], outfile, bundle: true, platform: 'node', format: 'esm' });
+    bundles.set(script, outfile);
+  }
+  return runCommand(process.execPath, [outfile, ...args], process.env);
 }
 
 /**
