@@ -3,8 +3,8 @@ import type { TrafficSummary } from '../core/types.ts';
 /**
  * One line on what a command asked of the provider (`--stats`): requests and their rate,
  * retries, answer times of the stats reads, connections, connects re-sent after a full listen
- * queue, requests pipelined behind stalled answers, and the adaptive concurrency window. What to look at when a scan is slower than the
- * provider should allow.
+ * queue, requests pipelined behind stalled answers, and the adaptive concurrency window. What
+ * to look at when a scan is slower than the provider should allow.
  */
 export function formatTraffic(traffic: TrafficSummary): string {
   const { requests, retries, activeMs, latency, connections, resentConnects, pipelined, window } =

@@ -24,32 +24,19 @@ function poolFor(
   return pool;
 }
 
-/** GET `path`: the status and body, or the error's message. */
-function get(pool: HttpPool, path = '/x'): Promise<{ status: number; body: string } | string> {
-  return new Promise((resolve) => {
-    let status = 0;
-    const chunks: Buffer[] = [];
-    pool.request(path, {
-      onResponseStart: (code) => {
-        status = code;
-      },
-      onResponseData: (chunk) => chunks.push(chunk),
-      onResponseEnd: () => resolve({ status, body: Buffer.concat(chunks).toString() }),
-      onResponseError: (err) => resolve(err.message),
-    });
-  });
-}
-
-/** GET `path` as a caller with a request to spare would: `onStalled` when the pool frees its slot early. */
-function getWith(
+/**
+ * GET `path` (default `/x`): the status and body, or the error's message. `onStalled` is told
+ * when the pool frees the caller's slot early, as a caller with a request to spare would be.
+ */
+function get(
   pool: HttpPool,
-  options: { lastRound?: boolean; onStalled?: () => void },
+  options: { path?: string; lastRound?: boolean; onStalled?: () => void } = {},
 ): Promise<{ status: number; body: string } | string> {
   return new Promise((resolve) => {
     let status = 0;
     const chunks: Buffer[] = [];
     pool.request(
-      '/x',
+      options.path ?? '/x',
       {
         onResponseStart: (code) => {
           status = code;
@@ -77,8 +64,8 @@ describe('HttpPool', () => {
     });
     closers.push(server.close);
     const pool = poolFor(server.url);
-    assert.deepEqual(await get(pool, '/10.0.0.1'), { status: 200, body: 'hi' });
-    assert.deepEqual(await get(pool, '/10.0.0.2'), { status: 200, body: 'hi' });
+    assert.deepEqual(await get(pool, { path: '/10.0.0.1' }), { status: 200, body: 'hi' });
+    assert.deepEqual(await get(pool, { path: '/10.0.0.2' }), { status: 200, body: 'hi' });
     assert.equal(server.connections(), 1);
     assert.equal(pool.lastReusable, true);
     assert.equal(
@@ -315,7 +302,7 @@ describe('HttpPool', () => {
       const send = (i: number): void => {
         const last = i === count - 1;
         answers.push(
-          getWith(pool, { lastRound: last, onStalled: last ? undefined : () => send(i + 1) }),
+          get(pool, { lastRound: last, onStalled: last ? undefined : () => send(i + 1) }),
         );
       };
       send(0);
@@ -329,7 +316,7 @@ describe('HttpPool', () => {
       const { server, heads, released } = await stalling(2000);
       const pool = poolFor(server.url);
       // Before any answer stalled, a last-round request keeps its connection.
-      assert.deepEqual(await getWith(pool, { lastRound: true }), { status: 200, body: 'ok' });
+      assert.deepEqual(await get(pool, { lastRound: true }), { status: 200, body: 'ok' });
       assert.deepEqual(await chain(pool, 5), Array(5).fill({ status: 200, body: 'ok' }));
       assert.deepEqual(released, { byRequest: 4, byTimer: 0 });
       assert.equal(server.connections(), 1);
@@ -350,7 +337,7 @@ describe('HttpPool', () => {
       const pool = poolFor(server.url);
       let stalls = 0;
       for (let i = 0; i < 2; i++) {
-        const answer = await getWith(pool, { onStalled: () => stalls++ });
+        const answer = await get(pool, { onStalled: () => stalls++ });
         assert.equal(typeof answer === 'string' ? answer : answer.body.length, body.length);
       }
       assert.equal(stalls, 0);
@@ -382,7 +369,7 @@ describe('HttpPool', () => {
       const pool = poolFor(server.url);
       await get(pool);
       const calls: string[] = [];
-      const ahead = await getWith(pool, {
+      const ahead = await get(pool, {
         onStalled: () => {
           const behind = pool.request('/x', {
             onResponseStart: () => calls.push('start'),
@@ -406,7 +393,7 @@ describe('HttpPool', () => {
       let stalls = 0;
       assert.deepEqual(await get(pool), { status: 200, body: 'ok' });
       const behind = new Promise<unknown>((resolve) => {
-        const first = getWith(pool, {
+        const first = get(pool, {
           onStalled: () => {
             stalls++;
             resolve(Promise.all([first, get(pool)]));
@@ -419,7 +406,7 @@ describe('HttpPool', () => {
       ]);
       assert.equal(server.connections(), 2, 'the dropped request went out again on a new one');
       // The new connection's second answer stalls too; its slot is not freed early any more.
-      const third = await getWith(pool, { onStalled: () => stalls++ });
+      const third = await get(pool, { onStalled: () => stalls++ });
       assert.deepEqual(third, { status: 200, body: 'ok' });
       assert.equal(stalls, 1);
       assert.deepEqual(released, { byRequest: 1, byTimer: 1 });

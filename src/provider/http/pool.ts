@@ -46,9 +46,9 @@ const KEEP_ALIVE_MARGIN_MS = 1000;
 /**
  * A 2xx head that comes without its (small) body, on a kept-alive connection, lets the next
  * request go out behind it (pipelining) instead of on an idle or a new connection; the request
- * it came for frees its slot in the caller's gate at once (`onResponseStalled`). The server has read that
- * request and finished with it but for writing the body, and answers a connection's requests in
- * turn, so it never works on more at once than the gate allows.
+ * it came for frees its slot in the caller's gate at once (`onResponseStalled`). The server has
+ * read that request and finished with it but for writing the body, and answers a connection's
+ * requests in turn, so it never works on more at once than the gate allows.
  *
  * This is for servers whose answers stall. One that writes the head and the body separately
  * without TCP_NODELAY (Python's `http.server` speaking HTTP/1.1 does) sends the body only once
