@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import {
   finish,
+  fleetIps,
   machine,
   median,
   runFleetmon,
@@ -59,8 +60,8 @@ console.log(`# large-fleet: ${N} instances, keep-alive provider on loopback, con
 console.log(`  machine: ${machine()}`);
 const fleet = await startProvider({ instances: N });
 const empty = await startProvider({ instances: 0 });
-const ips = JSON.parse(await (await fetch(`${fleet.url}/servers`)).text()) as string[];
-const statsUrl = `${fleet.url}/${ips[0]}`;
+const [firstIp] = await fleetIps(fleet);
+const statsUrl = `${fleet.url}/${firstIp}`;
 
 const rates: number[] = [];
 const listingRates: number[] = [];

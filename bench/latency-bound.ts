@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { closeDelimitedBatch } from './lib/close-load.ts';
 import {
   finish,
+  fleetIps,
   indexOfMedian,
   machine,
   median,
@@ -60,13 +61,8 @@ const empty = values.python
   ? await threadedPython(0)
   : await startProvider({ instances: 0, latencyMs });
 const closing = values.python && !values['keep-alive'];
-const paths = closing ? await instancePaths(fleet) : [];
-
-/** The stats path of every instance the provider lists, for the bare client. */
-async function instancePaths(provider: Provider): Promise<string[]> {
-  const response = await fetch(`http://${provider.host}:${provider.port}/servers`);
-  return ((await response.json()) as string[]).map((ip) => `/${ip}`);
-}
+// The stats path of every instance, for the bare client.
+const paths = closing ? (await fleetIps(fleet)).map((ip) => `/${ip}`) : [];
 
 const results: boolean[] = [];
 for (const c of values.concurrency.split(',').map(Number)) {

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { closeDelimitedRate } from './lib/close-load.ts';
 import {
   finish,
+  fleetIps,
   indexOfMedian,
   machine,
   median,
@@ -63,8 +64,8 @@ if (values.python) {
   console.log(`  provider: mock serial + http10 + backlog 5, blocking ${serviceMs} ms per request`);
 }
 const api = `127.0.0.1:${provider.port}`;
-const ips = JSON.parse(await (await fetch(`http://${api}/servers`)).text()) as string[];
-const statsPath = `/${ips[0]}`;
+const [firstIp] = await fleetIps(provider);
+const statsPath = `/${firstIp}`;
 
 // Capacity first, on an idle machine.
 const rates: string[] = [];

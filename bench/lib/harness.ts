@@ -26,6 +26,12 @@ function stopAll(): void {
   children.clear();
 }
 
+/** The instance IPs a provider lists (`GET /servers`). */
+export async function fleetIps(provider: Provider): Promise<string[]> {
+  const response = await fetch(`http://${provider.host}:${provider.port}/servers`);
+  return (await response.json()) as string[];
+}
+
 /** A simulated provider (`fleetmon mock`) in a process of its own. */
 export interface Provider {
   readonly url: string;
