@@ -10,6 +10,7 @@ describe('parseDuration', () => {
     ['1.5s', 1500],
     ['1m', 60_000],
     ['2h', 7_200_000],
+    ['30d', 2_592_000_000],
     ['3', 3000],
     [' 5s ', 5000],
     ['', null],
@@ -34,12 +35,9 @@ describe('parseDuration', () => {
 
 describe('formatDuration', () => {
   it('prints what a user would type', () => {
-    assert.deepEqual([500, 5000, 1500, 60_000, 90_000].map(formatDuration), [
-      '500ms',
-      '5s',
-      '1.5s',
-      '1m',
-      '90s',
-    ]);
+    assert.deepEqual(
+      [500, 5000, 1500, 60_000, 90_000, 5_400_000, 7_200_000, 86_400_000 * 30].map(formatDuration),
+      ['500ms', '5s', '1.5s', '1m', '90s', '90m', '2h', '30d'],
+    );
   });
 });
