@@ -1,4 +1,4 @@
-import type { Io } from './io.ts';
+import type { Io } from '../tui/io.ts';
 
 /**
  * Calls `onQuit` when the user presses q or Ctrl-C on a terminal (raw mode

@@ -1,9 +1,9 @@
 import { CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { isFleetmonError } from '../core/errors.ts';
+import type { Io } from '../tui/io.ts';
 import { EXIT, EXIT_FOR_ERROR, exitForSignal } from './exit-codes.ts';
 import { Interrupted } from './interrupted.ts';
-import type { Io } from './io.ts';
 import { translateLegacyArgs } from './legacy.ts';
 import { buildProgram, type Invocation } from './program.ts';
 import { relaunchForLongRun } from './relaunch.ts';

@@ -1,5 +1,5 @@
 import type { ScanProgress } from '../scan/scan.ts';
-import type { OutStream } from './io.ts';
+import type { OutStream } from '../tui/io.ts';
 
 /** A progress bar on stderr that appears only when a scan is slow enough to need one. */
 export interface ProgressBar {

@@ -14,8 +14,9 @@ export {
   type OutputFormat,
   type RenderOptions,
 } from './options.ts';
-export { formatPercent } from './percent.ts';
+export { displayPercent, formatPercent } from './percent.ts';
 export { renderServices } from './services.ts';
 export { sparkline } from './sparkline.ts';
 export { stripAnsi } from './style.ts';
+export { plural, sanitize } from './text.ts';
 export { formatTraffic } from './traffic.ts';

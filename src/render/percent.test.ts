@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { formatPercent } from './percent.ts';
 
-it('formatPercent: whole numbers bare, one decimal otherwise, - for unknown', () => {
+it('formatPercent: one decimal rounded half up, whole numbers bare, - for unknown', () => {
   const cases: [number | null, string][] = [
     [61, '61%'],
     [0, '0%'],
@@ -10,9 +10,14 @@ it('formatPercent: whole numbers bare, one decimal otherwise, - for unknown', ()
     [61.5, '61.5%'],
     [0.7, '0.7%'],
     [61.04, '61%'],
-    // Truncated, not rounded: just under a 75% limit must not read as 75%.
+    [46.666666666666664, '46.7%'],
+    [46.65, '46.7%'],
+    [46.64, '46.6%'],
+    [33.35, '33.4%'],
+    // Just under a whole percentage (a 75% limit) never reads as reaching it.
     [74.96, '74.9%'],
     [99.99, '99.9%'],
+    [75, '75%'],
     [null, '-'],
     [Number.NaN, '-'],
   ];

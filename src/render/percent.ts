@@ -1,12 +1,18 @@
 /**
- * Formats a percentage for humans: `61%` when whole, `61.5%` otherwise, `-` when unknown.
- * Truncates to one decimal instead of rounding so that 74.96 under a 75% limit
- * shows as `74.9%`, never as the limit it is below.
+ * The one decimal a percentage is shown with, rounded half up (46.67 → 46.7), except that a value
+ * just below a whole percentage never reads as reaching it: 74.96 under a 75% limit is 74.9, not
+ * 75. The CLI, the live monitor and the dashboard all show this value.
  */
+export function displayPercent(n: number): number {
+  // The epsilon keeps binary noise (46.65 * 10 = 466.4999…) from rounding half down.
+  let tenths = Math.round(n * 10 + 1e-9);
+  if (tenths % 10 === 0 && tenths / 10 - n > 1e-9) tenths -= 1;
+  return tenths / 10;
+}
+
+/** Formats a percentage for humans: `61%` when whole, `61.5%` otherwise, `-` when unknown. */
 export function formatPercent(n: number | null): string {
   if (n === null || !Number.isFinite(n)) return '-';
-  // The epsilon keeps binary noise (e.g. 0.7 * 10 = 6.999…) from losing a tenth.
-  const tenths = Math.trunc(n * 10 + (n < 0 ? -1e-9 : 1e-9));
-  const value = tenths / 10;
+  const value = displayPercent(n);
   return Number.isInteger(value) ? `${value}%` : `${value.toFixed(1)}%`;
 }

@@ -56,7 +56,7 @@ describe('renderServices', () => {
     assert.equal(
       renderServices(rows, opts('table')),
       `SERVICE      INSTANCES  HEALTHY  UNHEALTHY  UNREACHABLE  AVG CPU  AVG MEMORY  STATUS
-UserService         12        9          2            1    55.2%         40%  ok
+UserService         12        9          2            1    55.3%         40%  ok
 AuthService          3        1          2            0      80%       12.5%  FLAGGED
 (unknown)            1        0          0            1        -           -  FLAGGED
 ${footer}
@@ -68,7 +68,7 @@ ${footer}
     assert.equal(
       renderServices(rows.slice(0, 1), opts('wide')),
       `SERVICE      INSTANCES  HEALTHY  UNHEALTHY  UNREACHABLE  AVG CPU  AVG MEMORY  REQUIRED  STATUS
-UserService         12        9          2            1    55.2%         40%         2  ok
+UserService         12        9          2            1    55.3%         40%         2  ok
 1 service, 0 flagged · healthy = cpu < 75% and memory < 75%; a service needs ≥ 2 healthy instances
 `,
     );

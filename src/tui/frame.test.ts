@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { statusOf } from '../core/status.ts';
 import type { InstanceRow } from '../core/types.ts';
-import { stripAnsi } from '../render/style.ts';
+import { stripAnsi } from '../render/index.ts';
 import { renderFrame } from './frame.ts';
 import type { Size } from './layout.ts';
 import { type MonitorConfig, MonitorModel } from './model.ts';
@@ -191,10 +191,10 @@ describe('renderFrame: every service', () => {
       'All services  2 services  4 instances  1 FLAGGED',
       'cpu  43.3%                           ▄  mem  23.3%                           ▂',
       'every 5s · last 05:00:00 in 40ms · 1 unreachable · 0 retries',
-      ' SERVICE            STATUS   HEALTHY  UNREACH   CPU              MEM',
-      '>Db                 FLAGGED      0/1        0   90%          █   10%          ▁',
-      ' Api                ok           2/2        0   20%          ▂   30%          ▃',
-      ' (unknown service)  -            0/1        1     -                -',
+      ' SERVICE            STATUS   HEALTHY  UNREACH    CPU              MEM',
+      '>Db                 FLAGGED      0/1        0    90%         █    10%         ▁',
+      ' Api                ok           2/2        0    20%         ▂    30%         ▃',
+      ' (unknown service)  -            0/1        1      -                -',
     ]);
   });
 });

@@ -1,6 +1,5 @@
 import { formatDuration } from '../core/duration.ts';
-import { formatPercent } from '../render/percent.ts';
-import { plural } from '../render/text.ts';
+import { formatPercent, plural } from '../render/index.ts';
 import { helpLines } from './help.ts';
 import type { History, Series } from './history.ts';
 import { bodyHeight, headerHeight, type Size } from './layout.ts';

@@ -1,4 +1,4 @@
-import { sanitize } from '../render/text.ts';
+import { sanitize } from '../render/index.ts';
 
 /** SGR parameters of the styles the live view uses (plain codes: no terminal library). */
 export const SGR = {

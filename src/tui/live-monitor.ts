@@ -1,6 +1,6 @@
-import type { Io } from '../cli/io.ts';
 import { isFleetmonError } from '../core/errors.ts';
 import { renderFrame } from './frame.ts';
+import type { Io } from './io.ts';
 import type { Key } from './keys.ts';
 import {
   type Effect,

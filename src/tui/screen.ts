@@ -1,4 +1,4 @@
-import { stripAnsi } from '../render/style.ts';
+import { stripAnsi } from '../render/index.ts';
 import type { Size } from './layout.ts';
 
 // Terminals that support it show the whole update at once (no tearing); others ignore it.

@@ -1,4 +1,4 @@
-import { sparkline } from '../render/sparkline.ts';
+import { sparkline } from '../render/index.ts';
 import type { History, Metric, Series } from './history.ts';
 
 /**

@@ -1,4 +1,5 @@
 import type { Thresholds } from '../core/types.ts';
+import { formatPercent } from '../render/index.ts';
 import type { History } from './history.ts';
 import { meanOf, type SessionStats } from './history.ts';
 import { composeLine, fit, type Segment, SGR, seg } from './line.ts';
@@ -23,6 +24,8 @@ export interface ServiceColumns {
 
 const STATUS_WIDTH = 11; // `unreachable`
 const NOW_WIDTH = 4; // `100%`
+/** A service's mean, to one decimal like everywhere else: `46.7%`. */
+const MEAN_WIDTH = 5;
 const STATS_WIDTH = 11; // `100 100 100`
 const MAX_SPARK = 60;
 const MIN_SPARK_WITH_STATS = 5;
@@ -66,7 +69,7 @@ export function instanceColumns(
 /** Lays out the service table. */
 export function serviceColumns(width: number, labelWidth: number): ServiceColumns {
   const fixed = 1 + labelWidth + 2 + 7 + 2 + 7 + 2 + 7;
-  const spark = Math.floor((width - fixed - 2 * (2 + NOW_WIDTH + 1)) / 2);
+  const spark = Math.floor((width - fixed - 2 * (2 + MEAN_WIDTH + 1)) / 2);
   return { label: labelWidth, spark: Math.max(0, Math.min(MAX_SPARK, spark)) };
 }
 
@@ -122,8 +125,8 @@ export function serviceHeader(cols: ServiceColumns): Segment[] {
     seg(
       ` ${fit('SERVICE', cols.label)}  ${fit('STATUS', 7)}  ${fit('HEALTHY', 7, 'right')}  ${fit('UNREACH', 7, 'right')}`,
     ),
-    seg(`  ${fit('CPU', NOW_WIDTH, 'right')} ${' '.repeat(cols.spark)}`),
-    seg(`  ${fit('MEM', NOW_WIDTH, 'right')}`),
+    seg(`  ${fit('CPU', MEAN_WIDTH, 'right')} ${' '.repeat(cols.spark)}`),
+    seg(`  ${fit('MEM', MEAN_WIDTH, 'right')}`),
   ];
 }
 
@@ -146,7 +149,7 @@ export function serviceLine(
   const metric = (value: number | null, limit: number, name: 'cpu' | 'memory'): Segment[] => [
     seg('  '),
     seg(
-      fit(formatWhole(value), NOW_WIDTH, 'right'),
+      fit(formatPercent(value), MEAN_WIDTH, 'right'),
       value !== null && value >= limit ? SGR.yellow : undefined,
     ),
     seg(` ${recentSpark(history, row.series, name, cols.spark)}`),

@@ -1,4 +1,4 @@
-import type { OutStream } from '../cli/io.ts';
+import type { OutStream } from './io.ts';
 import { decodeKeys, type Key } from './keys.ts';
 import type { Size } from './layout.ts';
 

@@ -1,3 +1,4 @@
+import { formatPercent } from '../../src/render/index.ts';
 import type { InstanceStatus } from './api.ts';
 
 /** Status words with a shape each, so status never depends on colour alone. */
@@ -12,11 +13,10 @@ export const STATUS_LOOK: Record<
   flagged: { icon: '⚠', word: 'Flagged' },
 };
 
-/** `61%`, `47.3%`, or an em dash for unknown. */
+/** `61%`, `47.3%` (rounded as the CLI rounds), or an em dash for unknown. */
 export function pct(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  const rounded = Math.round(value * 10) / 10;
-  return `${Number.isInteger(rounded) ? rounded : rounded.toFixed(1)}%`;
+  return formatPercent(value);
 }
 
 /** Local wall-clock time with seconds. */
