@@ -80,6 +80,7 @@ const LAZY_MODULES: Record<string, string> = {
   serve: 'src/cli/commands/serve.ts',
   'mock-server': 'src/mock/server.ts',
   'config-file': 'src/config/config-file.ts',
+  'config-check': 'src/cli/commands/config-check.ts',
   'live-monitor': 'src/tui/live-monitor.ts',
 };
 const lazyByPath = new Map(

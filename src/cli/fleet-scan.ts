@@ -1,6 +1,9 @@
+import { FleetmonError } from '../core/errors.ts';
+import { type NothingUsable, unknownServices } from '../core/instances.ts';
 import { toInstanceRow } from '../core/status.ts';
 import type { InstanceRow } from '../core/types.ts';
 import { scanFleet } from '../scan/scan.ts';
+import { EXIT } from './exit-codes.ts';
 import { createProgressBar } from './progress.ts';
 import type { Context } from './run.ts';
 
@@ -46,16 +49,24 @@ export function listWarningsReporter(ctx: Context): (warnings: readonly string[]
 }
 
 /**
- * A scan in which no listed instance answered tells the user nothing about the
- * fleet: DESIGN §3 gives it exit 3. Says so on stderr and returns true.
+ * Says on stderr, once, that no listed instance answered usable stats, which DESIGN's exit codes
+ * make exit 3; returns the command's exit code (0 when something answered).
  */
-export function reportNothingUsable(ctx: Context, rows: readonly InstanceRow[]): boolean {
-  if (rows.length === 0 || rows.some((row) => row.status !== 'unreachable')) return false;
-  const reasons = new Map<string, number>();
-  for (const row of rows) reasons.set(row.error ?? '', (reasons.get(row.error ?? '') ?? 0) + 1);
-  const [reason, count] = [...reasons].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+export function reportNothingUsable(ctx: Context, nothing: NothingUsable | undefined): number {
+  if (nothing === undefined) return EXIT.ok;
   ctx.io.stderr.write(
-    `fleetmon: none of ${rows.length} instances answered usable stats (${count}× ${reason}) (check the provider, or raise --timeout / --retries)\n`,
+    `fleetmon: none of ${nothing.listed} instances answered usable stats (${nothing.count}× ${nothing.reason}) (check the provider, or raise --timeout / --retries)\n`,
   );
-  return true;
+  return EXIT.provider;
+}
+
+/** Throws the input error for service names the fleet does not have, naming those it has. */
+export function checkServicesExist(rows: readonly InstanceRow[], wanted: readonly string[]): void {
+  const { missing, known } = unknownServices(rows, wanted);
+  if (missing.length === 0) return;
+  throw new FleetmonError(
+    'input',
+    `no service named ${missing.map((m) => `"${m}"`).join(', ')} in this fleet`,
+    `known services: ${known.join(', ') || 'none'}`,
+  );
 }

@@ -1,4 +1,8 @@
+import { COMMAND_OPTIONS } from '../config/command-options.ts';
+import type { OptionDefs } from '../config/options.ts';
+import { SETTING_OPTIONS } from '../config/settings.ts';
 import { FleetmonError } from '../core/errors.ts';
+import { escapeUnprintable } from '../core/printable.ts';
 
 /**
  * The original utility's flags (`HOST:PORT --summary`, `-ss NAME`, `-hi N -hc`,
@@ -7,7 +11,10 @@ import { FleetmonError } from '../core/errors.ts';
  */
 export function translateLegacyArgs(argv: readonly string[]): string[] | null {
   const isLegacy = argv.some((arg) => LEGACY_FLAGS.has(arg));
-  if (!isLegacy) return null;
+  if (!isLegacy) {
+    refuseBareAddress(argv);
+    return null;
+  }
 
   const rest: string[] = [];
   let action: string[] | null = null;
@@ -67,21 +74,13 @@ const LEGACY_FLAGS = new Set([
 ]);
 
 // Options of today's CLI that take a value: the word after them is never the provider address.
-const VALUE_OPTIONS = new Set([
-  '-o',
-  '--output',
-  '--api',
-  '--config',
-  '--concurrency',
-  '--timeout',
-  '--retries',
-  '--deadline',
-  '--max-cpu',
-  '--max-memory',
-  '--min-healthy',
-  '--interval',
-  '--count',
-]);
+const VALUE_OPTIONS = new Set(
+  [SETTING_OPTIONS, ...Object.values(COMMAND_OPTIONS)].flatMap((defs) =>
+    Object.values(defs as OptionDefs).flatMap((def) =>
+      def.kind === 'switch' ? [] : (def.flag.match(/--?[a-z][a-z0-9-]*/g) ?? []),
+    ),
+  ),
+).add('--config');
 
 // The original took the provider as a positional HOST:PORT (or URL); `demo` selects the embedded fleet.
 function isAddressPosition(argv: readonly string[], i: number): boolean {
@@ -89,4 +88,22 @@ function isAddressPosition(argv: readonly string[], i: number): boolean {
   const previous = argv[i - 1];
   if (arg.startsWith('-') || (previous !== undefined && VALUE_OPTIONS.has(previous))) return false;
   return arg.includes(':') || arg === 'demo';
+}
+
+/**
+ * The original utility took `HOST:PORT` first; today that word alone is no command. Says what to
+ * type instead of commander's bare "unknown command".
+ */
+function refuseBareAddress(argv: readonly string[]): void {
+  const at = argv.findIndex(
+    (_, i) => !argv[i]?.startsWith('-') && !VALUE_OPTIONS.has(argv[i - 1] ?? ''),
+  );
+  const word = argv[at];
+  if (word === undefined || !isAddressPosition(argv, at)) return;
+  const shown = escapeUnprintable(word);
+  throw new FleetmonError(
+    'usage',
+    `"${shown}" is not a command`,
+    `to scan that provider, pass --api ${shown} with a command (fleetmon --api ${shown} services), or add --summary for the original utility's form`,
+  );
 }

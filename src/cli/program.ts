@@ -1,70 +1,44 @@
-import { Command, Option } from 'commander';
-import type { RawSettings } from '../config/settings.ts';
-import { SERVERS_FAULTS } from '../mock/faults.ts';
-import { OUTPUT_FORMATS } from '../render/options.ts';
+import { Command } from 'commander';
+import { COMMAND_OPTIONS, type CommandName } from '../config/command-options.ts';
+import { helpText, type OptionDefs } from '../config/options.ts';
+import { SETTING_OPTIONS } from '../config/settings.ts';
 
-/** Global options as commander hands them over: raw text, validated later in config/. */
+/** The flags that are not settings: where the config file is, colour, and stack traces. */
 export interface GlobalFlags {
-  readonly api?: string;
-  readonly output?: string;
-  readonly color?: boolean;
-  readonly concurrency?: string;
-  readonly rate?: string;
-  readonly timeout?: string;
-  readonly retries?: string;
-  readonly deadline?: string;
-  readonly maxCpu?: string;
-  readonly maxMemory?: string;
-  readonly minHealthy?: string;
-  readonly maxBody?: string;
-  readonly maxInstances?: string;
-  readonly headerTimeout?: string;
   readonly config?: string;
+  readonly color?: boolean;
   readonly debug?: boolean;
-  readonly stats?: boolean;
 }
 
-/** What the user asked for: a command, its arguments and options, and the global flags. */
+/** A command fleetmon runs: one with options of its own, or one whose only inputs are arguments. */
+export type CommandId = CommandName | 'config-check';
+
+/** What the user asked for: a command, its arguments and raw flags, and the global flags. */
 export interface Invocation {
-  readonly command: 'instances' | 'services' | 'health' | 'monitor' | 'mock' | 'serve';
+  readonly command: CommandId;
   readonly args: readonly string[];
-  readonly options: Readonly<Record<string, string | string[] | boolean | undefined>>;
+  /** The command's flags as commander parsed them, by option key; validated by config/. */
+  readonly flags: Readonly<Record<string, unknown>>;
+  /** Every global flag as commander parsed it (the shared settings among them). */
+  readonly globalFlags: Readonly<Record<string, unknown>>;
   readonly globals: GlobalFlags;
 }
 
-/** The global flags that are shared settings, in the shape config/ resolves. */
-export function settingsFromFlags(flags: GlobalFlags): RawSettings {
-  const { api, output, concurrency, timeout, retries, deadline, maxCpu, maxMemory, minHealthy } =
-    flags;
-  const { maxBody, maxInstances, headerTimeout, rate } = flags;
-  const raw: RawSettings = {
-    rate,
-    maxBody,
-    maxInstances,
-    headerTimeout,
-    api,
-    output,
-    concurrency,
-    timeout,
-    retries,
-    deadline,
-    maxCpu,
-    maxMemory,
-    minHealthy,
-  };
-  for (const key of Object.keys(raw) as (keyof RawSettings)[]) {
-    if (raw[key] === undefined) delete raw[key];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Declares a set of option definitions on a command; commander only collects their text. */
+function addOptions(command: Command, defs: OptionDefs, section: string | undefined): void {
+  for (const def of Object.values(defs)) {
+    const help = helpText(def, section);
+    if (def.kind === 'list') command.option(def.flag, help, collect);
+    else command.option(def.flag, help);
   }
-  return raw;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',')];
-
 /**
- * Declares the command line. Commander only parses; every value is validated
- * by config/ and the command, so flags, env and config files share one set of rules.
- * The chosen command is handed to `onCommand` instead of running here, which
- * keeps heavy modules out of `--help` and `--version`.
+ * Declares the command line from the option definitions in config/, so flags, environment and
+ * config file share one set of names and rules. The chosen command is handed to `onCommand`
+ * instead of running here, which keeps heavy modules out of `--help` and `--version`.
  */
 export function buildProgram(version: string, onCommand: (inv: Invocation) => void): Command {
   const program = new Command('fleetmon')
@@ -72,171 +46,84 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
       'See what runs on your CPX cloud provider, how loaded it is, and which services are short of healthy instances.',
     )
     .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .option(
-      '--api <address>',
-      'provider as host:port, [ipv6]:port or URL; "demo" runs an embedded fleet (env FLEETMON_API)',
-    )
-    .addOption(
-      new Option('-o, --output <format>', 'output format (env FLEETMON_OUTPUT)').choices(
-        OUTPUT_FORMATS,
-      ),
-    )
+    .helpOption('-h, --help', 'show help');
+  addOptions(program, SETTING_OPTIONS, undefined);
+  program
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option(
-      '--concurrency <n>',
-      'most requests in flight; fewer while the provider slows down (default 64)',
-    )
-    .option('--rate <n>', 'most requests per second to the provider (env FLEETMON_RATE)')
-    .option('--timeout <duration>', 'per-request timeout, e.g. 500ms, 5s (default 5s)')
-    .option('--retries <n>', 'retries on network errors, timeouts and 5xx (default 2)')
-    .option('--deadline <duration>', 'deadline for a whole scan (default 2m)')
-    .option('--max-cpu <percent>', 'an instance is healthy below this cpu (default 75)')
-    .option('--max-memory <percent>', 'an instance is healthy below this memory (default 75)')
-    .option('--min-healthy <n>', 'healthy instances a service needs to be ok (default 2)')
-    .option('--max-body <size>', 'largest stats body accepted, e.g. 64KiB (default 1MiB)')
-    .option(
-      '--max-instances <n>',
-      'most instances accepted from /servers; bounds memory (default 1000000)',
-    )
-    .option(
-      '--header-timeout <duration>',
-      'time allowed until response headers arrive (default: --timeout)',
-    )
-    .option('--config <file>', 'JSON config file (env FLEETMON_CONFIG)')
-    .option(
-      '--stats',
-      'when done, one line on stderr: requests, retries, answer times, connections and the concurrency window',
-    )
+    .option('--config <file>', 'config file, YAML or JSON (env FLEETMON_CONFIG)')
     .option('--debug', 'print stack traces of internal errors')
     .showSuggestionAfterError(true)
     .exitOverride();
 
-  const dispatch = (command: Invocation['command']) =>
-    function (this: Command, ...params: unknown[]) {
+  const dispatch = (command: CommandId, target: Command) =>
+    target.action((...params: unknown[]) => {
       const args = params
         .slice(0, -2)
         .flatMap((p) => (Array.isArray(p) ? p : p === undefined ? [] : [p]));
       onCommand({
         command,
         args: args as string[],
-        options: this.opts(),
+        flags: target.opts(),
+        globalFlags: program.opts(),
         globals: program.opts<GlobalFlags>(),
       });
-    };
+    });
+  const declare = (name: CommandName, description: string) => {
+    const command = program.command(name).description(description);
+    addOptions(command, COMMAND_OPTIONS[name], name);
+    return command;
+  };
 
-  program
-    .command('instances')
-    .description('every instance: ip, service, status, cpu, memory')
-    .option(
-      '--service <name>',
-      'only instances of this service (repeatable, or comma-separated)',
-      collect,
-    )
-    .option(
-      '--status <status>',
-      'only healthy, unhealthy or unreachable instances (repeatable)',
-      collect,
-    )
-    .option(
-      '--sort <field>',
-      'sort by ip, service, status, cpu or memory; prefix - for descending',
-      'ip',
-    )
-    .action(dispatch('instances'));
-
-  program
-    .command('services')
-    .description('per service: instance counts, mean cpu and memory, ok or flagged')
-    .argument('[name...]', 'only these services')
-    .action(dispatch('services'));
-
-  program
-    .command('health')
-    .description(
+  dispatch('instances', declare('instances', 'every instance: ip, service, status, cpu, memory'));
+  dispatch(
+    'services',
+    declare(
+      'services',
+      'per service: instance counts, mean cpu and memory, ok or flagged',
+    ).argument('[name...]', 'only these services'),
+  );
+  dispatch(
+    'health',
+    declare(
+      'health',
       'per service: healthy instances against --min-healthy; exits 1 when any service is flagged',
-    )
-    .action(dispatch('health'));
-
-  program
-    .command('monitor')
-    .description(
+    ),
+  );
+  dispatch(
+    'monitor',
+    declare(
+      'monitor',
       'follow every instance of a service over time, until Ctrl-C or q (a live view on a terminal)',
-    )
-    .argument('[service]', 'service to follow; on a terminal, omit it to see every service')
-    .option('--interval <duration>', 'time between scans', '5s')
-    .option('--count <n>', 'stop after this many scans')
-    .option('--history <duration>', 'history the live view keeps in memory, e.g. 10m, 1h', '10m')
-    .action(dispatch('monitor'));
+    ).argument('[service]', 'service to follow; on a terminal, omit it to see every service'),
+  );
+  dispatch(
+    'serve',
+    declare(
+      'serve',
+      'web dashboard, JSON API and Prometheus /metrics over a scan every --interval',
+    ),
+  );
+  dispatch('mock', declare('mock', 'run a CPX-compatible simulated provider'));
 
-  program
-    .command('serve')
-    .description('web dashboard, JSON API and Prometheus /metrics over a scan every --interval')
-    .option(
-      '--listen <host:port>',
-      'address to serve on; beyond loopback needs --listen-public',
-      '127.0.0.1:8080',
-    )
-    .option('--listen-public', 'allow a --listen address that other machines can reach')
-    .option('--interval <duration>', 'time between scans', '15s')
-    .option(
-      '--history <duration>',
-      'chart history kept in memory (default 1h, or 2879 scans at short intervals)',
-    )
-    .option(
-      '--auth-token <token>',
-      'require "Authorization: Bearer <token>" (env FLEETMON_AUTH_TOKEN)',
-    )
-    .option(
-      '--basic-auth <user:password>',
-      'require HTTP basic auth, as browsers prompt for it (env FLEETMON_BASIC_AUTH)',
-    )
-    .action(dispatch('serve'));
-
-  program
-    .command('mock')
-    .description('run a CPX-compatible simulated provider')
-    .option('--host <address>', 'address to listen on (default :: , both IPv6 and IPv4)')
-    .option('--port <n>', 'port to listen on', '9001')
-    .option('--instances <n>', 'fleet size', '150')
-    .option('--seed <n>', 'same seed, same fleet', '1')
-    .addOption(
-      new Option('--model <model>', 'how values behave')
-        .choices(['drift', 'uniform', 'fixed'])
-        .default('drift'),
-    )
-    .option('--latency <ms>', 'added latency per response: 50ms or a range 20ms-80ms')
-    .option(
-      '--error-rate <rate>',
-      'share of stats requests answered with HTTP 500, e.g. 0.2 or 20%',
-    )
-    .option('--malformed-rate <rate>', 'share answered with a malformed body')
-    .option('--hang-rate <rate>', 'share never answered')
-    .option('--drop-rate <rate>', 'share whose connection is dropped')
-    .option('--throttle-rate <rate>', 'share answered 429 with Retry-After: 1')
-    .option('--cut-rate <rate>', 'share whose connection is reset halfway through the body')
-    .option('--trickle-rate <rate>', 'share answered one byte a second')
-    .option('--flood-rate <rate>', 'share answered with a 50 MB body')
-    .option('--vanish-rate <rate>', 'share answered 400 although listed (instance gone)')
-    .addOption(
-      new Option('--servers-fault <kind>', 'how /servers misbehaves').choices(SERVERS_FAULTS),
-    )
-    .option('--servers-fault-rate <rate>', 'share of /servers requests that misbehave (default 1)')
-    .option('--servers-fault-after <n>', '/servers requests answered well before faults start')
-    .option('--churn <rate>', 'share of instances replaced by others every --churn-interval')
-    .option('--churn-interval <duration>', 'time between churn steps (default 1s)')
-    .option('--http10', 'answer HTTP/1.0 and close after every response, like the original server')
-    .option('--serial', 'handle one request at a time, like a single-threaded server')
-    .option(
-      '--backlog <n>',
-      'listen backlog of a blocking server (the original: 5); excess connects are dropped',
-    )
-    .action(dispatch('mock'));
+  const config = program.command('config').description('work with the config file (YAML or JSON)');
+  dispatch(
+    'config-check',
+    config
+      .command('check')
+      .description(
+        'validate a config file without running anything; every problem as file:line:column',
+      )
+      .argument('<file>', 'the config file'),
+  );
 
   program.addHelpText(
     'after',
     `
+Every option can also be set in the environment (shown as "env") or in the config file:
+shared settings at its top level, a command's options under the command's name (serve: {interval: 30s}).
+Precedence: flag > environment > config file > default.
+
 Examples:
   fleetmon --api demo instances             the embedded demo fleet
   fleetmon --api 10.0.0.5:9001 services -o json

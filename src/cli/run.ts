@@ -1,20 +1,29 @@
+import {
+  COMMAND_OPTIONS,
+  type CommandName,
+  type CommandOptions,
+} from '../config/command-options.ts';
+import type { ConfigFile } from '../config/config-file.ts';
+import { resolveOptions } from '../config/options.ts';
 import { resolveSettings, type Settings } from '../config/settings.ts';
-import { configPathFrom, settingsFromEnv, settingsFromFile, wantColor } from '../config/sources.ts';
+import { configPathFrom, environment, loadConfigFile, wantColor } from '../config/sources.ts';
 import { FleetmonError } from '../core/errors.ts';
 import { parseApiAddress } from '../provider/address.ts';
 import type { ProviderClient } from '../provider/client.ts';
 import { createProviderClient } from '../provider/client.ts';
 import { formatTraffic } from '../render/index.ts';
+import type { Io } from '../tui/io.ts';
 import { runHealth } from './commands/health.ts';
 import { runInstances } from './commands/instances.ts';
 import { runServices } from './commands/services.ts';
 import { listenForInterrupt } from './interrupted.ts';
-import type { Io } from './io.ts';
-import { type Invocation, settingsFromFlags } from './program.ts';
+import type { CommandId, Invocation } from './program.ts';
 
 /** Everything a command needs, resolved once; built here and nowhere else. */
 export interface Context {
   readonly settings: Settings;
+  /** The config file, when one was given (its sections: probes, alerts…). */
+  readonly config: ConfigFile | undefined;
   /** Colour and terminal styling on stdout. */
   readonly color: boolean;
   readonly io: Io;
@@ -32,20 +41,26 @@ export interface Connection {
 
 /** Resolves settings, wires the real provider and signals, and runs the chosen command. */
 export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
-  const configPath = configPathFrom(inv.globals.config);
-  const file = configPath === undefined ? {} : await settingsFromFile(configPath);
-  const settings = resolveSettings({
-    flags: settingsFromFlags(inv.globals),
-    env: settingsFromEnv(),
-    file,
-    ...(configPath === undefined ? {} : { fileName: configPath }),
-  });
+  // Checking a file must not depend on the settings that file (or the environment) would give.
+  if (inv.command === 'config-check') return runConfigCheck(io, inv.args[0] ?? '');
+  const env = environment();
+  const configPath = configPathFrom(inv.globals.config, env);
+  const config = configPath === undefined ? undefined : await loadConfigFile(configPath);
+  const settings = resolveSettings({ flags: inv.globalFlags, env, file: config?.settings });
+  const optionsOf = <C extends CommandName>(command: C): CommandOptions<C> =>
+    resolveOptions(COMMAND_OPTIONS[command], {
+      flags: inv.flags,
+      env,
+      section: command,
+      ...(config === undefined ? {} : { file: config.section(command) }),
+    });
   const controller = new AbortController();
   const stopListening = listenForInterrupt((reason) => controller.abort(reason));
   const clients: ProviderClient[] = [];
   const ctx: Context = {
     settings,
-    color: wantColor(inv.globals.color, io.stdout.isTTY === true),
+    config,
+    color: wantColor(inv.globals.color, io.stdout.isTTY === true, env),
     io,
     signal: controller.signal,
     connect: async () => {
@@ -55,12 +70,50 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
     },
   };
   try {
-    const command = await loadCommand(inv.command);
-    return await command(ctx, inv.args, inv.options);
+    return await dispatch(inv.command, ctx, inv.args, optionsOf);
   } finally {
     stopListening();
-    if (inv.globals.stats === true) reportTraffic(io, clients);
+    if (settings.stats) reportTraffic(io, clients);
   }
+}
+
+/**
+ * Runs one command with its resolved options. The one-shot commands and the provider client are
+ * part of the main bundle (one larger file loads faster than a dozen chunks); the heavy ones load
+ * when chosen.
+ */
+async function dispatch(
+  command: Exclude<CommandId, 'config-check'>,
+  ctx: Context,
+  args: readonly string[],
+  optionsOf: <C extends CommandName>(command: C) => CommandOptions<C>,
+): Promise<number> {
+  switch (command) {
+    case 'instances':
+      return runInstances(ctx, optionsOf('instances'));
+    case 'services':
+      return runServices(ctx, args);
+    case 'health':
+      return runHealth(ctx);
+    case 'monitor': {
+      const options = optionsOf('monitor');
+      return (await import('./commands/monitor.ts')).runMonitor(ctx, args[0], options);
+    }
+    case 'mock': {
+      const options = optionsOf('mock');
+      return (await import('./commands/mock.ts')).runMock(ctx, options);
+    }
+    case 'serve': {
+      const options = optionsOf('serve');
+      return (await import('./commands/serve.ts')).runServe(ctx, options);
+    }
+  }
+}
+
+/** `fleetmon config check FILE`: every problem as file:line:column, exit 2 when there is one. */
+async function runConfigCheck(io: Io, path: string): Promise<number> {
+  const { checkConfigFile } = await import('./commands/config-check.ts');
+  return checkConfigFile(io, path);
 }
 
 /** `--stats`: what each provider client of the command asked, after its output. */
@@ -68,32 +121,6 @@ function reportTraffic(io: Io, clients: readonly ProviderClient[]): void {
   for (const client of clients) {
     if (client.traffic !== undefined)
       io.stderr.write(`fleetmon: ${formatTraffic(client.traffic)}\n`);
-  }
-}
-
-type CommandRun = (
-  ctx: Context,
-  args: readonly string[],
-  options: Invocation['options'],
-) => Promise<number>;
-
-// The one-shot commands and the provider client are part of the main bundle: with the compile
-// cache, one larger file loads faster than a dozen chunks (instances on the seed fleet: -10 to
-// -30 ms; --version unchanged). The heavy ones (terminal UI, server, mock) load when chosen.
-async function loadCommand(name: Invocation['command']): Promise<CommandRun> {
-  switch (name) {
-    case 'instances':
-      return runInstances;
-    case 'services':
-      return runServices;
-    case 'health':
-      return runHealth;
-    case 'monitor':
-      return (await import('./commands/monitor.ts')).runMonitor;
-    case 'mock':
-      return (await import('./commands/mock.ts')).runMock;
-    case 'serve':
-      return (await import('./commands/serve.ts')).runServe;
   }
 }
 

@@ -1,64 +1,124 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { FleetmonError } from '../core/errors.ts';
-import { parseConfig } from './config-file.ts';
-import { SETTING_KEYS } from './settings.ts';
+import { COMMAND_OPTIONS } from './command-options.ts';
+import { type ConfigProblem, checkConfigText } from './config-file.ts';
+import { resolveOptions } from './options.ts';
+import { resolveSettings, SETTING_OPTIONS } from './settings.ts';
 
-describe('parseConfig', () => {
-  it('reads known keys as text', () => {
-    assert.deepEqual(
-      parseConfig('{"api": "demo", "maxInstances": 5000, "maxBody": "64KiB"}', 'f.json'),
-      {
-        api: 'demo',
-        maxInstances: '5000',
-        maxBody: '64KiB',
-      },
-    );
+function problems(text: string): ConfigProblem[] {
+  const result = checkConfigText(text, 'fleetmon.yaml');
+  assert.equal(result.ok, false, 'expected problems');
+  return result.ok ? [] : result.problems;
+}
+
+function config(text: string) {
+  const result = checkConfigText(text, 'fleetmon.yaml');
+  if (!result.ok) assert.fail(JSON.stringify(result.problems));
+  return result.config;
+}
+
+describe('checkConfigText', () => {
+  it('reads shared settings at the top and command options in their section, YAML or JSON', () => {
+    for (const text of [
+      'api: demo\ntimeout: 2s\nmaxCpu: 80\nserve:\n  interval: 30s\n  listen: 127.0.0.1:9000\n',
+      '{"api": "demo", "timeout": "2s", "maxCpu": 80, "serve": {"interval": "30s", "listen": "127.0.0.1:9000"}}',
+    ]) {
+      const file = config(text);
+      const settings = resolveSettings({ flags: {}, env: {}, file: file.settings });
+      assert.equal(settings.api, 'demo');
+      assert.equal(settings.timeoutMs, 2000);
+      assert.equal(settings.rules.maxCpu, 80);
+      const serve = resolveOptions(COMMAND_OPTIONS.serve, {
+        flags: {},
+        env: {},
+        file: file.section('serve'),
+        section: 'serve',
+      });
+      assert.equal(serve.interval, 30_000);
+      assert.deepEqual(serve.listen, { host: '127.0.0.1', port: 9000, loopback: true });
+    }
   });
 
-  it('names an unknown key on one line, even a hostile one', () => {
-    assert.throws(
-      () => parseConfig('{"colour\\n\\u001b[31m": true}', 'f.json'),
-      (err: unknown) =>
-        err instanceof FleetmonError &&
-        err.code === 'config' &&
-        err.message.startsWith('f.json: unknown key "colour\\u000a\\u001b[31m"') &&
-        !/[\r\n]/.test(err.message) &&
-        !err.message.includes('\u001b'),
-    );
+  it('takes an empty file or a comment as nothing set', () => {
+    for (const text of ['', '# nothing yet\n']) {
+      const file = config(text);
+      assert.deepEqual(file.settings.values, {});
+    }
+  });
+
+  it('names the line and column of an unknown key, and suggests the near one', () => {
+    assert.deepEqual(problems('api: demo\nserve:\n  intervall: 30s\n'), [
+      {
+        line: 3,
+        column: 3,
+        message: 'unknown key "intervall" in serve (did you mean "interval"?)',
+      },
+    ]);
+    const [top] = problems('timeout: 5s\nbanana: 1\n');
+    assert.equal(top?.line, 2);
+    assert.match(top?.message ?? '', /^unknown key "banana" \(allowed: api, output, .*\)$/);
+  });
+
+  it('checks every value as a flag would be checked, pointing at the value', () => {
+    assert.deepEqual(problems('api: demo\nserve:\n  interval: soon\n'), [
+      {
+        line: 3,
+        column: 13,
+        message:
+          'serve.interval: "soon" is not valid; expected a duration such as 500ms, 5s or 1m (500ms to 86400s)',
+      },
+    ]);
+    const [api] = problems('api: "http://"\n');
+    assert.equal(api?.line, 1);
+    assert.match(api?.message ?? '', /^api: "http:\/\/" has no host; expected /);
+  });
+
+  it('refuses secrets in the file: they belong in the environment', () => {
+    const [secret] = problems('serve:\n  authToken: hunter2hunter2\n');
+    assert.match(secret?.message ?? '', /^unknown key "authToken" in serve/);
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their place, never the text', () => {
+    const [syntax] = problems('api: demo\nserve: [\n  secret-looking text\n');
+    assert.ok(syntax !== undefined && syntax.line >= 2);
+    assert.match(syntax.message, /^not valid YAML: /);
+    assert.doesNotMatch(syntax.message, /secret-looking/);
+    const [duplicate] = problems('api: demo\napi: demo\n');
+    assert.equal(duplicate?.line, 2);
+    assert.match(duplicate?.message ?? '', /unique/);
+  });
+
+  it('says that a list or a mapping is the wrong shape', () => {
+    const [shape] = problems('serve: 5\n');
+    assert.deepEqual(shape, {
+      line: 1,
+      column: 8,
+      message: 'serve: expected a mapping of keys to values',
+    });
   });
 });
 
-describe('parseConfig properties', () => {
-  it('returns settings or throws a one-line config error, for any text', () => {
-    const settings = fc.dictionary(
-      fc.oneof(fc.constantFrom(...SETTING_KEYS), fc.string()),
-      fc.oneof(fc.string(), fc.integer(), fc.double(), fc.jsonValue()),
-    );
+describe('checkConfigText properties', () => {
+  it('returns a config or located one-line problems, for any text', () => {
+    const keys = [...Object.keys(SETTING_OPTIONS), 'serve', 'monitor', 'banana'];
+    const yamlish = fc
+      .array(fc.tuple(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.integer())), {
+        maxLength: 5,
+      })
+      .map((pairs) => pairs.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n'));
     fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.string({ unit: 'binary-ascii' }),
-          fc.json(),
-          settings.map((o) => JSON.stringify(o)),
-        ),
-        (text) => {
-          try {
-            const raw = parseConfig(text, 'fleetmon.json');
-            for (const [key, value] of Object.entries(raw)) {
-              assert.ok((SETTING_KEYS as string[]).includes(key));
-              assert.equal(typeof value, 'string');
-            }
-          } catch (err) {
-            assert.ok(err instanceof FleetmonError, String(err));
-            assert.equal(err.code, 'config');
-            // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
-            assert.doesNotMatch(err.message, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
-          }
-        },
-      ),
-      { numRuns: 1000 },
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.json(), yamlish), (text) => {
+        const result = checkConfigText(text, 'f.yaml');
+        if (result.ok) return;
+        assert.ok(result.problems.length > 0);
+        for (const problem of result.problems) {
+          assert.ok(problem.line >= 1 && problem.column >= 1);
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
+          assert.doesNotMatch(problem.message, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\r\n]/);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,59 +1,302 @@
-// Config file checking, split from sources.ts so that zod is loaded only when a config file is given.
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+// The config file (fleetmon.yaml; JSON is YAML too): read, checked against one schema, every
+// problem reported as file:line:column. Loaded only when a config file is given (yaml and zod
+// are ~50 ms of start-up that commands without one should not pay).
+import { open } from 'node:fs/promises';
+import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { FleetmonError } from '../core/errors.ts';
 import { escapeUnprintable } from '../core/printable.ts';
-import { type RawSettings, SETTING_KEYS, type SettingKey } from './settings.ts';
+import { COMMAND_OPTIONS, type CommandName } from './command-options.ts';
+import { FILE_SECTIONS, type FileSections } from './file-sections.ts';
+import type { ConfigValues, OptionDefs } from './options.ts';
+import { resolveOptions } from './options.ts';
+import { resolveSettings, SETTING_OPTIONS } from './settings.ts';
 
-const fileSchema = z.strictObject(
-  Object.fromEntries(
-    SETTING_KEYS.map((key) => [key, z.union([z.string(), z.number()]).optional()]),
-  ) as Record<SettingKey, z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodNumber]>>>,
-);
+/** A config file that passed its schema. */
+export interface ConfigFile {
+  /** As the user named it, for messages. */
+  readonly path: string;
+  /** The top level's shared settings (`api`, `timeout`, …). */
+  readonly settings: ConfigValues;
+  /** A command's section (`serve:`, `monitor:`…), empty when absent. */
+  section(command: CommandName): ConfigValues;
+  /** The sections with a schema of their own (`probes:`, `alerts:`…), validated. */
+  readonly sections: FileSections;
+}
 
-/** Reads and checks a JSON config file; every problem is reported with its path, in one line. */
-export async function readConfigFile(path: string): Promise<RawSettings> {
-  let text: string;
+/** One problem in a config file, located. */
+export interface ConfigProblem {
+  readonly line: number;
+  readonly column: number;
+  /** One line: what is wrong, and what is allowed. */
+  readonly message: string;
+}
+
+/** A config file bigger than this is not a config file. */
+const MAX_BYTES = 1024 * 1024;
+
+/** Reads and checks a config file, throwing one config error for its first problem. */
+export async function readConfigFile(path: string): Promise<ConfigFile> {
+  const result = checkConfigText(await readText(path), path);
+  if (result.ok) return result.config;
+  const [first] = result.problems;
+  const more = result.problems.length - 1;
+  throw new FleetmonError(
+    'config',
+    formatProblem(path, first as ConfigProblem),
+    more > 0
+      ? `${more} more problem${more === 1 ? '' : 's'}: fleetmon config check ${path}`
+      : undefined,
+  );
+}
+
+/** The file's text; a missing, unreadable or oversized file is one config error (never its content). */
+export async function readText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_BYTES) {
+        throw new FleetmonError(
+          'config',
+          `config file ${path} is ${size} bytes; a config file is at most 1 MiB`,
+          'check --config or FLEETMON_CONFIG',
+        );
+      }
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
+    if (err instanceof FleetmonError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${code ?? 'unknown error'})`;
     throw new FleetmonError(
       'config',
-      `config file ${path}: ${reason}`,
+      escapeUnprintable(`config file ${path}: ${reason}`),
       'check --config or FLEETMON_CONFIG',
     );
   }
-  return parseConfig(text, basename(path));
 }
 
-/** Validates config file text; pure, so every rule is tested without a disk. */
-export function parseConfig(text: string, name: string): RawSettings {
+/** `path:line:column: message`, the form editors jump to. */
+export function formatProblem(path: string, problem: ConfigProblem): string {
+  return escapeUnprintable(`${path}:${problem.line}:${problem.column}: ${problem.message}`);
+}
+
+/**
+ * Checks config text completely: YAML syntax, the schema, and every value as flags and env are
+ * checked. Pure, so every rule is tested without a disk.
+ */
+export function checkConfigText(
+  text: string,
+  path: string,
+): { ok: true; config: ConfigFile } | { ok: false; problems: ConfigProblem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const pos = lines.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((err) => ({
+        ...at(err.pos[0]),
+        // The parser's own words, first line only: the file's text is never echoed.
+        message: `not valid YAML: ${err.message.split('\n')[0]}`,
+      })),
+    };
+  }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (err) {
-    const reason = escapeUnprintable((err as Error).message);
-    throw new FleetmonError('config', `${name}: not valid JSON (${reason})`);
+    return { ok: false, problems: [{ line: 1, column: 1, message: (err as Error).message }] };
   }
-  const result = fileSchema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'top level';
-      if (issue.code === 'unrecognized_keys') {
-        return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${SETTING_KEYS.join(', ')})`;
-      }
-      return issue.path.length > 0
-        ? `${where} must be a string or a number`
-        : 'must be a JSON object';
-    });
-    // Keys come from the file: escaped, so a hostile one cannot split the line or colour the terminal.
-    throw new FleetmonError('config', escapeUnprintable(`${name}: ${problems.join('; ')}`));
+  const parsed = fileSchema().safeParse(json);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => locateIssue(doc, issue, at)),
+    };
   }
-  const raw: RawSettings = {};
-  for (const [key, value] of Object.entries(result.data)) {
-    if (value !== undefined) raw[key as SettingKey] = String(value);
+  const data = parsed.data as Record<string, unknown>;
+  const valuesAt = (prefix: string[], values: Record<string, unknown>): ConfigValues => ({
+    values,
+    where: (key) => {
+      const node = doc.getIn([...prefix, key], true) as { range?: [number, number, number] };
+      const pos = node?.range ? at(node.range[0]) : { line: 1, column: 1 };
+      return `${path}:${pos.line}:${pos.column}: ${[...prefix, key].join('.')}`;
+    },
+  });
+  const config: ConfigFile = {
+    path,
+    settings: valuesAt([], data),
+    section: (command) => valuesAt([command], (data[command] as Record<string, unknown>) ?? {}),
+    sections: pickSections(data),
+  };
+  const problems = checkValues(config);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+}
+
+/** Resolves every option from the file alone, so a bad value is found by `config check` too. */
+function checkValues(config: ConfigFile): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const attempt = (run: () => unknown) => {
+    try {
+      run();
+    } catch (err) {
+      if (!(err instanceof FleetmonError)) throw err;
+      // Messages from resolveOptions start with `path:line:col: key:`; keep the location apart.
+      const match = /^.*?:(\d+):(\d+): (.*)$/.exec(err.message);
+      problems.push({
+        line: Number(match?.[1] ?? 1),
+        column: Number(match?.[2] ?? 1),
+        message: match?.[3] ?? err.message,
+      });
+    }
+  };
+  attempt(() => resolveSettings({ flags: {}, env: {}, file: config.settings }));
+  for (const command of Object.keys(COMMAND_OPTIONS) as CommandName[]) {
+    const defs: OptionDefs = COMMAND_OPTIONS[command];
+    attempt(() =>
+      resolveOptions(defs, { flags: {}, env: {}, file: config.section(command), section: command }),
+    );
   }
-  return raw;
+  return problems;
+}
+
+function pickSections(data: Record<string, unknown>): FileSections {
+  const sections: Record<string, unknown> = {};
+  for (const key of Object.keys(FILE_SECTIONS)) {
+    if (data[key] !== undefined) sections[key] = data[key];
+  }
+  return sections as FileSections;
+}
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const listOfScalars = z.union([scalar, z.array(scalar)]);
+
+/** A command's section: its options that may be given in a file. */
+function optionsSchema(defs: OptionDefs) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, def] of Object.entries(defs)) {
+    if (def.file === false) continue;
+    shape[key] = (def.kind === 'list' ? listOfScalars : scalar).optional();
+  }
+  return z.strictObject(shape);
+}
+
+let schema: z.ZodType | undefined;
+function fileSchema(): z.ZodType {
+  schema ??= z.strictObject({
+    ...optionsSchema(SETTING_OPTIONS).shape,
+    ...Object.fromEntries(
+      Object.entries(COMMAND_OPTIONS).map(([name, defs]) => [name, optionsSchema(defs).optional()]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(FILE_SECTIONS as Record<string, z.ZodType>).map(([name, section]) => [
+        name,
+        section.optional(),
+      ]),
+    ),
+  });
+  return schema;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** Points an issue at the node it is about: the unknown key itself, or the bad value. */
+function locateIssue(
+  doc: Document,
+  issue: Issue,
+  at: (offset: number) => { line: number; column: number },
+): ConfigProblem {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  const name = path.length > 0 ? path.join('.') : 'the file';
+  if (issue.code === 'unrecognized_keys') {
+    const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    const key = issue.keys[0] ?? '';
+    const pair = isMap(map)
+      ? map.items.find((item) => isScalar(item.key) && String(item.key.value) === key)
+      : undefined;
+    const keyNode = pair?.key as { range?: [number, number, number] } | undefined;
+    const allowed = Object.keys(allowedKeys(path));
+    const near = closest(key, allowed);
+    return {
+      ...(keyNode?.range ? at(keyNode.range[0]) : { line: 1, column: 1 }),
+      message: `unknown key "${key}"${path.length > 0 ? ` in ${name}` : ''}${suggestion(near, allowed)}`,
+    };
+  }
+  const node = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as {
+    range?: [number, number, number];
+  } | null;
+  return {
+    ...(node?.range ? at(node.range[0]) : { line: 1, column: 1 }),
+    message: `${name}: ${describeIssue(issue, node !== null && node !== undefined)}`,
+  };
+}
+
+function describeIssue(issue: Issue, present: boolean): string {
+  if (issue.code === 'invalid_type') {
+    if (!present) return `missing; expected ${issue.expected}`;
+    if (issue.expected === 'object') return 'expected a mapping of keys to values';
+    return `expected ${issue.expected === 'union' ? 'a text, number or true/false' : issue.expected}`;
+  }
+  if (issue.code === 'invalid_union')
+    return 'expected a text, a number, true/false or a list of them';
+  return issue.message;
+}
+
+function suggestion(near: string | undefined, allowed: readonly string[]): string {
+  if (near !== undefined) return ` (did you mean "${near}"?)`;
+  return allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
+}
+
+/** Keys allowed at a path, for suggestions. */
+function allowedKeys(path: readonly PropertyKey[]): Record<string, unknown> {
+  const top = fileSchema() as unknown as { shape: Record<string, z.ZodType> };
+  if (path.length === 0) return top.shape;
+  if (path.length === 1 && typeof path[0] === 'string') {
+    const defs = (COMMAND_OPTIONS as Record<string, OptionDefs>)[path[0]];
+    if (defs !== undefined) return optionsSchema(defs).shape;
+  }
+  return {};
+}
+
+/** The allowed key nearest to a misspelt one, if it is close enough to be what was meant. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const candidate of allowed) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(
+        Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
 }

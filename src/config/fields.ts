@@ -5,9 +5,18 @@ import { parseDuration } from '../core/duration.ts';
  * file so a value means the same wherever it is given. Each returns the value,
  * or a message saying what is allowed (the caller names where the value came from).
  */
-export type FieldParser<T> = (
-  text: string,
-) => { ok: true; value: T } | { ok: false; allowed: string };
+export type FieldParser<T> = (text: string) => FieldResult<T>;
+
+/** A value, or what is allowed (and, optionally, what is wrong with this one: "has no host"). */
+export type FieldResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; allowed: string; problem?: string };
+
+/** Any text that is not blank, trimmed. */
+export const text: FieldParser<string> = (input) => {
+  const value = input.trim();
+  return value === '' ? { ok: false, allowed: 'a value that is not blank' } : { ok: true, value };
+};
 
 /** A whole number within [min, max]. */
 export function integer(min: number, max: number): FieldParser<number> {

@@ -1,6 +1,6 @@
-import { FleetmonError } from '../core/errors.ts';
 import type { HealthRules } from '../core/types.ts';
-import { OUTPUT_FORMATS, type OutputFormat } from '../render/options.ts';
+import { API_ADDRESS_FORMS, apiAddressProblem } from '../provider/address.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.ts';
 import {
   bytes,
   duration,
@@ -10,6 +10,7 @@ import {
   percent,
   positiveNumber,
 } from './fields.ts';
+import { type OptionDefs, type OptionSources, resolveOptions, toggle, value } from './options.ts';
 
 /** Settings every command shares, resolved once before any network call. */
 export interface Settings {
@@ -32,139 +33,121 @@ export interface Settings {
   readonly maxInstances: number;
   /** Time allowed until response headers arrive; `undefined`: the whole --timeout. */
   readonly headersTimeoutMs: number | undefined;
+  /** `--stats`: report what the provider client did, on stderr, when done. */
+  readonly stats: boolean;
 }
 
-/** Parsed type of each shared setting, by its config-file key. */
-interface Values {
-  api: string;
-  output: OutputFormat;
-  concurrency: number;
-  rate: number;
-  timeout: number;
-  retries: number;
-  deadline: number;
-  maxCpu: number;
-  maxMemory: number;
-  minHealthy: number;
-  maxBody: number;
-  maxInstances: number;
-  headerTimeout: number;
-}
-
-/** Name of a shared setting, as used in config files. */
-export type SettingKey = keyof Values;
-
-interface Field<T> {
-  readonly flag: string;
-  readonly env: string;
-  readonly parse: FieldParser<T>;
-}
-
-/** Where each shared setting may be given (flag, environment variable) and how it is read. */
-const FIELDS: { readonly [K in SettingKey]: Field<Values[K]> } = {
-  api: { flag: '--api', env: 'FLEETMON_API', parse: (t: string) => nonEmpty(t) },
-  output: { flag: '--output', env: 'FLEETMON_OUTPUT', parse: oneOf(OUTPUT_FORMATS) },
-  concurrency: { flag: '--concurrency', env: 'FLEETMON_CONCURRENCY', parse: integer(1, 10_000) },
-  rate: { flag: '--rate', env: 'FLEETMON_RATE', parse: positiveNumber(0.1, 1_000_000) },
-  timeout: { flag: '--timeout', env: 'FLEETMON_TIMEOUT', parse: duration(10, 600_000) },
-  retries: { flag: '--retries', env: 'FLEETMON_RETRIES', parse: integer(0, 10) },
-  deadline: { flag: '--deadline', env: 'FLEETMON_DEADLINE', parse: duration(100, 86_400_000) },
-  maxCpu: { flag: '--max-cpu', env: 'FLEETMON_MAX_CPU', parse: percent },
-  maxMemory: { flag: '--max-memory', env: 'FLEETMON_MAX_MEMORY', parse: percent },
-  minHealthy: { flag: '--min-healthy', env: 'FLEETMON_MIN_HEALTHY', parse: integer(0, 1_000_000) },
-  maxBody: { flag: '--max-body', env: 'FLEETMON_MAX_BODY', parse: bytes(1024, 1024 ** 3) },
-  maxInstances: {
-    flag: '--max-instances',
-    env: 'FLEETMON_MAX_INSTANCES',
-    parse: integer(1, 10_000_000),
-  },
-  headerTimeout: {
-    flag: '--header-timeout',
-    env: 'FLEETMON_HEADER_TIMEOUT',
-    parse: duration(10, 600_000),
-  },
+/** `demo`, or a provider address that parses; a bad one says what is wrong with it. */
+const apiAddress: FieldParser<string> = (text) => {
+  const value = text.trim();
+  if (value.toLowerCase() === 'demo') return { ok: true, value: 'demo' };
+  const problem = apiAddressProblem(value);
+  return problem === undefined
+    ? { ok: true, value }
+    : { ok: false, problem, allowed: `${API_ADDRESS_FORMS}, or demo` };
 };
 
-/** Raw text of each setting from one source; absent keys were not given there. */
-export type RawSettings = Partial<Record<SettingKey, string>>;
+/** The shared settings, by config-file key; flags, `FLEETMON_<KEY>` and the file's top level. */
+export const SETTING_OPTIONS = {
+  api: value(
+    '--api <address>',
+    'provider as host:port, [ipv6]:port or URL; "demo" runs an embedded fleet',
+    apiAddress,
+  ),
+  output: value(
+    '-o, --output <format>',
+    `output format: ${OUTPUT_FORMATS.join(', ')}`,
+    oneOf(OUTPUT_FORMATS),
+    // Each command picks its own default (table; ndjson for monitor in a pipe).
+  ),
+  concurrency: value(
+    '--concurrency <n>',
+    'most requests in flight; fewer while the provider slows down',
+    integer(1, 10_000),
+    // A ceiling, not a target: the adaptive window starts there and settles where the provider
+    // stops queueing (docs/tuning.md).
+    { default: 64, defaultText: '64' },
+  ),
+  rate: value('--rate <n>', 'most requests per second to the provider', positiveNumber(0.1, 1e6)),
+  timeout: value(
+    '--timeout <duration>',
+    'per-request timeout, e.g. 500ms, 5s',
+    duration(10, 600_000),
+    {
+      default: 5000,
+      defaultText: '5s',
+    },
+  ),
+  retries: value(
+    '--retries <n>',
+    'retries on network errors, timeouts, 429 and 5xx',
+    integer(0, 10),
+    {
+      default: 2,
+      defaultText: '2',
+    },
+  ),
+  deadline: value('--deadline <duration>', 'deadline for a whole scan', duration(100, 86_400_000), {
+    default: 120_000,
+    defaultText: '2m',
+  }),
+  maxCpu: value('--max-cpu <percent>', 'an instance is healthy below this cpu', percent, {
+    default: 75,
+    defaultText: '75',
+  }),
+  maxMemory: value('--max-memory <percent>', 'an instance is healthy below this memory', percent, {
+    default: 75,
+    defaultText: '75',
+  }),
+  minHealthy: value(
+    '--min-healthy <n>',
+    'healthy instances a service needs to be ok',
+    integer(0, 1_000_000),
+    { default: 2, defaultText: '2' },
+  ),
+  maxBody: value(
+    '--max-body <size>',
+    'largest stats body accepted, e.g. 64KiB',
+    bytes(1024, 1024 ** 3),
+    // A stats body is ~60 bytes; 1 MiB only stops garbage.
+    { default: 1024 * 1024, defaultText: '1MiB' },
+  ),
+  maxInstances: value(
+    '--max-instances <n>',
+    'most instances accepted from /servers; bounds memory',
+    integer(1, 10_000_000),
+    { default: 1_000_000, defaultText: '1000000' },
+  ),
+  headerTimeout: value(
+    '--header-timeout <duration>',
+    'time allowed until response headers arrive',
+    duration(10, 600_000),
+    { defaultText: '--timeout' },
+  ),
+  stats: toggle(
+    '--stats',
+    'when done, one line on stderr: requests, retries, answer times, connections and the concurrency window',
+  ),
+} as const satisfies OptionDefs;
 
-/** Config keys users may write, for validating config files. */
-export const SETTING_KEYS = Object.keys(FIELDS) as SettingKey[];
-
-/** Environment variable of each setting, for reading the environment. */
-export function envNameOf(key: SettingKey): string {
-  return FIELDS[key].env;
-}
-
-const DEFAULTS = {
-  // A ceiling, not a target: the adaptive window starts there and settles where the provider stops
-  // queueing. The original (single-threaded, listen backlog 5) collapsed at a fixed 8 (1 s SYN
-  // retransmits); the window and the connect retry keep it clean at 64 (bench/README.md).
-  concurrency: 64,
-  timeout: 5000,
-  retries: 2,
-  deadline: 120_000,
-  maxCpu: 75,
-  maxMemory: 75,
-  minHealthy: 2,
-  // A stats body is ~60 bytes; 1 MiB only stops garbage. The list cap bounds memory at ~64 MB.
-  maxBody: 1024 * 1024,
-  maxInstances: 1_000_000,
-} as const;
-
-/** The sources of settings in precedence order: flag > env > config file > default. */
-export interface SettingSources {
-  readonly flags: RawSettings;
-  readonly env: RawSettings;
-  readonly file: RawSettings;
-  /** Shown in messages about file values, e.g. `fleetmon.json`. */
-  readonly fileName?: string;
-}
+/** Name of a shared setting, as used in config files. */
+export type SettingKey = keyof typeof SETTING_OPTIONS;
 
 /** Resolves every shared setting, throwing one clear error that names the offending source. */
-export function resolveSettings(sources: SettingSources): Settings {
-  const get = <K extends SettingKey>(key: K) => pick(key, sources);
+export function resolveSettings(sources: OptionSources): Settings {
+  const v = resolveOptions(SETTING_OPTIONS, sources);
   return {
-    api: get('api'),
-    output: get('output'),
-    concurrency: get('concurrency') ?? DEFAULTS.concurrency,
-    rate: get('rate'),
-    timeoutMs: get('timeout') ?? DEFAULTS.timeout,
-    retries: get('retries') ?? DEFAULTS.retries,
-    deadlineMs: get('deadline') ?? DEFAULTS.deadline,
-    rules: {
-      maxCpu: get('maxCpu') ?? DEFAULTS.maxCpu,
-      maxMemory: get('maxMemory') ?? DEFAULTS.maxMemory,
-      minHealthy: get('minHealthy') ?? DEFAULTS.minHealthy,
-    },
-    maxBodyBytes: get('maxBody') ?? DEFAULTS.maxBody,
-    maxInstances: get('maxInstances') ?? DEFAULTS.maxInstances,
-    headersTimeoutMs: get('headerTimeout'),
+    api: v.api,
+    output: v.output,
+    concurrency: v.concurrency,
+    rate: v.rate,
+    timeoutMs: v.timeout,
+    retries: v.retries,
+    deadlineMs: v.deadline,
+    rules: { maxCpu: v.maxCpu, maxMemory: v.maxMemory, minHealthy: v.minHealthy },
+    maxBodyBytes: v.maxBody,
+    maxInstances: v.maxInstances,
+    headersTimeoutMs: v.headerTimeout,
+    stats: v.stats,
   };
-}
-
-function pick<K extends SettingKey>(key: K, sources: SettingSources): Values[K] | undefined {
-  const field: Field<Values[K]> = FIELDS[key];
-  const candidates: [string | undefined, string, 'usage' | 'config'][] = [
-    [sources.flags[key], field.flag, 'usage'],
-    [sources.env[key], field.env, 'config'],
-    [sources.file[key], `${sources.fileName ?? 'config file'}: "${key}"`, 'config'],
-  ];
-  for (const [text, origin, code] of candidates) {
-    if (text === undefined) continue;
-    const parsed = field.parse(text);
-    if (parsed.ok) return parsed.value;
-    throw new FleetmonError(
-      code,
-      `${origin}: ${JSON.stringify(text)} is not valid; expected ${parsed.allowed}`,
-    );
-  }
-  return undefined;
-}
-
-function nonEmpty(text: string): { ok: true; value: string } | { ok: false; allowed: string } {
-  const value = text.trim();
-  return value === ''
-    ? { ok: false, allowed: 'a provider address such as host:port, a URL, or demo' }
-    : { ok: true, value };
 }

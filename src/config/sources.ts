@@ -1,41 +1,29 @@
-import { envNameOf, type RawSettings, SETTING_KEYS } from './settings.ts';
+import type { ConfigFile } from './config-file.ts';
 
-// The only module that reads process.env (STYLE.md): everything else gets resolved values.
+// The only module that reads process.env: everything else gets resolved values.
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The shared settings given in the environment (`FLEETMON_*`). Empty values count as unset. */
-export function settingsFromEnv(env: Env = process.env): RawSettings {
-  const raw: RawSettings = {};
-  for (const key of SETTING_KEYS) {
-    const value = env[envNameOf(key)];
-    if (value !== undefined && value !== '') raw[key] = value;
-  }
-  return raw;
+/** The environment, read once by the composition root and handed to every resolver. */
+export function environment(): Env {
+  return process.env;
 }
 
 /** The config file named by the flag or `FLEETMON_CONFIG`, if any. */
-export function configPathFrom(
-  flag: string | undefined,
-  env: Env = process.env,
-): string | undefined {
+export function configPathFrom(flag: string | undefined, env: Env): string | undefined {
   return flag ?? (env.FLEETMON_CONFIG || undefined);
 }
 
 /**
- * Reads and checks a JSON config file; every problem is reported with its path, in one line.
- * The checking (zod) is loaded only when a config file is given: it is ~45 ms of start-up.
+ * Reads and checks the config file; its first problem is one config error with file:line:column.
+ * The checking (yaml, zod) is loaded only when a config file is given.
  */
-export async function settingsFromFile(path: string): Promise<RawSettings> {
+export async function loadConfigFile(path: string): Promise<ConfigFile> {
   const { readConfigFile } = await import('./config-file.ts');
   return readConfigFile(path);
 }
 
 /** Colour on stdout: `--no-color`/`--color` win, then NO_COLOR, then FORCE_COLOR, then whether it is a terminal. */
-export function wantColor(
-  flag: boolean | undefined,
-  isTTY: boolean,
-  env: Env = process.env,
-): boolean {
+export function wantColor(flag: boolean | undefined, isTTY: boolean, env: Env): boolean {
   if (flag !== undefined) return flag;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';

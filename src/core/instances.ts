@@ -88,3 +88,33 @@ export function filterInstances(
 export function matchServiceName(service: string | null, wanted: string): boolean {
   return service !== null && service.toLowerCase() === wanted.toLowerCase();
 }
+
+/** A scan in which no listed instance answered: how many were listed, and the commonest reason. */
+export interface NothingUsable {
+  readonly listed: number;
+  readonly reason: string;
+  /** Instances that failed for that reason. */
+  readonly count: number;
+}
+
+/** `undefined` when some instance answered (or none was listed); else why nothing is usable. */
+export function nothingUsable(rows: readonly InstanceRow[]): NothingUsable | undefined {
+  if (rows.length === 0 || rows.some((row) => row.status !== 'unreachable')) return undefined;
+  const reasons = new Map<string, number>();
+  for (const row of rows) reasons.set(row.error ?? '', (reasons.get(row.error ?? '') ?? 0) + 1);
+  const [reason, count] = [...reasons].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  return { listed: rows.length, reason, count };
+}
+
+/** Names among `wanted` that match no service of the rows, and the services there are. */
+export function unknownServices(
+  rows: readonly InstanceRow[],
+  wanted: readonly string[],
+): { missing: string[]; known: string[] } {
+  const known = [...new Set(rows.flatMap((row) => (row.service === null ? [] : [row.service])))];
+  known.sort();
+  const missing = wanted.filter(
+    (name) => !known.some((service) => matchServiceName(service, name)),
+  );
+  return { missing, known };
+}

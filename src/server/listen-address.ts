@@ -11,14 +11,36 @@ export interface ListenAddress {
   readonly loopback: boolean;
 }
 
-const ALLOWED =
-  'expected host:port, [ipv6]:port, :port (all interfaces) or a port alone (loopback)';
+const ALLOWED = 'host:port, [ipv6]:port, :port (all interfaces) or a port alone (loopback)';
 
-/** Parses `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`, `:8080` (all interfaces) or `8080` (loopback). */
+/** Parses `--listen`, throwing a usage error that says what is wrong. */
 export function parseListenAddress(text: string): ListenAddress {
+  const result = listenAddress(text);
+  if (result.ok) return result.value;
+  throw new FleetmonError(
+    'usage',
+    `--listen: "${text}" ${result.problem}; expected ${result.allowed}`,
+  );
+}
+
+/** Reads `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`, `:8080` (all interfaces) or `8080` (loopback). */
+export function listenAddress(
+  text: string,
+): { ok: true; value: ListenAddress } | { ok: false; allowed: string; problem: string } {
+  try {
+    return { ok: true, value: readListenAddress(text) };
+  } catch (err) {
+    if (err instanceof ListenProblem) return { ok: false, allowed: ALLOWED, problem: err.message };
+    throw err;
+  }
+}
+
+class ListenProblem extends Error {}
+
+function readListenAddress(text: string): ListenAddress {
   const value = text.trim();
   const fail = (problem: string): never => {
-    throw new FleetmonError('usage', `--listen: "${text}" ${problem}; ${ALLOWED}`);
+    throw new ListenProblem(problem);
   };
   let host: string;
   let portText: string;

@@ -274,7 +274,24 @@ describe('fleetmon monitor', () => {
   it('says which services exist when the one asked for does not', async () => {
     const r = await runCli(['--api', api, 'monitor', 'Nope', '--count', '1']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /no instance of service "Nope" found.*known services/);
+    assert.match(r.stderr, /no service named "Nope" in this fleet \(known services/);
+  });
+
+  it('says once, for every command, that no instance answered usable stats', async () => {
+    const gone = await startMock({ host: '127.0.0.1', instances: 3, vanishRate: 1 });
+    try {
+      for (const args of [['services', 'UserService'], ['instances'], ['health']]) {
+        const r = await runCli(['--api', `127.0.0.1:${gone.port}`, ...args]);
+        assert.equal(r.code, 3, args.join(' '));
+        assert.match(
+          r.stderr,
+          /^fleetmon: none of 3 instances answered usable stats \(3× HTTP 400/,
+        );
+        assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      }
+    } finally {
+      await gone.close();
+    }
   });
 });
 
@@ -331,7 +348,7 @@ describe('bad input and an unreachable provider', () => {
       name: 'a bad format',
       args: ['--api', 'demo', '-o', 'xml', 'instances'],
       code: 2,
-      message: /Allowed choices are table, wide, json, ndjson, csv/,
+      message: /--output: "xml" is not valid; expected one of table, wide, json, ndjson, csv/,
     },
     {
       name: 'an unknown option',
@@ -349,7 +366,7 @@ describe('bad input and an unreachable provider', () => {
       name: 'an unparsable --api',
       args: ['--api', 'ht!tp://x y', 'instances'],
       code: 2,
-      message: /provider address "ht!tp:\/\/x y" contains spaces/,
+      message: /--api: "ht!tp:\/\/x y" contains spaces; expected http/,
     },
     {
       name: 'no provider at all',
@@ -369,6 +386,33 @@ describe('bad input and an unreachable provider', () => {
       args: ['--api', 'demo', 'instances', '--sort', 'speed'],
       code: 2,
       message: /--sort: "speed".*ip, service, status, cpu, memory/,
+    },
+    {
+      name: 'a bad provider address in the environment',
+      args: ['instances'],
+      env: { FLEETMON_API: 'http://' },
+      code: 2,
+      message: /^fleetmon: FLEETMON_API: "http:\/\/" has no host; expected http/,
+    },
+    {
+      name: 'a misspelt --service',
+      args: ['--api', 'demo', 'instances', '--service', 'UserSevice'],
+      code: 2,
+      message: /no service named "UserSevice" in this fleet \(known services: .*UserService/,
+    },
+    {
+      name: "the original utility's address without a flag",
+      args: ['localhost:9001'],
+      code: 2,
+      message:
+        /"localhost:9001" is not a command \(to scan that provider, pass --api localhost:9001 .*--summary/,
+    },
+    {
+      name: 'a bad command option in the environment',
+      args: ['--api', 'demo', 'monitor', 'UserService'],
+      env: { FLEETMON_MONITOR_INTERVAL: 'soon' },
+      code: 2,
+      message: /^fleetmon: FLEETMON_MONITOR_INTERVAL: "soon" is not valid; expected a duration/,
     },
     {
       name: 'a missing config file',
@@ -394,6 +438,54 @@ describe('bad input and an unreachable provider', () => {
     const r = await runCli(['--config', file, 'instances']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown key "colour" \(allowed: api, output,/);
+  });
+
+  it('a bad value in a YAML config file names file:line:column and the key', async () => {
+    const file = join(tmpdir(), `fleetmon-test-${process.pid}.yaml`);
+    await writeFile(file, 'api: demo\nmonitor:\n  interval: soon\n');
+    const r = await runCli(['--config', file, 'monitor', 'UserService']);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      `fleetmon: ${file}:3:13: monitor.interval: "soon" is not valid; expected a duration such as 500ms, 5s or 1m (100ms to 86400s)\n`,
+    );
+  });
+
+  it('config check: ok, or every problem as file:line:column with exit 2', async () => {
+    const good = join(tmpdir(), `fleetmon-test-good-${process.pid}.yaml`);
+    await writeFile(good, 'api: demo\ntimeout: 2s\nserve:\n  interval: 30s\n');
+    const ok = await runCli(['config', 'check', good]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, `${good}: ok (api, timeout, serve)\n`);
+    const bad = join(tmpdir(), `fleetmon-test-bad-${process.pid}.yaml`);
+    await writeFile(bad, 'api: demo\ntimeout: forever\nserve:\n  intervall: 30s\n');
+    const r = await runCli(['config', 'check', bad], { env: { FLEETMON_API: 'http://' } });
+    assert.equal(r.code, 2);
+    assert.deepEqual(r.stderr.trimEnd().split('\n'), [
+      `${bad}:4:3: unknown key "intervall" in serve (did you mean "interval"?)`,
+      `fleetmon: ${bad}: 1 problem`,
+    ]);
+  });
+
+  it('a command option resolves flag > environment > config file section', async () => {
+    const file = join(tmpdir(), `fleetmon-test-section-${process.pid}.yaml`);
+    await writeFile(file, `api: ${api}\ninstances:\n  sort: -memory\n  status: [healthy]\n`);
+    const fromFile = await runCli(['--config', file, 'instances', '-o', 'json']);
+    const rows = JSON.parse(fromFile.stdout) as Expected[];
+    assert.ok(rows.length > 0 && rows.every((row) => row.status === 'healthy'));
+    assert.deepEqual(
+      rows.map((row) => row.memory),
+      [...rows.map((row) => row.memory)].sort((a, b) => b - a),
+    );
+    const fromEnv = await runCli(['--config', file, 'instances', '-o', 'json'], {
+      env: { FLEETMON_INSTANCES_STATUS: 'unhealthy' },
+    });
+    assert.ok((JSON.parse(fromEnv.stdout) as Expected[]).every((r) => r.status === 'unhealthy'));
+    const fromFlag = await runCli(
+      ['--config', file, 'instances', '-o', 'json', '--status', 'unhealthy,healthy'],
+      { env: { FLEETMON_INSTANCES_STATUS: 'unhealthy' } },
+    );
+    assert.equal((JSON.parse(fromFlag.stdout) as Expected[]).length, expectedInstances().length);
   });
 
   it('flags override env, which overrides the config file', async () => {

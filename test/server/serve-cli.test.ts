@@ -32,8 +32,11 @@ describe('fleetmon serve', () => {
       [['--interval', 'soon'], /--interval: "soon" is not valid/],
       [['--history', '30d'], /--history: "30d" is not valid/],
       [['--interval', '1s', '--history', '2h'], /more than 2880 scans/],
-      [['--auth-token', 'short'], /--auth-token is too short/],
-      [['--basic-auth', 'hunter2-no-colon'], /--basic-auth is not valid; expected user:password/],
+      [['--auth-token', 'short'], /--auth-token: the value is too short/],
+      [
+        ['--basic-auth', 'hunter2-no-colon'],
+        /--basic-auth: the value is not valid; expected user:password/,
+      ],
     ];
     for (const [args, message] of bad) {
       const r = await runCli(['serve', '--api', 'demo', ...args]);

@@ -1,3 +1,4 @@
+import { nothingUsable } from '../../core/instances.ts';
 import { healthOf, summarizeServices } from '../../core/services.ts';
 import { renderHealth } from '../../render/index.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -10,6 +11,7 @@ export async function runHealth(ctx: Context): Promise<number> {
   const rows = await scanRows(ctx);
   const health = healthOf(summarizeServices(rows, ctx.settings.rules), ctx.settings.rules);
   ctx.io.stdout.write(renderHealth(health, renderOptions(ctx)));
-  if (reportNothingUsable(ctx, rows)) return EXIT.provider;
+  const nothing = nothingUsable(rows);
+  if (nothing !== undefined) return reportNothingUsable(ctx, nothing);
   return health.some((row) => row.status === 'flagged') ? EXIT.flagged : EXIT.ok;
 }

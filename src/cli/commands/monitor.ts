@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { duration, integer } from '../../config/fields.ts';
+import type { CommandOptions } from '../../config/command-options.ts';
 import { FleetmonError, isFleetmonError } from '../../core/errors.ts';
 import { ServiceMembers } from '../../core/service-members.ts';
 import { toInstanceRow } from '../../core/status.ts';
@@ -8,10 +8,8 @@ import { type MonitorTick, renderMonitorNdjson, renderMonitorTable } from '../..
 import { scanFleet, scanInstances } from '../../scan/scan.ts';
 import type { MonitorSource } from '../../tui/live-monitor.ts';
 import { EXIT } from '../exit-codes.ts';
-import { parseFlag, parseOptionalFlag } from '../flag.ts';
 import { listWarningsReporter } from '../fleet-scan.ts';
 import { listenForQuit } from '../keys.ts';
-import type { Invocation } from '../program.ts';
 import { renderOptions } from '../render-options.ts';
 import type { Context } from '../run.ts';
 
@@ -29,25 +27,10 @@ interface TickSink {
  */
 export async function runMonitor(
   ctx: Context,
-  args: readonly string[],
-  options: Invocation['options'],
+  wanted: string | undefined,
+  options: CommandOptions<'monitor'>,
 ): Promise<number> {
-  const wanted = args[0];
-  const intervalMs = parseFlag(
-    '--interval',
-    String(options.interval ?? '5s'),
-    duration(100, 86_400_000),
-  );
-  const count = parseOptionalFlag(
-    '--count',
-    options.count as string | undefined,
-    integer(1, 1_000_000_000),
-  );
-  const historyMs = parseFlag(
-    '--history',
-    String(options.history ?? '10m'),
-    duration(1000, 7 * 86_400_000),
-  );
+  const { interval: intervalMs, count, history: historyMs } = options;
   if (wantsLiveView(ctx)) {
     await runLive(ctx, wanted ?? null, { intervalMs, historyMs, count });
     return EXIT.ok;
@@ -126,7 +109,7 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 function notFound(wanted: string, known: readonly string[]): FleetmonError {
   return new FleetmonError(
     'input',
-    `no instance of service "${wanted}" found`,
+    `no service named "${wanted}" in this fleet`,
     known.length > 0
       ? `known services: ${known.join(', ')}`
       : 'no instance answered with its service',

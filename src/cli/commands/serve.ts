@@ -1,16 +1,12 @@
-import { duration } from '../../config/fields.ts';
-import { serveAuthFromEnv } from '../../config/serve-env.ts';
+import type { CommandOptions } from '../../config/command-options.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
 import { scanFleet } from '../../scan/scan.ts';
 import type { AuthConfig } from '../../server/auth.ts';
-import { parseListenAddress } from '../../server/listen-address.ts';
 import { historyCapacity, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
 import { MAX_HISTORY_SCANS } from '../../store/memory-history.ts';
 import { EXIT } from '../exit-codes.ts';
-import { parseFlag } from '../flag.ts';
-import type { Invocation } from '../program.ts';
 import type { Context } from '../run.ts';
 
 /** Requests in flight get this long to finish after SIGTERM. */
@@ -20,25 +16,18 @@ const SHUTDOWN_GRACE_MS = 5_000;
  * `fleetmon serve`: dashboard, JSON API and Prometheus exporter over a scan every
  * --interval, until SIGINT or SIGTERM, which end it gracefully with exit 0.
  */
-export async function runServe(
-  ctx: Context,
-  _args: readonly string[],
-  options: Invocation['options'],
-): Promise<number> {
-  const text = (name: string) => options[name] as string | undefined;
-  const listen = parseListenAddress(text('listen') ?? '127.0.0.1:8080');
-  if (!listen.loopback && options.listenPublic !== true) {
+export async function runServe(ctx: Context, options: CommandOptions<'serve'>): Promise<number> {
+  const { listen, interval: intervalMs } = options;
+  if (!listen.loopback && !options.listenPublic) {
     throw new FleetmonError(
       'usage',
-      `--listen ${text('listen')} can be reached from other machines`,
+      `--listen ${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port} can be reached from other machines`,
       'add --listen-public to allow it (and set --auth-token or --basic-auth), or listen on 127.0.0.1',
     );
   }
-  const intervalMs = parseFlag('--interval', text('interval') ?? '15s', duration(500, 86_400_000));
-  const historyText = text('history');
-  let historyMs = parseFlag('--history', historyText ?? '1h', duration(1000, 7 * 86_400_000));
+  let historyMs = options.history ?? 3_600_000;
   if (historyCapacity(historyMs, intervalMs) > MAX_HISTORY_SCANS) {
-    if (historyText !== undefined) {
+    if (options.history !== undefined) {
       throw new FleetmonError(
         'usage',
         `--history ${formatDuration(historyMs)} at --interval ${formatDuration(intervalMs)} is more than ${MAX_HISTORY_SCANS} scans to keep in memory`,
@@ -48,7 +37,7 @@ export async function runServe(
     // Only the default is too long for a short interval: keep what the ring can hold.
     historyMs = (MAX_HISTORY_SCANS - 1) * intervalMs;
   }
-  const auth = authConfig(text('authToken'), text('basicAuth'));
+  const auth: AuthConfig = { token: options.authToken, basic: options.basicAuth };
   const log = (line: string) => ctx.io.stderr.write(`fleetmon serve: ${line}\n`);
   if (!listen.loopback && auth.token === undefined && auth.basic === undefined) {
     log('warning: listening beyond loopback without --auth-token or --basic-auth');
@@ -87,32 +76,4 @@ export async function runServe(
   } finally {
     await connection.close();
   }
-}
-
-/** Flags win over `FLEETMON_AUTH_TOKEN` / `FLEETMON_BASIC_AUTH`; both kinds may be set at once. */
-function authConfig(tokenFlag: string | undefined, basicFlag: string | undefined): AuthConfig {
-  const env = serveAuthFromEnv();
-  const token = tokenFlag ?? env.token;
-  const basicText = basicFlag ?? env.basic;
-  const source = basicFlag !== undefined ? '--basic-auth' : 'FLEETMON_BASIC_AUTH';
-  if (token !== undefined && token.trim().length < 8) {
-    throw new FleetmonError(
-      tokenFlag !== undefined ? 'usage' : 'config',
-      `${tokenFlag !== undefined ? '--auth-token' : 'FLEETMON_AUTH_TOKEN'} is too short; expected at least 8 characters`,
-      'generate one, e.g. openssl rand -hex 16',
-    );
-  }
-  let basic: AuthConfig['basic'];
-  if (basicText !== undefined) {
-    const colon = basicText.indexOf(':');
-    // Never echo the value: it holds a password.
-    if (colon < 1 || colon === basicText.length - 1) {
-      throw new FleetmonError(
-        basicFlag !== undefined ? 'usage' : 'config',
-        `${source} is not valid; expected user:password with both parts non-empty`,
-      );
-    }
-    basic = { user: basicText.slice(0, colon), password: basicText.slice(colon + 1) };
-  }
-  return { token: token?.trim(), basic };
 }
