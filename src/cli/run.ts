@@ -31,6 +31,8 @@ export interface Context {
   readonly signal: AbortSignal;
   /** Opens the provider named by the settings (starting the embedded one for `demo`). */
   connect(): Promise<Connection>;
+  /** An environment variable the config file names as holding a secret (`urlEnv: SLACK_URL`). */
+  secret(name: string): string | undefined;
 }
 
 /** An open provider client; `close` also stops the embedded demo provider. */
@@ -68,6 +70,7 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
       clients.push(connection.client);
       return connection;
     },
+    secret: (name) => env[name] || undefined,
   };
   try {
     return await dispatch(inv.command, ctx, inv.args, optionsOf);

@@ -1,0 +1,146 @@
+import type { StoredAlert } from './alert.ts';
+import type { Silence } from './silences.ts';
+import type { AlertStore, Notification, NotificationLogEntry, OutboxEntry } from './store.ts';
+
+/** Delivered and given-up entries are dropped; at most this many wait per receiver. */
+export const MAX_QUEUED_PER_RECEIVER = 10_000;
+
+/**
+ * The alert store in memory: everything the interface promises within one process, nothing
+ * across a restart. The SQL store keeps the same data in tables (docs/alerts.md).
+ */
+export class MemoryAlertStore implements AlertStore {
+  #nextId = 1;
+  /** Per receiver, undelivered entries in enqueue order. */
+  readonly #queues = new Map<string, OutboxEntry[]>();
+  readonly #alerts = new Map<string, StoredAlert>();
+  readonly #log = new Map<string, NotificationLogEntry>();
+  readonly #silences = new Map<string, Silence>();
+
+  async enqueue(notification: Notification, now: number): Promise<OutboxEntry | undefined> {
+    const queue = this.#queues.get(notification.receiver) ?? [];
+    const alerts = notification.alerts.filter(
+      (alert) => latestStatus(queue, alert.fingerprint) !== alert.status,
+    );
+    for (const alert of notification.alerts) {
+      const key = `${notification.groupKey}\u0000${alert.fingerprint}`;
+      if (alert.status === 'resolved') this.#log.delete(key);
+      else {
+        this.#log.set(key, {
+          groupKey: notification.groupKey,
+          fingerprint: alert.fingerprint,
+          status: alert.status,
+          at: now,
+        });
+      }
+    }
+    if (alerts.length === 0) return undefined;
+    // A receiver that has been down for days must not grow memory without end: the oldest
+    // entries go first (they are the most likely to be given up anyway).
+    if (queue.length >= MAX_QUEUED_PER_RECEIVER) queue.shift();
+    const entry: OutboxEntry = {
+      id: this.#nextId++,
+      notification: { ...notification, alerts },
+      createdAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+    };
+    queue.push(entry);
+    this.#queues.set(notification.receiver, queue);
+    return entry;
+  }
+
+  async due(now: number): Promise<OutboxEntry[]> {
+    const due: OutboxEntry[] = [];
+    for (const queue of this.#queues.values()) {
+      const head = queue[0];
+      if (head !== undefined && head.nextAttemptAt <= now) due.push(head);
+    }
+    return due;
+  }
+
+  async nextAttemptAt(): Promise<number | undefined> {
+    let next: number | undefined;
+    for (const queue of this.#queues.values()) {
+      const head = queue[0];
+      if (head !== undefined && (next === undefined || head.nextAttemptAt < next)) {
+        next = head.nextAttemptAt;
+      }
+    }
+    return next;
+  }
+
+  async markDelivered(id: number): Promise<void> {
+    this.#remove(id);
+  }
+
+  async markFailed(id: number, retryAt: number, error: string): Promise<void> {
+    for (const queue of this.#queues.values()) {
+      const i = queue.findIndex((e) => e.id === id);
+      const entry = queue[i];
+      if (entry === undefined) continue;
+      queue[i] = {
+        ...entry,
+        attempts: entry.attempts + 1,
+        nextAttemptAt: retryAt,
+        lastError: error,
+      };
+      return;
+    }
+  }
+
+  async giveUp(id: number): Promise<void> {
+    this.#remove(id);
+  }
+
+  async queued(): Promise<ReadonlyMap<string, number>> {
+    return new Map([...this.#queues].map(([receiver, queue]) => [receiver, queue.length]));
+  }
+
+  async loadAlerts(): Promise<StoredAlert[]> {
+    return [...this.#alerts.values()];
+  }
+
+  async saveAlerts(put: readonly StoredAlert[], remove: readonly string[]): Promise<void> {
+    for (const fingerprint of remove) this.#alerts.delete(fingerprint);
+    for (const alert of put) this.#alerts.set(alert.fingerprint, alert);
+  }
+
+  async loadNotificationLog(): Promise<NotificationLogEntry[]> {
+    return [...this.#log.values()];
+  }
+
+  async loadSilences(): Promise<Silence[]> {
+    return [...this.#silences.values()];
+  }
+
+  async saveSilence(silence: Silence): Promise<void> {
+    this.#silences.set(silence.id, silence);
+  }
+
+  async deleteSilences(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.#silences.delete(id);
+  }
+
+  async close(): Promise<void> {}
+
+  #remove(id: number): void {
+    for (const [receiver, queue] of this.#queues) {
+      const i = queue.findIndex((e) => e.id === id);
+      if (i < 0) continue;
+      queue.splice(i, 1);
+      if (queue.length === 0) this.#queues.delete(receiver);
+      return;
+    }
+  }
+}
+
+/** The status of an alert in the latest undelivered entry that carries it. */
+function latestStatus(queue: readonly OutboxEntry[], fingerprint: string): string | undefined {
+  for (let i = queue.length - 1; i >= 0; i--) {
+    const found = queue[i]?.notification.alerts.find((a) => a.fingerprint === fingerprint);
+    if (found !== undefined) return found.status;
+  }
+  return undefined;
+}
