@@ -86,6 +86,7 @@ export class AlertService implements AlertsApi {
   #cancelTimer: (() => void) | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #holder = false;
+  #stepQueued = false;
   #stopped = false;
   readonly #health: {
     lastSuccessAt: number | undefined;
@@ -301,8 +302,22 @@ export class AlertService implements AlertsApi {
     return new Dispatcher(routes, receivers, (labels, now) => this.#muting(labels, now));
   }
 
+  /** Looks at everything again at `at`; at once (in turn with other work) when that is now. */
   #wake(at: number): void {
-    if (this.#stopped || at >= this.#timerAt) return;
+    if (this.#stopped) return;
+    if (at <= this.#o.clock.now()) {
+      if (this.#stepQueued) return;
+      this.#stepQueued = true;
+      this.#cancelTimer?.();
+      this.#cancelTimer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.#work(async () => {
+        this.#stepQueued = false;
+        await this.#step();
+      });
+      return;
+    }
+    if (at >= this.#timerAt) return;
     this.#cancelTimer?.();
     this.#timerAt = at;
     this.#cancelTimer = this.#o.clock.setTimer(at - this.#o.clock.now(), () => {

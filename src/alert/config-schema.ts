@@ -24,9 +24,15 @@ const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return ms;
 });
 
-const labelName = z
-  .string()
-  .regex(LABEL_NAME, 'a label name is letters, digits and _, not starting with a digit');
+const LABEL_NAME_RULE = 'a label name is letters, digits and _, not starting with a digit';
+const labelName = z.string().regex(LABEL_NAME, LABEL_NAME_RULE);
+
+/** A map keyed by label names; a bad key is named as such, not as "Invalid key in record". */
+function byLabelName<T extends z.ZodType>(value: T) {
+  return z.record(labelName, value, {
+    error: (issue) => (issue.code === 'invalid_key' ? LABEL_NAME_RULE : undefined),
+  });
+}
 
 const matchers = z.array(z.string()).superRefine((texts, ctx) => {
   texts.forEach((text, i) => {
@@ -35,7 +41,7 @@ const matchers = z.array(z.string()).superRefine((texts, ctx) => {
   });
 });
 
-const labels = z.record(labelName, z.string().max(1024));
+const labels = byLabelName(z.string().max(1024));
 const template = z.string().max(4096);
 
 const httpUrl = z.string().refine((text) => {
@@ -61,7 +67,7 @@ const rule = z.strictObject({
   match: matchers.optional(),
   summary: template.optional(),
   description: template.optional(),
-  annotations: z.record(labelName, template).optional(),
+  annotations: byLabelName(template).optional(),
   failures: z.int().min(1).max(30).optional(),
   of: z.int().min(1).max(30).optional(),
   successes: z.int().min(1).max(30).optional(),

@@ -71,7 +71,7 @@ export class MemoryAlertStore implements AlertStore {
     return next;
   }
 
-  async markDelivered(id: number): Promise<void> {
+  async markDelivered(id: number, _now?: number): Promise<void> {
     this.#remove(id);
   }
 
@@ -90,7 +90,7 @@ export class MemoryAlertStore implements AlertStore {
     }
   }
 
-  async giveUp(id: number): Promise<void> {
+  async giveUp(id: number, _now?: number, _reason?: string): Promise<void> {
     this.#remove(id);
   }
 

@@ -18,6 +18,8 @@ export interface AlertingOptions {
   /** Default: this process alone. */
   readonly role?: NotifierRole;
   readonly clock?: Clock;
+  /** Jitter of retry delays; default Math.random. */
+  readonly random?: () => number;
 }
 
 /** Builds the receivers the config names and opens the alert service over the store. */
@@ -37,5 +39,6 @@ export function openAlerting(options: AlertingOptions): Promise<AlertService> {
     clock: options.clock ?? systemClock,
     intervalMs: options.intervalMs,
     log: options.log,
+    ...(options.random === undefined ? {} : { random: options.random }),
   });
 }
