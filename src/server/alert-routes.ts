@@ -13,6 +13,8 @@ const SILENCE_STATES: readonly SilenceState[] = ['active', 'pending', 'expired']
 /** A silence request is a few hundred bytes; anything near this is not one. */
 const MAX_BODY_BYTES = 16 * 1024;
 
+const NOT_JSON = Symbol('not JSON');
+
 /** An instant: ISO 8601 with a zone, or epoch milliseconds. */
 const instant = z.union([
   z.number().int().nonnegative(),
@@ -67,7 +69,8 @@ export function alertRoutes(alerts: () => AlertsApi | undefined): Hono {
           415,
         );
       }
-      const raw: unknown = await c.req.json().catch(() => undefined);
+      const raw: unknown = await c.req.json().catch(() => NOT_JSON);
+      if (raw === NOT_JSON) return c.json(errorBody(400, 'the body is not valid JSON'), 400);
       const parsed = silenceBody.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
