@@ -1,14 +1,13 @@
 import type { Labels } from '../core/alert-types.ts';
 import { FleetmonError } from '../core/errors.ts';
 import type { HealthRules } from '../core/types.ts';
-import {
-  type AlertsSection,
-  kindOfRule,
-  type MaintenanceSection,
-  type ReceiverSection,
-  type RuleSection,
-  WEEKDAYS,
+import type {
+  AlertsSection,
+  MaintenanceSection,
+  ReceiverSection,
+  RuleSection,
 } from './config-schema.ts';
+import { WEEKDAYS } from './maintenance.ts';
 import { type Matcher, parseMatchers } from './matchers.ts';
 import {
   type AntiFlap,
@@ -16,6 +15,7 @@ import {
   DEFAULT_ANTI_FLAP,
   DEFAULT_STALE_INTERVALS,
   KIND_SPECS,
+  kindOfRule,
   type RuleKind,
 } from './rule-kinds.ts';
 import { parseTemplate, type Template } from './template.ts';

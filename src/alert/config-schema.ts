@@ -3,11 +3,13 @@
 // Durations become milliseconds here; matchers and templates are compiled by compile.ts.
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
+import { WEEKDAYS } from './maintenance.ts';
 import { LABEL_NAME, parseMatcher } from './matchers.ts';
 import {
   BUILTIN_RULES,
   COMMON_FIELDS,
   KIND_SPECS,
+  kindOfRule,
   RULE_KINDS,
   type RuleKind,
   type RuleParam,
@@ -152,11 +154,6 @@ export const alertsSection = z
 type RuleInput = z.infer<typeof rule>;
 type Ctx = z.RefinementCtx;
 
-/** The kind of a rule: given, or that of the built-in rule of the same name. */
-export function kindOfRule(r: { name: string; kind?: RuleKind | undefined }): RuleKind | undefined {
-  return r.kind ?? BUILTIN_RULES.find((b) => b.name === r.name)?.kind;
-}
-
 function checkRules(rules: readonly RuleInput[], globalLabels: readonly string[], ctx: Ctx): void {
   const seen = new Set<string>();
   rules.forEach((r, i) => {
@@ -272,10 +269,6 @@ function checkReceivers(receivers: readonly z.infer<typeof receiver>[], ctx: Ctx
   });
 }
 
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof DAYS)[number];
-export const WEEKDAYS: readonly Weekday[] = DAYS;
-
 /** `HH:MM` on a 24-hour clock; `24:00` ends a window at midnight. */
 const timeOfDay = z.string().transform((text, ctx) => {
   const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text.trim());
@@ -302,7 +295,7 @@ export const maintenanceSection = z.array(
     .strictObject({
       name: z.string().min(1).max(100),
       match: matchers.optional(),
-      days: z.array(z.enum(DAYS)).optional(),
+      days: z.array(z.enum(WEEKDAYS)).optional(),
       start: timeOfDay,
       end: timeOfDay,
       timezone: timezone.optional(),

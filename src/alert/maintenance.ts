@@ -2,6 +2,9 @@ import type { Labels } from '../core/alert-types.ts';
 import type { MaintenanceWindow } from './compile.ts';
 import { matchesAll } from './matchers.ts';
 
+/** Days as the config names them, Monday first (the index is the day's number). */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 const WEEKDAY_INDEX: Readonly<Record<string, number>> = {
   Mon: 0,
   Tue: 1,

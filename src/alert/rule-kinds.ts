@@ -137,3 +137,11 @@ export const DEFAULT_ANTI_FLAP: AntiFlap = { failures: 1, of: 1, successes: 1, f
 
 /** Scans missed before `scans-stale` fires. */
 export const DEFAULT_STALE_INTERVALS = 3;
+
+/** The kind of a rule: given, or that of the built-in rule of the same name. */
+export function kindOfRule(r: {
+  readonly name: string;
+  readonly kind?: RuleKind | undefined;
+}): RuleKind | undefined {
+  return r.kind ?? BUILTIN_RULES.find((b) => b.name === r.name)?.kind;
+}

@@ -112,6 +112,110 @@ const serve = {
   ),
 } as const satisfies OptionDefs;
 
+/** A running `fleetmon serve`: `http://host:port/`, `host:port`, or a URL with a path (behind a proxy). */
+const serverUrl: FieldParser<string> = (input) => {
+  const text = input.trim();
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') {
+      url.search = '';
+      url.hash = '';
+      if (!url.pathname.endsWith('/')) url.pathname += '/';
+      return { ok: true, value: url.toString() };
+    }
+  } catch {}
+  return { ok: false, allowed: 'the URL of fleetmon serve, e.g. http://127.0.0.1:8080' };
+};
+
+/** An instant: ISO 8601 with a time zone, e.g. 2026-12-24T18:00:00Z. */
+const instant: FieldParser<number> = (input) => {
+  const text = input.trim();
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text)
+    ? Date.parse(text)
+    : Number.NaN;
+  return Number.isFinite(ms)
+    ? { ok: true, value: ms }
+    : { ok: false, allowed: 'a time in ISO 8601 with its zone, e.g. 2026-12-24T18:00:00Z' };
+};
+
+// The commands that talk to a running `serve` (alerts, silence). Flags and environment only:
+// `alerts:` in the config file holds the alerting rules, and the address is per shell, not per
+// deployment.
+const serveClient = {
+  server: value(
+    '--server <url>',
+    'a running fleetmon serve to ask, e.g. http://127.0.0.1:8080',
+    serverUrl,
+    { env: 'FLEETMON_SERVER', file: false },
+  ),
+  authToken: value(
+    '--auth-token <token>',
+    'sent as "Authorization: Bearer <token>" to serve; the environment variable keeps it out of ps',
+    bearerToken,
+    { env: 'FLEETMON_AUTH_TOKEN', file: false },
+  ),
+  basicAuth: value(
+    '--basic-auth <user:password>',
+    'HTTP basic auth for serve; the environment variable keeps it out of ps',
+    userPassword,
+    { env: 'FLEETMON_BASIC_AUTH', file: false },
+  ),
+} as const satisfies OptionDefs;
+
+const alerts = {
+  ...serveClient,
+  state: list(
+    '--state <state>',
+    'only alerts in this state: firing, pending or resolved (repeatable; default firing and pending)',
+    oneOf(['firing', 'pending', 'resolved'] as const),
+    { env: false, file: false },
+  ),
+} as const satisfies OptionDefs;
+
+/** `fleetmon silence add`'s own options, besides those of every silence command. */
+export const SILENCE_ADD_OPTIONS = {
+  match: list(
+    '--match <matcher>',
+    'alerts to silence: name=value, name!=value, name=~regex or name!~regex (repeatable; all must match)',
+    text,
+    { env: false, file: false },
+  ),
+  for: value(
+    '--for <duration>',
+    'how long, from the start, e.g. 2h',
+    duration(1000, 366 * 86_400_000),
+    {
+      env: false,
+      file: false,
+    },
+  ),
+  until: value('--until <time>', 'when it ends, instead of --for', instant, {
+    env: false,
+    file: false,
+  }),
+  start: value('--start <time>', 'when it starts (default now)', instant, {
+    env: false,
+    file: false,
+  }),
+  comment: value('--comment <text>', 'why: shown with the silence (required)', text, {
+    env: false,
+    file: false,
+  }),
+  author: value('--author <name>', 'who is silencing', text, {
+    env: 'USER',
+    file: false,
+    defaultText: 'your user name',
+  }),
+} as const satisfies OptionDefs;
+
+/** `fleetmon silence list`'s own options. */
+export const SILENCE_LIST_OPTIONS = {
+  all: toggle('--all', 'expired silences too (they are kept 24 hours)', {
+    env: false,
+    file: false,
+  }),
+} as const satisfies OptionDefs;
+
 const faultRate = (what: string, help: string) =>
   value(`--${what}-rate <rate>`, help, rate, { default: 0 });
 
@@ -200,6 +304,8 @@ export const COMMAND_OPTIONS = {
   monitor,
   serve,
   mock,
+  alerts,
+  silence: serveClient,
 } as const satisfies Record<string, OptionDefs>;
 
 /** A command that has options. */
@@ -207,3 +313,7 @@ export type CommandName = keyof typeof COMMAND_OPTIONS;
 
 /** The resolved options of one command. */
 export type CommandOptions<C extends CommandName> = Resolved<(typeof COMMAND_OPTIONS)[C]>;
+
+/** The resolved options of `silence add` and `silence list`. */
+export type SilenceAddOptions = Resolved<typeof serveClient & typeof SILENCE_ADD_OPTIONS>;
+export type SilenceListOptions = Resolved<typeof serveClient & typeof SILENCE_LIST_OPTIONS>;
