@@ -48,7 +48,7 @@ describe('alerts: and maintenance: in fleetmon.yaml', () => {
   it('refuses a template field the rule does not have, at its line and column', () => {
     const text = `alerts:\n  rules:\n    - name: ServiceFlagged\n      summary: "{{service}} down, {{instnce}}"\n`;
     assert.deepEqual(problems(text), [
-      '4:16: alerts.rules.0.summary: unknown field {{instnce}} for a service-flagged rule; fields: alertname, healthy, instances, required, service, severity, unhealthy, unreachable',
+      '4:16: alerts.rules.0.summary: unknown field {{instnce}} for service-flagged rules; fields: alertname, healthy, instances, required, service, severity, unhealthy, unreachable',
     ]);
   });
 

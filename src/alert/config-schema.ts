@@ -228,7 +228,7 @@ function checkRules(rules: readonly RuleInput[], globalLabels: readonly string[]
           : unknownFields(parsed, known)
               .map(
                 (f) =>
-                  `unknown field {{${f}}} for a ${kind} rule; fields: ${[...known].sort().join(', ')}`,
+                  `unknown field {{${f}}} for ${kind} rules; fields: ${[...known].sort().join(', ')}`,
               )
               .join('; ');
       if (problem !== '') ctx.addIssue({ code: 'custom', path, message: problem });
