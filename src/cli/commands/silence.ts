@@ -90,7 +90,5 @@ function describe(ctx: Context, silence: SilenceRow, what: 'added' | 'expired'):
   if (format !== 'table' && format !== 'wide')
     return renderSilences([silence], renderOptions(ctx), Date.now());
   const until = what === 'added' ? ` until ${silence.endsAt}` : '';
-  return (
-    escapeUnprintable(`silence ${silence.id} ${what}: ${silence.matchers.join(' ')}${until}`) + '\n'
-  );
+  return `${escapeUnprintable(`silence ${silence.id} ${what}: ${silence.matchers.join(' ')}${until}`)}\n`;
 }
