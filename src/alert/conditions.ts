@@ -47,11 +47,7 @@ const NONE: ReadonlySet<string> = new Set();
  * Failing candidates of a scan rule. Keys a rule tracked that are absent here (an instance that
  * answered, or left the listing) count as passing.
  */
-export function scanVerdict(
-  rule: CompiledRule,
-  scan: ScanObservation,
-  serviceOf: (ip: string) => string | undefined,
-): ScanVerdict {
+export function scanVerdict(rule: CompiledRule, scan: ScanObservation): ScanVerdict {
   switch (rule.kind) {
     case 'service-flagged':
       return { failing: flaggedServices(rule, scan), skipped: NONE };
@@ -59,10 +55,12 @@ export function scanVerdict(
       const failing: Candidate[] = [];
       for (const row of scan.instances) {
         if (row.status !== 'unreachable') continue;
-        const service = row.service ?? serviceOf(row.ip);
+        // An unreachable instance rarely says its service; the evaluator looks it up once,
+        // when the alert is new, in the scan before (see AlertEvaluator).
+        const { service } = row;
         failing.push({
           key: row.ip,
-          labels: service === undefined ? { instance: row.ip } : { instance: row.ip, service },
+          labels: service === null ? { instance: row.ip } : { instance: row.ip, service },
           values: { instance: row.ip, service: service ?? 'service unknown', error: row.error },
         });
       }

@@ -28,6 +28,8 @@ interface Tracker {
   readonly labels: Labels;
   readonly fingerprint: string;
   annotations: Labels;
+  /** What the annotations were rendered from: unchanged values need no rendering. */
+  values: TemplateValues | undefined;
   state: TrackState;
   window: FlapWindow;
   okStreak: number;
@@ -46,14 +48,14 @@ export class AlertEvaluator {
   readonly #rules: readonly CompiledRule[];
   /** Rule name → condition key → tracker. */
   readonly #trackers = new Map<string, Map<string, Tracker>>();
-  /** IP → the service it last answered for: unreachable instances rarely say. */
-  #serviceOf = new Map<string, string>();
-  readonly #wantsServices: boolean;
+  /** The scan before the latest: where a newly unreachable instance last said its service. */
+  #previous: ScanObservation | undefined;
+  /** IP → service in `#previous`, built only when a new unreachable instance needs it. */
+  #previousServices: Map<string, string> | undefined;
 
   constructor(rules: readonly CompiledRule[]) {
     this.#rules = rules;
     for (const rule of rules) this.#trackers.set(rule.name, new Map());
-    this.#wantsServices = rules.some((r) => r.kind === 'instance-unreachable');
   }
 
   /** The rules in force. */
@@ -93,6 +95,7 @@ export class AlertEvaluator {
         labels: s.labels,
         fingerprint: s.fingerprint,
         annotations: s.annotations,
+        values: undefined,
         state: s.state,
         window: s.window,
         okStreak: s.okStreak,
@@ -107,14 +110,14 @@ export class AlertEvaluator {
 
   /** One evaluation of every scan rule over a completed scan. */
   observeScan(scan: ScanObservation, now: number): Transition[] {
-    if (this.#wantsServices) this.#learnServices(scan);
-    const serviceOf = (ip: string) => this.#serviceOf.get(ip);
     const transitions: Transition[] = [];
     for (const rule of this.#rules) {
       if (KIND_SPECS[rule.kind].source !== 'scan') continue;
-      const { failing, skipped } = scanVerdict(rule, scan, serviceOf);
+      const { failing, skipped } = scanVerdict(rule, scan);
       this.#observeRule(rule, failing, skipped, now, transitions);
     }
+    this.#previous = scan;
+    this.#previousServices = undefined;
     return transitions;
   }
 
@@ -208,7 +211,7 @@ export class AlertEvaluator {
     if (trackers === undefined) return false;
     let tracker = trackers.get(candidate.key);
     if (tracker === undefined) {
-      const labels = labelsOf(rule, candidate.labels);
+      const labels = labelsOf(rule, this.#withService(rule, candidate.labels));
       if (!matchesAll(rule.match, labels)) return false;
       tracker = {
         rule,
@@ -216,6 +219,7 @@ export class AlertEvaluator {
         labels,
         fingerprint: fingerprintOf(labels),
         annotations: {},
+        values: undefined,
         state: 'inactive',
         window: EMPTY_WINDOW,
         okStreak: 0,
@@ -243,9 +247,10 @@ export class AlertEvaluator {
     t.okStreak = failing ? 0 : t.okStreak + 1;
     t.flapping = isFlapping(t.window, of);
     let annotated = false;
-    if (values !== undefined) {
+    if (values !== undefined && (t.values === undefined || !sameValues(values, t.values))) {
+      t.values = values;
       const annotations = annotate(t.rule, t.labels, values);
-      annotated = !sameLabels(annotations, t.annotations);
+      annotated = !sameValues(annotations, t.annotations);
       if (annotated) t.annotations = annotations;
     }
     const from = t.state;
@@ -288,14 +293,24 @@ export class AlertEvaluator {
     }
   }
 
-  /** IP → service for every instance that said; only instances of this listing are kept. */
-  #learnServices(scan: ScanObservation): void {
-    const next = new Map<string, string>();
-    for (const row of scan.instances) {
-      const service = row.service ?? this.#serviceOf.get(row.ip);
-      if (service !== undefined) next.set(row.ip, service);
+  /**
+   * An unreachable instance's labels with the service it answered for in the scan before, when
+   * it does not say now. Only new alerts ask, so the lookup map is built at most once a scan,
+   * and not at all while the same instances stay down.
+   */
+  #withService(rule: CompiledRule, labels: Labels): Labels {
+    const ip = labels.instance;
+    if (rule.kind !== 'instance-unreachable' || labels.service !== undefined || ip === undefined) {
+      return labels;
     }
-    this.#serviceOf = next;
+    if (this.#previousServices === undefined) {
+      this.#previousServices = new Map();
+      for (const row of this.#previous?.instances ?? []) {
+        if (row.service !== null) this.#previousServices.set(row.ip, row.service);
+      }
+    }
+    const service = this.#previousServices.get(ip);
+    return service === undefined ? labels : { ...labels, service };
   }
 }
 
@@ -321,7 +336,8 @@ function kindLabels(rule: CompiledRule, labels: Labels): Labels {
 }
 
 function annotate(rule: CompiledRule, labels: Labels, values: TemplateValues): Labels {
-  const all = { ...labels, ...values };
+  // Labels win: they are the alert's identity (an unreachable instance's service among them).
+  const all = { ...values, ...labels };
   const annotations: Record<string, string> = { summary: renderTemplate(rule.summary, all) };
   if (rule.description !== undefined) {
     annotations.description = renderTemplate(rule.description, all);
@@ -331,7 +347,7 @@ function annotate(rule: CompiledRule, labels: Labels, values: TemplateValues): L
   return annotations;
 }
 
-function sameLabels(a: Labels, b: Labels): boolean {
+function sameValues(a: TemplateValues, b: TemplateValues): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   for (const key of keys) if (a[key] !== b[key]) return false;
