@@ -121,8 +121,16 @@ const common: BuildOptions = {
   },
 };
 await rm('dist', { recursive: true, force: true });
+// The entry refuses an old Node before anything else runs: bin/fleetmon starts whichever Node is
+// first on PATH when none is pinned next to the project (an npm install), and undici-era code
+// crashes on Node 20 instead of saying what to install.
+const NODE_GUARD = `if (+process.versions.node.split('.')[0] < 22) {
+  process.stderr.write('fleetmon: needs Node.js 22 or newer, this is ' + process.versions.node + ': install Node.js 24 LTS, or run it with npx -p node@24 fleetmon\\n');
+  process.exit(2);
+}`;
 await build({
   ...common,
+  banner: { js: `${NODE_GUARD}\n${common.banner?.js ?? ''}` },
   entryPoints: { fleetmon: 'src/cli/bin.ts' },
   outdir: 'dist',
   plugins: [lazyImports, builtinsByRequire],
