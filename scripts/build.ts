@@ -8,7 +8,7 @@
 // instead, so nothing may depend on class identity across the two (isFleetmonError does not).
 // Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle.
 import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,15 +128,27 @@ const NODE_GUARD = `if (+process.versions.node.split('.')[0] < 22) {
   process.stderr.write('fleetmon: needs Node.js 22 or newer, this is ' + process.versions.node + ': install Node.js 24 LTS, or run it with npx -p node@24 fleetmon\\n');
   process.exit(2);
 }`;
-await build({
+const bundled = new Set<string>();
+/** Collects the npm packages a build compiled in, for the notices file. */
+const collect = (inputs: Iterable<string>) => {
+  for (const input of inputs) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match?.[1] !== undefined) bundled.add(match[1]);
+  }
+};
+
+const main = await build({
   ...common,
+  metafile: true,
   banner: { js: `${NODE_GUARD}\n${common.banner?.js ?? ''}` },
   entryPoints: { fleetmon: 'src/cli/bin.ts' },
   outdir: 'dist',
   plugins: [lazyImports, builtinsByRequire],
 });
-await build({
+collect(Object.keys(main.metafile.inputs));
+const lazy = await build({
   ...common,
+  metafile: true,
   entryPoints: LAZY_MODULES,
   outdir: 'dist/lazy',
   // Among themselves (monitor imports live-monitor), the lazy modules share chunks.
@@ -145,7 +157,9 @@ await build({
   plugins: [builtinsByRequire],
 });
 
-await viteBuild({
+collect(Object.keys(lazy.metafile.inputs));
+
+const web = await viteBuild({
   root: fileURLToPath(new URL('../web', import.meta.url)),
   // Relative asset URLs: the dashboard also works behind a proxy under a sub-path.
   base: './',
@@ -162,3 +176,33 @@ await viteBuild({
     reportCompressedSize: false,
   },
 });
+
+for (const output of Array.isArray(web) ? web : [web]) {
+  if ('output' in output) {
+    for (const chunk of output.output)
+      if (chunk.type === 'chunk') collect(Object.keys(chunk.modules));
+  }
+}
+await writeNotices(bundled);
+
+/**
+ * Every library is compiled into dist/ (the package has no runtime dependencies), so their
+ * licences travel with it in one file.
+ */
+async function writeNotices(packages: ReadonlySet<string>): Promise<void> {
+  const parts: string[] = ['fleetmon bundles the following packages. Their licences follow.\n'];
+  for (const name of [...packages].sort()) {
+    const dir = resolve('node_modules', name);
+    const meta = JSON.parse(await readFile(resolve(dir, 'package.json'), 'utf8')) as {
+      version: string;
+      license?: string;
+    };
+    const file = (await readdir(dir)).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text =
+      file === undefined
+        ? `(${meta.license ?? 'no licence file'})`
+        : await readFile(resolve(dir, file), 'utf8');
+    parts.push(`== ${name} ${meta.version} (${meta.license ?? 'unknown'})\n\n${text.trim()}\n`);
+  }
+  await writeFile('dist/THIRD-PARTY-NOTICES.txt', parts.join('\n'));
+}
