@@ -9,7 +9,7 @@
 // Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle.
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { isBuiltin } from 'node:module';
+import { isBuiltin, stripTypeScriptTypes } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
@@ -70,6 +70,21 @@ module.exports = Object.create(lookup);`
         : `module.exports = require(${name});`;
       return { contents, loader: 'js' };
     });
+  },
+};
+
+/**
+ * Our TypeScript reaches esbuild with its types stripped exactly as Node strips them when the
+ * tests run the sources: same bytes at the same offsets, so the coverage of the bundles run by
+ * the end-to-end tests and of the sources run in-process describe one text (scripts/coverage.ts).
+ */
+const stripTypes: Plugin = {
+  name: 'strip-types',
+  setup(b) {
+    b.onLoad({ filter: /\/src\/.*\.ts$/ }, async (args) => ({
+      contents: stripTypeScriptTypes(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
   },
 };
 
@@ -143,7 +158,7 @@ const main = await build({
   banner: { js: `${NODE_GUARD}\n${common.banner?.js ?? ''}` },
   entryPoints: { fleetmon: 'src/cli/bin.ts' },
   outdir: 'dist',
-  plugins: [lazyImports, builtinsByRequire],
+  plugins: [lazyImports, builtinsByRequire, stripTypes],
 });
 collect(Object.keys(main.metafile.inputs));
 const lazy = await build({
@@ -154,7 +169,7 @@ const lazy = await build({
   // Among themselves (monitor imports live-monitor), the lazy modules share chunks.
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [builtinsByRequire],
+  plugins: [builtinsByRequire, stripTypes],
 });
 
 collect(Object.keys(lazy.metafile.inputs));
