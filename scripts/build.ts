@@ -1,11 +1,11 @@
 // Bundles the CLI into dist/ with esbuild, in two builds:
 // - dist/fleetmon.js: everything `--help`, `instances`, `services` and `health` need, one file.
 // - dist/lazy/: the heavy modules (monitor's terminal UI, serve, mock, the config-file schema),
-//   loaded on demand (STACK.md: `--help` 52 ms vs 179 ms for one bundle of everything).
-// One build with code splitting made the main bundle import 15 shared chunks, one per set of
-// lazy modules sharing code with it; loading them cost 8 ms of CPU per run (`--version` and
-// `instances`, interleaved runs). The lazy bundles carry their own copies of the core modules
-// instead, so nothing may depend on class identity across the two (isFleetmonError does not).
+//   loaded on demand, so `--help` and the one-shot commands never parse them.
+// One build with code splitting made the main bundle import a shared chunk per set of lazy
+// modules, which cost start-up (docs/tuning.md). The lazy bundles carry their own copies of the
+// core modules instead, so nothing may depend on class identity across the two
+// (isFleetmonError does not).
 // Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle.
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -37,14 +37,14 @@ function stamp(): { build: string; commit: string } {
 /**
  * Loads Node's built-in modules with require() instead of `import`. An ESM import of a builtin
  * builds a namespace from every export, which runs lazy getters: `node:process` and
- * `node:util` pull in reports, workers and readline this way. Measured: ~5 ms each at start-up.
+ * `node:util` pull in reports, workers and readline this way.
  *
  * esbuild's interop helper (`__toESM`) still reads every property descriptor of a required
  * module, and on `node:util` that alone loads 34 internal modules (streams, workers,
  * readline). The modules in LAZY_BUILTINS are plain namespaces of functions, so they get a stand-in
  * whose properties are looked up on the real module at first use: commander imports
  * `node:util` and `node:child_process` at the top, and a one-shot command needs neither
- * (`--version` 4 ms faster, `instances` 3-8 ms).
+ * (docs/tuning.md).
  */
 const LAZY_BUILTINS = new Set(['node:util', 'node:child_process']);
 

@@ -1,7 +1,7 @@
 // Runs the test suite with V8 coverage on in every process it starts: the test files, and the
 // CLI that the end-to-end tests run as a child process from the bundle. Then it prints one line,
 // the share of src/ lines that ran, and fails below FLOOR. Node's own --experimental-test-coverage
-// sees only the test processes, and reported 57% for a suite whose e2e tests run most of the CLI.
+// sees only the test processes, not the CLI that most e2e tests exercise.
 //
 //   node scripts/coverage.ts 'src/**/*.test.ts' 'test/**/*.test.ts'
 import { spawnSync } from 'node:child_process';
