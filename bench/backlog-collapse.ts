@@ -1,4 +1,4 @@
-// The controller against the original's failure mode (STACK.md trap 5): 150 instances on a
+// The controller against the original's failure mode (docs/architecture.md §1: a single thread with a listen backlog of 5): 150 instances on a
 // single-threaded HTTP/1.0 provider with a listen backlog of 5, scanned in this process at
 // --concurrency 64 with the adaptive window and with a fixed window of 64 (no adaptation), and
 // at a fixed 4 (the old default). A fixed 64 overflows the backlog; dropped connects are

@@ -1,15 +1,15 @@
 // Bundles the CLI into dist/ with esbuild, in two builds:
 // - dist/fleetmon.js: everything `--help`, `instances`, `services` and `health` need, one file.
 // - dist/lazy/: the heavy modules (monitor's terminal UI, serve, mock, the config-file schema),
-//   loaded on demand (STACK.md: `--help` 52 ms vs 179 ms for one bundle of everything).
-// One build with code splitting made the main bundle import 15 shared chunks, one per set of
-// lazy modules sharing code with it; loading them cost 8 ms of CPU per run (`--version` and
-// `instances`, interleaved runs). The lazy bundles carry their own copies of the core modules
-// instead, so nothing may depend on class identity across the two (isFleetmonError does not).
+//   loaded on demand, so `--help` and the one-shot commands never parse them.
+// One build with code splitting made the main bundle import a shared chunk per set of lazy
+// modules, which cost start-up (docs/tuning.md). The lazy bundles carry their own copies of the
+// core modules instead, so nothing may depend on class identity across the two
+// (isFleetmonError does not).
 // Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle.
 import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import { isBuiltin } from 'node:module';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin, stripTypeScriptTypes } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
@@ -37,14 +37,14 @@ function stamp(): { build: string; commit: string } {
 /**
  * Loads Node's built-in modules with require() instead of `import`. An ESM import of a builtin
  * builds a namespace from every export, which runs lazy getters: `node:process` and
- * `node:util` pull in reports, workers and readline this way. Measured: ~5 ms each at start-up.
+ * `node:util` pull in reports, workers and readline this way.
  *
  * esbuild's interop helper (`__toESM`) still reads every property descriptor of a required
  * module, and on `node:util` that alone loads 34 internal modules (streams, workers,
  * readline). The modules in LAZY_BUILTINS are plain namespaces of functions, so they get a stand-in
  * whose properties are looked up on the real module at first use: commander imports
  * `node:util` and `node:child_process` at the top, and a one-shot command needs neither
- * (`--version` 4 ms faster, `instances` 3-8 ms).
+ * (docs/tuning.md).
  */
 const LAZY_BUILTINS = new Set(['node:util', 'node:child_process']);
 
@@ -70,6 +70,21 @@ module.exports = Object.create(lookup);`
         : `module.exports = require(${name});`;
       return { contents, loader: 'js' };
     });
+  },
+};
+
+/**
+ * Our TypeScript reaches esbuild with its types stripped exactly as Node strips them when the
+ * tests run the sources: same bytes at the same offsets, so the coverage of the bundles run by
+ * the end-to-end tests and of the sources run in-process describe one text (scripts/coverage.ts).
+ */
+const stripTypes: Plugin = {
+  name: 'strip-types',
+  setup(b) {
+    b.onLoad({ filter: /\/src\/.*\.ts$/ }, async (args) => ({
+      contents: stripTypeScriptTypes(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
   },
 };
 
@@ -123,23 +138,45 @@ const common: BuildOptions = {
   },
 };
 await rm('dist', { recursive: true, force: true });
-await build({
+// The entry refuses an old Node before anything else runs: bin/fleetmon starts whichever Node is
+// first on PATH when none is pinned next to the project (an npm install), and undici-era code
+// crashes on Node 20 instead of saying what to install.
+const NODE_GUARD = `if (+process.versions.node.split('.')[0] < 22) {
+  process.stderr.write('fleetmon: needs Node.js 22 or newer, this is ' + process.versions.node + ': install Node.js 24 LTS, or run it with npx -p node@24 fleetmon\\n');
+  process.exit(2);
+}`;
+const bundled = new Set<string>();
+/** Collects the npm packages a build compiled in, for the notices file. */
+const collect = (inputs: Iterable<string>) => {
+  for (const input of inputs) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match?.[1] !== undefined) bundled.add(match[1]);
+  }
+};
+
+const main = await build({
   ...common,
+  metafile: true,
+  banner: { js: `${NODE_GUARD}\n${common.banner?.js ?? ''}` },
   entryPoints: { fleetmon: 'src/cli/bin.ts' },
   outdir: 'dist',
-  plugins: [lazyImports, builtinsByRequire],
+  plugins: [lazyImports, builtinsByRequire, stripTypes],
 });
-await build({
+collect(Object.keys(main.metafile.inputs));
+const lazy = await build({
   ...common,
+  metafile: true,
   entryPoints: LAZY_MODULES,
   outdir: 'dist/lazy',
   // Among themselves (monitor imports live-monitor), the lazy modules share chunks.
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [builtinsByRequire],
+  plugins: [builtinsByRequire, stripTypes],
 });
 
-await viteBuild({
+collect(Object.keys(lazy.metafile.inputs));
+
+const web = await viteBuild({
   root: fileURLToPath(new URL('../web', import.meta.url)),
   // Relative asset URLs: the dashboard also works behind a proxy under a sub-path.
   base: './',
@@ -156,3 +193,33 @@ await viteBuild({
     reportCompressedSize: false,
   },
 });
+
+for (const output of Array.isArray(web) ? web : [web]) {
+  if ('output' in output) {
+    for (const chunk of output.output)
+      if (chunk.type === 'chunk') collect(Object.keys(chunk.modules));
+  }
+}
+await writeNotices(bundled);
+
+/**
+ * Every library is compiled into dist/ (the package has no runtime dependencies), so their
+ * licences travel with it in one file.
+ */
+async function writeNotices(packages: ReadonlySet<string>): Promise<void> {
+  const parts: string[] = ['fleetmon bundles the following packages. Their licences follow.\n'];
+  for (const name of [...packages].sort()) {
+    const dir = resolve('node_modules', name);
+    const meta = JSON.parse(await readFile(resolve(dir, 'package.json'), 'utf8')) as {
+      version: string;
+      license?: string;
+    };
+    const file = (await readdir(dir)).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text =
+      file === undefined
+        ? `(${meta.license ?? 'no licence file'})`
+        : await readFile(resolve(dir, file), 'utf8');
+    parts.push(`== ${name} ${meta.version} (${meta.license ?? 'unknown'})\n\n${text.trim()}\n`);
+  }
+  await writeFile('dist/THIRD-PARTY-NOTICES.txt', parts.join('\n'));
+}

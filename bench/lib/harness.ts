@@ -125,16 +125,16 @@ export function runScript(script: string, args: readonly string[]): Promise<Run>
 }
 
 /**
- * The environment fleetmon children get: this script's Node first on PATH, so `bin/fleetmon`
- * runs as users run it (through its `#!/usr/bin/env -S node ...` line, V8 flags included) on
- * the same Node as the bench, whatever Node comes first on the caller's PATH.
+ * The environment fleetmon children get: a user's shell, not npm's. npm scripts put
+ * node_modules/.bin (and with it the pinned Node) first on PATH; a user's shell finds the system
+ * Node first, and `bin/fleetmon` must start the pinned Node by itself, once.
  */
 export function fleetmonEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-    ...extra,
-  };
+  const pinned = dirname(process.execPath);
+  const path = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((entry) => entry !== pinned && !entry.includes('node_modules'));
+  return { ...process.env, PATH: path.join(delimiter), ...extra };
 }
 
 /** Runs `bin/fleetmon args` to the end; `rss` preloads the peak-memory hook. */

@@ -11,7 +11,7 @@ for (const stream of [process.stdout, process.stderr]) {
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  // Node builds process.stdin on first use (~3 ms of start-up); only `monitor` reads keys.
+  // Node builds process.stdin on first use, which costs start-up; only `monitor` reads keys.
   get stdin() {
     return process.stdin;
   },

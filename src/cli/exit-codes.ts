@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../core/errors.ts';
 
-/** Exit codes of DESIGN §3; the only place that decides them. */
+/** Exit codes (docs/architecture.md §3); the only place that decides them. */
 export const EXIT = {
   ok: 0,
   flagged: 1,
@@ -15,7 +15,7 @@ export const EXIT = {
 
 /**
  * Exit code of a one-shot command (instances, services, health) stopped by a signal. Long-running
- * commands (monitor, serve, mock) treat a signal as the normal way to stop and exit 0 (DESIGN §3).
+ * commands (monitor, serve, mock) treat a signal as the normal way to stop and exit 0 (docs/architecture.md §3).
  */
 export function exitForSignal(signal: NodeJS.Signals): number {
   return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;

@@ -49,7 +49,7 @@ export function listWarningsReporter(ctx: Context): (warnings: readonly string[]
 }
 
 /**
- * Says on stderr, once, that no listed instance answered usable stats, which DESIGN's exit codes
+ * Says on stderr, once, that no listed instance answered usable stats, which the exit codes (docs/architecture.md §3)
  * make exit 3; returns the command's exit code (0 when something answered).
  */
 export function reportNothingUsable(ctx: Context, nothing: NothingUsable | undefined): number {

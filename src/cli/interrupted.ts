@@ -15,9 +15,8 @@ const ECHO_MS = 1000;
 
 /**
  * Calls `stop` on the first SIGINT or SIGTERM. A repeat within a second is the same Ctrl-C seen
- * twice (the terminal signals the whole process group, and bin/fleetmon's hand-over from an old
- * Node forwards it too) and is ignored; a later one means "stop now": exit at once with the
- * signal's code. Returns the function that stops listening; once interrupted, listening goes on
+ * twice (a terminal signals the whole process group, and a wrapper such as npx may forward it
+ * too) and is ignored; a later one means "stop now": exit at once with the signal's code. Returns the function that stops listening; once interrupted, listening goes on
  * while the process winds down, so a late echo cannot kill it by the default action.
  */
 export function listenForInterrupt(

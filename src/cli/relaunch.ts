@@ -3,13 +3,10 @@
  * long-running command is better without.
  *
  * `--no-concurrent-recompilation`: V8 optimises hot functions on a background thread by
- * default. A one-shot command lives 0.1-3 s; the background thread spends a second core on
- * code that runs a few hundred times, and a provider on the same machine wants that core.
- * With the flag the seed scan (150 instances, serial provider on the same machine) took 6-9 %
- * less wall time, and 1,000 instances at 50 ms 17 % less CPU in the same wall time; 100k
- * instances were unchanged. A process that stays up wants its optimised code, and gets it
- * sooner in the background without blocking its event loop: with the flag, `serve` answered
- * ~7 % fewer requests a second (bench/README.md). `monitor` and `mock` stay up too.
+ * default. A one-shot command ends before that thread pays for the core it takes from the
+ * scan (and from a provider on the same machine); a process that stays up (`monitor`,
+ * `serve`, `mock`) wants its optimised code without blocking its event loop. The flag is
+ * named here and in bin/fleetmon, which starts Node; docs/tuning.md has the measurements.
  */
 const ONE_SHOT_V8_FLAGS: readonly string[] = ['--no-concurrent-recompilation'];
 

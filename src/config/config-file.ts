@@ -1,6 +1,6 @@
 // The config file (fleetmon.yaml; JSON is YAML too): read, checked against one schema, every
-// problem reported as file:line:column. Loaded only when a config file is given (yaml and zod
-// are ~50 ms of start-up that commands without one should not pay).
+// problem reported as file:line:column. Loaded only when a config file is given: yaml and zod
+// are start-up that commands without one should not pay.
 import { open } from 'node:fs/promises';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';

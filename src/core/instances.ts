@@ -22,8 +22,8 @@ const STATUS_RANK: Record<InstanceStatus, number> = { unreachable: 0, unhealthy:
 export function sortInstances(rows: readonly InstanceRow[], spec: SortSpec): InstanceRow[] {
   const sign = spec.descending ? -1 : 1;
   const { field } = spec;
-  // Each row's ip key is computed once: per comparison it cost 9% of a 100k-instance run. The
-  // comparators allocate nothing: a closure per comparison (1.7M of them) cost ~30 ms at 100k.
+  // Each row's ip key is computed once, not per comparison, and the comparators allocate
+  // nothing: at 100k rows a sort makes ~1.7M comparisons.
   const keyed = rows.map((row) => ({ row, key: ipv4Key(row.ip) }));
   keyed.sort(
     field === 'ip'

@@ -16,7 +16,7 @@ export function compareIpKeys(a: string, ka: number | null, b: string, kb: numbe
 
 /**
  * The 32-bit value of a dotted-quad IPv4 address, or null when `ip` is not one. Read digit by
- * digit: split and a regex per octet cost ~25 ms when sorting 100k rows.
+ * digit, without a split or a regex per octet: sorting 100k rows calls it 100k times.
  */
 export function ipv4Key(ip: string): number | null {
   let key = 0;

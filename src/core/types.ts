@@ -1,4 +1,4 @@
-/** Health of one instance under the thresholds in force (DESIGN §2). */
+/** Health of one instance under the thresholds in force (docs/architecture.md §2). */
 export type InstanceStatus = 'healthy' | 'unhealthy' | 'unreachable';
 
 /** Health of a service: `ok` when it has at least the required number of healthy instances. */

@@ -11,7 +11,7 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** The CPX protocol (DESIGN §1) as a function of method, path and time; transports only write the result. */
+/** The CPX protocol (docs/architecture.md §1) as a function of method, path and time; transports only write the result. */
 export type Responder = (method: string, path: string, nowMs: number) => Reply;
 
 const JSON_TYPE = 'application/json';

@@ -10,7 +10,7 @@ export interface ServiceProfile {
   readonly memory: number;
   /**
    * A metric that runs hot on every instance but the first, so the service is
-   * always short of healthy instances under the default rule (DESIGN §2).
+   * always short of healthy instances under the default rule (docs/architecture.md §2).
    */
   readonly hot?: 'cpu' | 'memory';
   /** Always exactly one instance: the classic single point of failure. */

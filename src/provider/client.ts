@@ -45,7 +45,7 @@ export interface ProviderClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** The CPX provider as fleetmon sees it (DESIGN §1). */
+/** The CPX provider as fleetmon sees it (docs/architecture.md §1). */
 export interface ProviderClient {
   /** Display form of the base URL, e.g. `http://127.0.0.1:9001`. */
   readonly url: string;
@@ -257,7 +257,7 @@ class CpxClient implements ProviderClient {
       lastRound,
     );
     if (!result.ok) {
-      // The provider answers 400 for an IP it no longer knows (DESIGN §1).
+      // The provider answers 400 for an IP it no longer knows (docs/architecture.md §1).
       const error = result.status === 400 ? 'HTTP 400 (instance gone)' : result.reason;
       return { ip, ok: false, service: null, error, attempts };
     }

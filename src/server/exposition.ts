@@ -1,10 +1,9 @@
 import type { FleetView } from './fleet-view.ts';
 
-// The per-instance and per-service families, written by hand rather than through prom-client:
-// measured on the 2-core dev VM at 10k instances (4 × 10k series), prom-client took 150 ms to
-// set the gauges and 620 ms to render them, and /metrics then managed 39 req/s under 200
-// clients with timeouts. This writes the same text in a few ms, once per scan. The format
-// (text 0.0.4) is checked by test/helpers/prom-text.ts, a parser written from the spec.
+// The per-instance and per-service families, written by hand rather than through prom-client,
+// which was the bottleneck of /metrics at 10k instances (docs/tuning.md). This writes the same
+// text once per scan. The format (text 0.0.4) is checked by test/helpers/prom-text.ts, a parser
+// written from the spec.
 
 interface FamilySpec {
   readonly name: string;

@@ -8,7 +8,7 @@ import { LiveState } from './live-state.ts';
 import { createFleetMetrics } from './metrics.ts';
 import type { StaticAssets } from './static-assets.ts';
 
-/** The rules of DESIGN §2. */
+/** The default rules (docs/architecture.md §2). */
 export const RULES = { maxCpu: 75, maxMemory: 75, minHealthy: 2 };
 
 /** A reading that answered. */

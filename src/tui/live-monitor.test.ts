@@ -52,6 +52,14 @@ function source(fail?: (n: number) => unknown): MonitorSource & { scans: Target[
   };
 }
 
+/** Resolves once `condition` holds, checking after each turn of the event loop. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; !condition(); turn++) {
+    if (turn > 100_000) throw new Error('condition never held');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 function options(term: ReturnType<typeof fakeTerminal>, src: MonitorSource, signal: AbortSignal) {
   return {
     io: term as never,
@@ -72,7 +80,7 @@ describe('runLiveMonitor', () => {
   it('draws in the alternate screen, quits on q, and gives the terminal back', async () => {
     const term = fakeTerminal();
     const run = runLiveMonitor(options(term, source(), new AbortController().signal));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => term.stdout.text.includes('10.0.0.1'));
     assert.equal(term.stdin.raw, true);
     assert.match(term.stdout.text, /10\.0\.0\.1/);
     term.type('q');
@@ -141,9 +149,9 @@ describe('runLiveMonitor', () => {
       ...options(term, src, new AbortController().signal),
       service: null,
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await until(() => term.stdout.text.includes('Web'));
     term.type('\r');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await until(() => src.scans.length >= 2);
     term.type('\x03');
     await run;
     assert.deepEqual(src.scans.slice(0, 2), [{ kind: 'fleet' }, { kind: 'service', name: 'Web' }]);

@@ -45,7 +45,7 @@ async function waitFor(session: string, predicate: (s: string) => boolean, ms = 
 function launch(args: string[], size = { columns: 120, rows: 50 }) {
   const session = `s${++sessions}`;
   const exitFile = join(dir, `${session}.exit`);
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+  const quoted = [BIN, ...args].map((a) => `'${a}'`).join(' ');
   const command = `env -u NO_COLOR -u FORCE_COLOR -u FLEETMON_API TERM=xterm-256color ${quoted} 2>${join(dir, `${session}.err`)}; echo $? > ${exitFile}; sleep 60`;
   tmux(
     'new-session',

@@ -23,7 +23,7 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-/** Runs `bin/fleetmon args` on this Node, with a hard time limit so a hang fails the test instead of CI. */
+/** Runs `bin/fleetmon args` as a user types it, with a hard time limit so a hang fails the test instead of CI. */
 export function runCli(
   args: readonly string[],
   options: {
@@ -32,11 +32,15 @@ export function runCli(
     onStdout?: (chunk: string, kill: (s: NodeJS.Signals) => void) => void;
     /** Called once the child runs, with a way to signal it. */
     onSpawn?: (kill: (s: NodeJS.Signals) => void) => void;
+    /** Another launcher than the repository's bin/fleetmon (a symlink, an installed copy). */
+    bin?: string;
+    cwd?: string;
   } = {},
 ): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(options.bin ?? BIN, args, {
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       env: cleanEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

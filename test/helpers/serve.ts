@@ -18,7 +18,7 @@ export async function startServeChild(
   args: readonly string[],
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<ServeChild> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+  const child = spawn(BIN, ['serve', ...args], {
     env: cleanEnv(options.env),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
