@@ -124,7 +124,7 @@ describe('service rules', () => {
       both.map((t) => t.alert.labels.service),
       ['A', 'B'],
     );
-    assert.equal(both[0]?.alert.annotations.summary, 'A has 2 healthy of 2 instances; it needs 3');
+    assert.equal(both[0]?.alert.annotations.summary, 'A has 2 healthy (of 2); it needs 3');
   });
 
   it('a service with no answering instance has no mean: its threshold alert neither fires nor resolves', () => {

@@ -39,8 +39,7 @@ export const KIND_SPECS: Readonly<Record<RuleKind, KindSpec>> = {
     labels: ['service'],
     fields: ['service', 'healthy', 'required', 'instances', 'unhealthy', 'unreachable'],
     params: ['minHealthy'],
-    summary:
-      '{{service}} has {{healthy}} healthy of {{instances}} instances; it needs {{required}}',
+    summary: '{{service}} has {{healthy}} healthy (of {{instances}}); it needs {{required}}',
   },
   'instance-unreachable': {
     source: 'scan',
