@@ -2,6 +2,9 @@ import { type AlertRow, getJson, type SilenceRow, sendJson } from './api.ts';
 import { byId, el } from './dom.ts';
 import { span } from './format.ts';
 
+/** The alert whose silence form is open: its row is left alone until the form closes. */
+let editing: string | undefined;
+
 /** Loads alerts and silences and shows them: the banner at the top, the lists below. */
 export async function refreshAlerts(): Promise<void> {
   const [alerts, silences] = await Promise.all([
@@ -37,6 +40,9 @@ function renderAlerts(alerts: readonly AlertRow[]): void {
     alerts.length === 0
       ? 'Nothing firing or pending.'
       : `${alerts.filter((a) => a.state === 'firing').length} firing, ${alerts.filter((a) => a.state === 'pending').length} pending.`;
+  // Redrawing would throw away what someone is typing into a silence form.
+  if (editing !== undefined && alerts.some((a) => a.fingerprint === editing)) return;
+  editing = undefined;
   if (alerts.length === 0) {
     body.replaceChildren(el('tr', {}, el('td', { class: 'empty', colspan: '6' }, 'No alerts.')));
     return;
@@ -64,6 +70,7 @@ function alertRows(alert: AlertRow): HTMLElement[] {
   toggle.addEventListener('click', () => {
     form.hidden = !form.hidden;
     toggle.setAttribute('aria-expanded', String(!form.hidden));
+    editing = form.hidden ? undefined : alert.fingerprint;
   });
   const row = el(
     'tr',
@@ -118,7 +125,10 @@ function silenceForm(alert: AlertRow): HTMLElement {
       comment: comment.value,
       createdBy: 'dashboard',
     })
-      .then(refreshAlerts)
+      .then(() => {
+        editing = undefined;
+        return refreshAlerts();
+      })
       .catch((err: unknown) => {
         problem.textContent = err instanceof Error ? err.message : String(err);
       });
