@@ -156,13 +156,19 @@ async function steadyProvider(): Promise<{ url: string; close(): void }> {
   return { url: `127.0.0.1:${port}`, close: () => server.close() };
 }
 
-async function asServed(): Promise<{
+interface Served {
+  /** Over the scans after the alerts fired. */
   mean: number;
   scans: number;
   underBound: number;
   firing: number;
   scanMean: number;
-}> {
+  /** The scans up to and including the one where they fired. */
+  first: number;
+  firstMean: number;
+}
+
+async function asServed(): Promise<Served> {
   const provider = await steadyProvider();
   const dir = mkdtempSync(join(tmpdir(), 'fleetmon-alert-bench-'));
   writeFileSync(join(dir, 'fleetmon.yaml'), 'alerts:\n  receivers: [{ name: log, log: {} }]\n');
@@ -197,19 +203,37 @@ async function asServed(): Promise<{
         }
       });
     });
-    await new Promise((r) => setTimeout(r, SERVE_SECONDS * 1000));
-    const text = await (await fetch(`${url}metrics`)).text();
-    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
-    const count = value(/^fleetmon_alert_evaluation_seconds_count (\S+)$/m);
+    const read = async () => {
+      const text = await (await fetch(`${url}metrics`)).text();
+      const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+      return {
+        count: value(/^fleetmon_alert_evaluation_seconds_count (\S+)$/m),
+        sum: value(/^fleetmon_alert_evaluation_seconds_sum (\S+)$/m),
+        under: value(/^fleetmon_alert_evaluation_seconds_bucket\{le="0.01"\} (\S+)$/m),
+        firing: value(/^fleetmon_alerts\{state="firing"\} (\S+)$/m),
+        scanSum: value(/^fleetmon_scan_duration_seconds_sum (\S+)$/m),
+        scanCount: value(/^fleetmon_scan_duration_seconds_count (\S+)$/m),
+      };
+    };
+    // The first scans run cold code and the one where the alerts fire does the most: the figure
+    // is over the scans after those, with all of them firing.
+    const deadline = Date.now() + SERVE_SECONDS * 1000;
+    let start = await read();
+    while (!(start.firing >= FIRING) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      start = await read();
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
+    const end = await read();
+    const scans = end.count - start.count;
     return {
-      mean: (value(/^fleetmon_alert_evaluation_seconds_sum (\S+)$/m) / count) * 1000,
-      scans: count,
-      underBound: value(/^fleetmon_alert_evaluation_seconds_bucket\{le="0.01"\} (\S+)$/m),
-      firing: value(/^fleetmon_alerts\{state="firing"\} (\S+)$/m),
-      scanMean:
-        (value(/^fleetmon_scan_duration_seconds_sum (\S+)$/m) /
-          value(/^fleetmon_scan_duration_seconds_count (\S+)$/m)) *
-        1000,
+      mean: ((end.sum - start.sum) / scans) * 1000,
+      scans,
+      underBound: end.under - start.under,
+      firing: end.firing,
+      scanMean: ((end.scanSum - start.scanSum) / (end.scanCount - start.scanCount)) * 1000,
+      first: start.count,
+      firstMean: (start.sum / start.count) * 1000,
     };
   } finally {
     child?.kill('SIGTERM');
@@ -227,7 +251,7 @@ console.log(
 );
 const b = await asServed();
 console.log(
-  `bin/fleetmon serve, ${b.scans} scans every 2 s (${b.firing} firing): evaluation mean ${ms(b.mean)}, ${b.underBound} of ${b.scans} ≤ ${BOUND_MS} ms; a scan itself took ${ms(b.scanMean)} on average`,
+  `bin/fleetmon serve, every 2 s: the first ${b.first} scans (cold, up to all ${FIRING} firing) ${ms(b.firstMean)} on average; the next ${b.scans} (${b.firing} firing) ${ms(b.mean)}, ${b.underBound} of ${b.scans} ≤ ${BOUND_MS} ms; a scan itself took ${ms(b.scanMean)}`,
 );
 const pass = a.median <= BOUND_MS && a.fire <= BOUND_MS && b.mean <= BOUND_MS && b.firing >= FIRING;
 console.log(
