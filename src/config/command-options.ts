@@ -162,13 +162,16 @@ const serveClient = {
   ),
 } as const satisfies OptionDefs;
 
+/** Options that only make sense typed for one run: no environment variable, no config key. */
+const ONE_OFF = { env: false, file: false } as const;
+
 const alerts = {
   ...serveClient,
   state: list(
     '--state <state>',
     'only alerts in this state: firing, pending or resolved (repeatable; default firing and pending)',
     oneOf(['firing', 'pending', 'resolved'] as const),
-    { env: false, file: false },
+    ONE_OFF,
   ),
 } as const satisfies OptionDefs;
 
@@ -178,29 +181,17 @@ export const SILENCE_ADD_OPTIONS = {
     '--match <matcher>',
     'alerts to silence: name=value, name!=value, name=~regex or name!~regex (repeatable; all must match)',
     text,
-    { env: false, file: false },
+    ONE_OFF,
   ),
   for: value(
     '--for <duration>',
     'how long, from the start, e.g. 2h',
     duration(1000, 366 * 86_400_000),
-    {
-      env: false,
-      file: false,
-    },
+    ONE_OFF,
   ),
-  until: value('--until <time>', 'when it ends, instead of --for', instant, {
-    env: false,
-    file: false,
-  }),
-  start: value('--start <time>', 'when it starts (default now)', instant, {
-    env: false,
-    file: false,
-  }),
-  comment: value('--comment <text>', 'why: shown with the silence (required)', text, {
-    env: false,
-    file: false,
-  }),
+  until: value('--until <time>', 'when it ends, instead of --for', instant, ONE_OFF),
+  start: value('--start <time>', 'when it starts (default now)', instant, ONE_OFF),
+  comment: value('--comment <text>', 'why: shown with the silence (required)', text, ONE_OFF),
   author: value('--author <name>', 'who is silencing', text, {
     env: 'USER',
     file: false,
@@ -210,10 +201,7 @@ export const SILENCE_ADD_OPTIONS = {
 
 /** `fleetmon silence list`'s own options. */
 export const SILENCE_LIST_OPTIONS = {
-  all: toggle('--all', 'expired silences too (they are kept 24 hours)', {
-    env: false,
-    file: false,
-  }),
+  all: toggle('--all', 'expired silences too (they are kept 24 hours)', ONE_OFF),
 } as const satisfies OptionDefs;
 
 const faultRate = (what: string, help: string) =>
