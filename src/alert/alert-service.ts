@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type {
   AlertRow,
   AlertState,
@@ -26,17 +25,8 @@ import { matchesAll, parseMatchers } from './matchers.ts';
 import { type AlertMetrics, createAlertMetrics } from './metrics.ts';
 import type { NotifierRole } from './notifier-role.ts';
 import type { Receiver } from './receivers.ts';
-import {
-  EXPIRED_RETENTION_MS,
-  expireSilence,
-  MAX_SILENCES,
-  makeSilence,
-  type Silence,
-  SilenceIndex,
-  type SilenceRequest,
-  silenceRow,
-  silenceState,
-} from './silences.ts';
+import { SilenceBook } from './silence-book.ts';
+import { type SilenceRequest, silenceRow } from './silences.ts';
 import type { AlertStore } from './store.ts';
 
 /** The service sleeps at most this long between looks at its groups, outbox and silences. */
@@ -80,8 +70,7 @@ export class AlertService implements AlertsApi {
   readonly #evaluator: AlertEvaluator;
   #dispatcher: Dispatcher;
   readonly #deliverer: Deliverer;
-  #silences: Silence[] = [];
-  #index = new SilenceIndex([]);
+  readonly #silences: SilenceBook;
   #chain: Promise<void> = Promise.resolve();
   #cancelTimer: (() => void) | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -104,9 +93,17 @@ export class AlertService implements AlertsApi {
     this.#nextTimeCheck = now + options.intervalMs;
     this.#evaluator = new AlertEvaluator(options.config.enabled ? options.config.rules : []);
     this.#dispatcher = this.#newDispatcher();
+    this.#silences = new SilenceBook(
+      options.store,
+      () => {
+        this.#dispatcher.recheck();
+        this.#wake(this.#o.clock.now());
+      },
+      options.newId,
+    );
     this.metrics = createAlertMetrics([...options.receivers.keys()], {
       alertCounts: () => this.#alertCounts(),
-      silenceCounts: () => this.#silenceCounts(),
+      silenceCounts: () => this.#silences.counts(options.clock.now()),
       queued: () => options.store.queued(),
     });
     const giveUp = new Map(options.config.receivers.map((r) => [r.name, r.giveUpAfterMs]));
@@ -125,7 +122,7 @@ export class AlertService implements AlertsApi {
   /** Loads silences and the state kept from before a restart, and starts working. */
   static async open(options: AlertServiceOptions): Promise<AlertService> {
     const service = new AlertService(options);
-    service.#setSilences(await options.store.loadSilences());
+    await service.#silences.load();
     const stored = await options.store.loadAlerts();
     const gone = service.#evaluator.restore(stored, options.clock.now());
     // Alerts that cannot continue (rule removed, labels changed) leave the store.
@@ -176,24 +173,15 @@ export class AlertService implements AlertsApi {
   }
 
   silences(states: readonly SilenceState[] = ['active', 'pending']): SilenceRow[] {
-    const now = this.#o.clock.now();
-    return this.#silences
-      .filter((s) => states.includes(silenceState(s, now)))
-      .sort((a, b) => a.endsAt - b.endsAt)
-      .map((s) => silenceRow(s, now));
+    return this.#silences.rows(states, this.#o.clock.now());
   }
 
   async addSilence(
     request: SilenceRequest,
   ): Promise<{ silence: SilenceRow; warnings: string[] } | string> {
     const now = this.#o.clock.now();
-    if (this.#silences.length >= MAX_SILENCES) {
-      return `${MAX_SILENCES} silences are kept already; expire some first (fleetmon silence list)`;
-    }
-    const silence = makeSilence(request, (this.#o.newId ?? randomUUID)(), now);
+    const silence = await this.#silences.add(request, now);
     if (typeof silence === 'string') return silence;
-    await this.#o.store.saveSilence(silence);
-    this.#setSilences([...this.#silences, silence]);
     const matchers = parseMatchers(silence.matchers);
     const matching =
       typeof matchers === 'string'
@@ -208,13 +196,8 @@ export class AlertService implements AlertsApi {
 
   async expireSilence(id: string): Promise<SilenceRow | 'unknown' | 'expired'> {
     const now = this.#o.clock.now();
-    const found = this.#silences.find((s) => s.id === id);
-    if (found === undefined) return 'unknown';
-    if (silenceState(found, now) === 'expired') return 'expired';
-    const expired = expireSilence(found, now);
-    await this.#o.store.saveSilence(expired);
-    this.#setSilences(this.#silences.map((s) => (s.id === id ? expired : s)));
-    return silenceRow(expired, now);
+    const result = await this.#silences.expire(id, now);
+    return typeof result === 'string' ? result : silenceRow(result, now);
   }
 
   /** Resolves once nothing is left to do now: for tests driving a fake clock. */
@@ -266,7 +249,7 @@ export class AlertService implements AlertsApi {
       this.#nextTimeCheck = now + this.#o.intervalMs;
       this.#after(this.#evaluator.observeTime(this.#scanHealth(), now));
     }
-    await this.#purgeSilences(now);
+    await this.#silences.purge(now);
     if (!this.#holder && (await role.acquire())) await this.#becomeHolder();
     if (this.#holder && !role.isHolder()) {
       this.#holder = false;
@@ -334,24 +317,10 @@ export class AlertService implements AlertsApi {
   }
 
   #muting(labels: Labels, now: number): Muting {
-    const silencedBy = this.#index.silencing(labels, now);
+    const silencedBy = this.#silences.silencing(labels, now);
     const window = maintenanceFor(this.#o.config.maintenance, labels, now);
     if (silencedBy.length === 0 && window === undefined) return NOT_MUTED;
     return { silencedBy, maintenance: window?.name ?? null };
-  }
-
-  #setSilences(silences: Silence[]): void {
-    this.#silences = silences;
-    this.#index = new SilenceIndex(silences);
-    this.#dispatcher.recheck();
-    this.#wake(this.#o.clock.now());
-  }
-
-  async #purgeSilences(now: number): Promise<void> {
-    const old = this.#silences.filter((s) => now - s.endsAt > EXPIRED_RETENTION_MS);
-    if (old.length === 0) return;
-    await this.#o.store.deleteSilences(old.map((s) => s.id));
-    this.#setSilences(this.#silences.filter((s) => !old.includes(s)));
   }
 
   #scanHealth(): ScanHealth {
@@ -365,12 +334,5 @@ export class AlertService implements AlertsApi {
       if (a.state === 'firing' && this.#muting(a.labels, now) !== NOT_MUTED) silenced++;
     }
     return { ...this.#evaluator.counts(), silenced };
-  }
-
-  #silenceCounts(): Record<SilenceState, number> {
-    const now = this.#o.clock.now();
-    const counts: Record<SilenceState, number> = { pending: 0, active: 0, expired: 0 };
-    for (const s of this.#silences) counts[silenceState(s, now)]++;
-    return counts;
   }
 }

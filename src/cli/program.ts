@@ -175,7 +175,7 @@ Examples:
   fleetmon silence add --server http://127.0.0.1:8080 --match service=PaymentService --for 2h --comment "deploy"
   fleetmon 127.0.0.1:9001 --summary         the original utility's flags still work
 
-Exit codes: 0 ok, 1 health found flagged services, 2 bad usage or config, 3 provider unreachable or unusable,
+Exit codes: 0 ok, 1 health found flagged services (alerts: firing alerts), 2 bad usage or config, 3 provider (or serve) unreachable or unusable,
 130 / 143 a scan stopped by Ctrl-C / SIGTERM (monitor, serve and mock stop with 0).`,
   );
   return program;
