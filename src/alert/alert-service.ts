@@ -137,25 +137,38 @@ export class AlertService implements AlertsApi {
 
   /** One evaluation over a completed scan. */
   observeScan(scan: ScanObservation): void {
-    const started = performance.now();
-    const now = this.#o.clock.now();
-    this.#health.lastSuccessAt = now;
-    this.#health.lastError = undefined;
-    const transitions = this.#evaluator.observeScan(scan, now);
-    transitions.push(...this.#evaluator.observeTime(this.#scanHealth(), now));
-    this.metrics.observeEvaluation((performance.now() - started) / 1000);
-    this.#after(transitions);
+    this.#guarded(() => {
+      const started = performance.now();
+      const now = this.#o.clock.now();
+      this.#health.lastSuccessAt = now;
+      this.#health.lastError = undefined;
+      const transitions = this.#evaluator.observeScan(scan, now);
+      transitions.push(...this.#evaluator.observeTime(this.#scanHealth(), now));
+      this.metrics.observeEvaluation((performance.now() - started) / 1000);
+      return transitions;
+    });
   }
 
   /** A scan that failed: `scans-stale` counts from the last one that did not. */
   observeScanFailure(message: string): void {
-    this.#health.lastError = message;
-    this.#after(this.#evaluator.observeTime(this.#scanHealth(), this.#o.clock.now()));
+    this.#guarded(() => {
+      this.#health.lastError = message;
+      return this.#evaluator.observeTime(this.#scanHealth(), this.#o.clock.now());
+    });
   }
 
   /** One probe result (the probe runner calls this after each run). */
   observeProbe(result: ProbeResult): void {
-    this.#after(this.#evaluator.observeProbe(result, this.#o.clock.now()));
+    this.#guarded(() => this.#evaluator.observeProbe(result, this.#o.clock.now()));
+  }
+
+  /** Runs an evaluation; a fault in alerting is logged and never reaches the scan loop. */
+  #guarded(evaluate: () => Transition[]): void {
+    try {
+      this.#after(evaluate());
+    } catch (err) {
+      this.#o.log(`alerting: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   list(states: readonly AlertState[] = ['firing', 'pending']): AlertRow[] {

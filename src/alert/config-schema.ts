@@ -87,7 +87,15 @@ const receiver = z.strictObject({
     .strictObject({
       ...target,
       bearerTokenEnv: envName.optional(),
-      headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string().max(4096)).optional(),
+      headers: z
+        .record(
+          z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name is letters, digits and -'),
+          z
+            .string()
+            .max(4096)
+            .regex(/^[^\r\n\0]*$/, 'a header value is one line'),
+        )
+        .optional(),
       maxAlerts: z.int().min(0).max(10_000).optional(),
     })
     .optional(),
