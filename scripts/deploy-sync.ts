@@ -4,26 +4,37 @@
 //   node scripts/deploy-sync.ts           writes them
 //   node scripts/deploy-sync.ts --check   exits 1 when they are out of date (npm run test:deploy)
 import { readFile, writeFile } from 'node:fs/promises';
-import { Document, parseDocument } from 'yaml';
 
 const SOURCE = 'deploy/prometheus/rules.yaml';
 const HEADER = `# Generated from ${SOURCE} by \`npm run deploy:sync\`: edit that file, not this one.\n`;
 
-/** The files to write, by path, from the rules file's text. */
+const PROMETHEUS_RULE = `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: fleetmon
+  labels:
+    app.kubernetes.io/name: fleetmon
+spec:
+`;
+
+/**
+ * The files to write, by path, from the rules file's text. The PrometheusRule takes the
+ * `groups:` block as text, indented under `spec:`: shifting every line alike keeps the meaning of
+ * block scalars and the comments, where a YAML library's re-rendering of folded scalars did not.
+ */
 function renderRuleCopies(rules: string): Map<string, string> {
-  const groups = parseDocument(rules).get('groups', true);
-  const rule = new Document({
-    apiVersion: 'monitoring.coreos.com/v1',
-    kind: 'PrometheusRule',
-    metadata: { name: 'fleetmon', labels: { 'app.kubernetes.io/name': 'fleetmon' } },
-    spec: { groups: null },
-  });
-  rule.setIn(['spec', 'groups'], groups);
+  const lines = rules.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('groups:'));
+  if (start < 0) throw new Error(`${SOURCE}: no top-level groups:`);
+  const groups = lines
+    .slice(start)
+    .map((line) => (line === '' ? '' : `  ${line}`))
+    .join('\n');
   return new Map([
     ['deploy/k8s/components/prometheus/rules.yaml', `${HEADER}${rules}`],
     [
       'deploy/k8s/components/prometheus-operator/prometheus-rule.yaml',
-      `${HEADER}${rule.toString({ lineWidth: 100 })}`,
+      `${HEADER}${PROMETHEUS_RULE}${groups}`,
     ],
   ]);
 }
