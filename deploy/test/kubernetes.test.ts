@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { before, describe, it, type TestContext } from 'node:test';
 import * as prometheusOperator from '@kubernetes-models/prometheus-operator';
 import * as kubernetes from 'kubernetes-models';
 import { parse, parseAllDocuments } from 'yaml';
-import { missingTools, needTools, readRepoFile, runOk } from './tools.ts';
+import { missingTools, readRepoFile, runOk } from './tools.ts';
 
 // Rendered objects are plain JSON: read them through these few shapes, checked by the schemas.
 interface K8sObject {
@@ -47,6 +47,25 @@ const MODELS = modelsOf(prometheusOperator, modelsOf(kubernetes));
 
 const rendered = new Map<Overlay, K8sObject[]>();
 
+/** Why the overlays cannot be rendered here (components need kustomize 4+, kubectl 1.21+). */
+async function cannotRender(): Promise<string | undefined> {
+  if (missingTools('kubectl').length > 0) return 'kubectl not installed (1.27 or newer)';
+  const version = JSON.parse(await runOk('kubectl', ['version', '--client', '-o', 'json'])) as {
+    clientVersion: { minor: string };
+  };
+  const minor = Number.parseInt(version.clientVersion.minor, 10);
+  return minor >= 27
+    ? undefined
+    : `kubectl 1.${minor} is too old for kustomize components (need 1.27+)`;
+}
+let reason: string | undefined;
+
+/** Skips the test, saying why, when the overlays could not be rendered. */
+function skipped(t: TestContext): boolean {
+  if (reason !== undefined) t.skip(`SKIPPED: ${reason}`);
+  return reason !== undefined;
+}
+
 function objects(overlay: Overlay, kind?: string): K8sObject[] {
   const all = rendered.get(overlay) ?? [];
   return kind === undefined ? all : all.filter((o) => o.kind === kind);
@@ -64,7 +83,8 @@ function containersOf(deployment: K8sObject): Container[] {
 
 describe('Kubernetes overlays', () => {
   before(async () => {
-    if (missingTools('kubectl').length > 0) return;
+    reason = await cannotRender();
+    if (reason !== undefined) return;
     for (const overlay of OVERLAYS) {
       const yaml = await runOk('kubectl', ['kustomize', `deploy/k8s/overlays/${overlay}`]);
       rendered.set(
@@ -77,7 +97,7 @@ describe('Kubernetes overlays', () => {
   for (const overlay of OVERLAYS) {
     describe(overlay, () => {
       it('renders with kubectl kustomize, every object valid against the Kubernetes schemas', (t) => {
-        if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+        if (skipped(t)) return;
         assert.ok(objects(overlay).length > 10);
         for (const object of objects(overlay)) {
           const Model = MODELS.get(`${object.apiVersion}/${object.kind}`);
@@ -90,7 +110,7 @@ describe('Kubernetes overlays', () => {
       });
 
       it('puts every namespaced object in the overlay namespace', (t) => {
-        if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+        if (skipped(t)) return;
         const [namespace, ...others] = objects(overlay, 'Namespace');
         assert.ok(namespace && others.length === 0);
         for (const object of objects(overlay)) {
@@ -100,7 +120,7 @@ describe('Kubernetes overlays', () => {
       });
 
       it('gives every container probes, resources and a locked-down security context', (t) => {
-        if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+        if (skipped(t)) return;
         for (const deployment of objects(overlay, 'Deployment')) {
           const pod = deployment.spec.template.spec;
           assert.equal(pod.securityContext?.runAsNonRoot, true, deployment.metadata.name);
@@ -122,7 +142,7 @@ describe('Kubernetes overlays', () => {
       });
 
       it('checks fleetmon live on /healthz and ready on /readyz, serving through port 80 only', (t) => {
-        if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+        if (skipped(t)) return;
         const [serve] = containersOf(one(overlay, 'Deployment', 'fleetmon'));
         assert.ok(serve);
         assert.equal((serve.livenessProbe as any).httpGet.path, '/healthz');
@@ -137,7 +157,7 @@ describe('Kubernetes overlays', () => {
       });
 
       it('refers only to ConfigMaps it renders, and to the documented secrets', async (t) => {
-        if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+        if (skipped(t)) return;
         const configMaps = new Set(objects(overlay, 'ConfigMap').map((c) => c.metadata.name));
         const secrets = new Set<string>();
         for (const deployment of objects(overlay, 'Deployment')) {
@@ -164,7 +184,7 @@ describe('Kubernetes overlays', () => {
       });
 
       it('runs one image tag for fleetmon, and replicas equal to the autoscaler minimum', (t) => {
-        if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+        if (skipped(t)) return;
         const fleetmon = one(overlay, 'Deployment', 'fleetmon');
         const pod = fleetmon.spec.template.spec;
         const images = new Set(
@@ -184,7 +204,7 @@ describe('Kubernetes overlays', () => {
   }
 
   it('prod: at least 2 replicas spread over nodes, a PodDisruptionBudget, an autoscaler', (t) => {
-    if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+    if (skipped(t)) return;
     const fleetmon = one('prod', 'Deployment', 'fleetmon');
     assert.ok(fleetmon.spec.replicas >= 2);
     assert.ok(one('prod', 'HorizontalPodAutoscaler', 'fleetmon').spec.minReplicas >= 2);
@@ -204,7 +224,7 @@ describe('Kubernetes overlays', () => {
   });
 
   it('stage and prod need PostgreSQL; dev falls back to SQLite on the pod volume', (t) => {
-    if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+    if (skipped(t)) return;
     for (const overlay of OVERLAYS) {
       const pod = one(overlay, 'Deployment', 'fleetmon').spec.template.spec;
       for (const c of [...pod.initContainers, ...pod.containers] as Container[]) {
@@ -215,7 +235,7 @@ describe('Kubernetes overlays', () => {
   });
 
   it('with the operator: the ServiceMonitor scrapes the Service port, the rules are rules.yaml', async (t) => {
-    if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+    if (skipped(t)) return;
     const rules = parse(await readRepoFile('deploy/prometheus/rules.yaml'));
     for (const overlay of ['stage', 'prod'] as const) {
       const monitor = one(overlay, 'ServiceMonitor', 'fleetmon').spec;
@@ -228,7 +248,7 @@ describe('Kubernetes overlays', () => {
   });
 
   it('without the operator (dev): Prometheus discovers fleetmon pods with its port name', async (t) => {
-    if (!needTools(t, { kubectl: 'kubernetes-client' })) return;
+    if (skipped(t)) return;
     const config = objects('dev', 'ConfigMap').find((c) =>
       c.metadata.name.startsWith('prometheus-config-'),
     );
