@@ -39,7 +39,7 @@ source_url=${FLEETMON_SOURCE:-}
 if [ -z "$source_url" ] && [ -n "${GITHUB_REPOSITORY:-}" ]; then
   source_url="${GITHUB_SERVER_URL:-https://github.com}/$GITHUB_REPOSITORY"
 fi
-version_tag="${IMAGE_NAME:-fleetmon}:${version//+/-}"
+version_tag="${IMAGE_NAME:-fleetmon}:$(scripts/image-tag.sh)"
 
 args=(build -f Dockerfile -t "$version_tag"
   --build-arg "FLEETMON_VERSION=$version"
