@@ -1,7 +1,7 @@
 import { readRepoFile } from './tools.ts';
 
 /** The fleet dashboard's file. */
-export const DASHBOARD = 'deploy/grafana/dashboards/fleetmon.json';
+const DASHBOARD = 'deploy/grafana/dashboards/fleetmon.json';
 
 /** One PromQL query of a panel, with Grafana's variables replaced by what Grafana would send. */
 export interface PanelQuery {

@@ -47,7 +47,7 @@ const MODELS = modelsOf(prometheusOperator, modelsOf(kubernetes));
 
 const rendered = new Map<Overlay, K8sObject[]>();
 
-/** Why the overlays cannot be rendered here (components need kustomize 4+, kubectl 1.21+). */
+/** Why the overlays cannot be rendered here: they are written for kustomize 5 (kubectl 1.27+). */
 async function cannotRender(): Promise<string | undefined> {
   if (missingTools('kubectl').length > 0) return 'kubectl not installed (1.27 or newer)';
   const version = JSON.parse(await runOk('kubectl', ['version', '--client', '-o', 'json'])) as {

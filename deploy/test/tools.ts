@@ -19,10 +19,10 @@ export interface RunResult {
 export function run(
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(
+    execFile(
       command,
       args,
       {
@@ -33,15 +33,19 @@ export function run(
         encoding: 'utf8',
       },
       (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+        if (err === null) {
+          resolve({ code: 0, stdout, stderr });
+          return;
+        }
+        // A number is the exit code; otherwise it did not start, or was killed at the limit.
+        const exited = typeof err.code === 'number';
         resolve({
-          code,
+          code: exited ? (err.code as number) : 1,
           stdout,
-          stderr: err !== null && code === 1 ? `${stderr}${err.message}` : stderr,
+          stderr: exited ? stderr : `${stderr}${err.message}`,
         });
       },
     );
-    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
