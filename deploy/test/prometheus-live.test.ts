@@ -57,8 +57,8 @@ describe('Prometheus scraping fleetmon serve', () => {
     dir = await mkdtemp(join(tmpdir(), 'fleetmon-prometheus-'));
     // Fixed values, no faults: which services are flagged does not change during the check.
     mock = await startDaemon(
-      process.execPath,
-      [BIN, 'mock', '--host', '127.0.0.1', '--port', '0', '--model', 'fixed'],
+      BIN,
+      ['mock', '--host', '127.0.0.1', '--port', '0', '--model', 'fixed'],
       /on (http:\/\/127\.0\.0\.1:\d+)/,
       { env: cleanEnv() },
     );
