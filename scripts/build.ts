@@ -7,32 +7,13 @@
 // core modules instead, so nothing may depend on class identity across the two
 // (isFleetmonError does not).
 // Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle.
-import { execFileSync } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin, stripTypeScriptTypes } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { build as viteBuild } from 'vite';
-
-/** Build number and commit stamped into the bundle for `/version` and `fleetmon_build_info`. */
-function stamp(): { build: string; commit: string } {
-  const env = process.env;
-  const build =
-    env.FLEETMON_BUILD || env.GITHUB_RUN_NUMBER || env.BUILD_NUMBER || env.CI_PIPELINE_IID || 'dev';
-  let commit = env.FLEETMON_COMMIT || '';
-  if (commit === '') {
-    try {
-      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    } catch {
-      commit = (env.GITHUB_SHA ?? '').slice(0, 12);
-    }
-  }
-  return { build, commit: commit || 'unknown' };
-}
+import { readStamp } from './build-stamp.ts';
 
 /**
  * Loads Node's built-in modules with require() instead of `import`. An ESM import of a builtin
@@ -119,7 +100,7 @@ const lazyImports: Plugin = {
   },
 };
 
-const { build: buildNumber, commit } = stamp();
+const { build: buildNumber, commit } = readStamp();
 const common: BuildOptions = {
   bundle: true,
   format: 'esm',

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
-import packageJson from '../../package.json' with { type: 'json' };
 import { isFleetmonError } from '../core/errors.ts';
+import { buildInfo } from '../server/build-info.ts';
 import type { Io } from '../tui/io.ts';
 import { EXIT, EXIT_FOR_ERROR, exitForSignal } from './exit-codes.ts';
 import { Interrupted } from './interrupted.ts';
@@ -12,8 +12,8 @@ import { runInvocation } from './run.ts';
 /** Commands that run until stopped. */
 const LONG_RUNNING: ReadonlySet<Invocation['command']> = new Set(['monitor', 'serve', 'mock']);
 
-/** fleetmon's version, from package.json. */
-export const VERSION: string = packageJson.version;
+/** fleetmon's version: package version, build number and commit (`0.2.0+build.57.g1a2b3c4`). */
+export const VERSION: string = buildInfo().version;
 
 /**
  * Runs fleetmon with `argv` (without node and script) and returns the exit code.

@@ -203,10 +203,11 @@ describe('createHttpApp: auth', () => {
     assert.equal((await app.request('/version')).status, 200);
   });
 
-  it('requires the bearer token everywhere but /healthz', async () => {
+  it('requires the bearer token everywhere but the probes, /healthz and /readyz', async () => {
     const { app } = testApp({ auth: { token: 's3cret-token' } });
     assert.equal((await app.request('/healthz')).status, 200);
-    for (const path of ['/', '/metrics', '/api/v1/services', '/version', '/readyz', '/now']) {
+    assert.notEqual((await app.request('/readyz')).status, 401);
+    for (const path of ['/', '/metrics', '/api/v1/services', '/version', '/now']) {
       const res = await app.request(path);
       assert.equal(res.status, 401, path);
       assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);

@@ -10,8 +10,11 @@ export interface AuthConfig {
   readonly basic?: { readonly user: string; readonly password: string } | undefined;
 }
 
-/** Paths served without credentials: liveness probes must not need secrets. */
-const OPEN_PATHS = new Set(['/healthz']);
+/**
+ * Paths served without credentials: a kubelet's liveness and readiness probes cannot send any.
+ * Both say only whether fleetmon is up and ready, never what it has seen.
+ */
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
 /** Rejects requests without valid credentials with 401 and a JSON body; open when no auth is configured. */
 export function authMiddleware(config: AuthConfig): MiddlewareHandler {

@@ -506,10 +506,10 @@ describe('bad input and an unreachable provider', () => {
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
   });
 
-  it('--version and --help exit 0', async () => {
+  it('--version (package version, build number, commit) and --help exit 0', async () => {
     const version = await runCli(['--version']);
     assert.equal(version.code, 0);
-    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\+(dev|build\.[0-9A-Za-z-]+)(\.g[0-9a-f]{7})?\n$/);
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
     for (const command of ['instances', 'services', 'health', 'monitor', 'mock'])

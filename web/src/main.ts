@@ -29,8 +29,8 @@ let updating: Promise<void> = Promise.resolve();
 
 async function start(): Promise<void> {
   status = await getJson<StatusAnswer>('status');
-  const { version, build, commit } = status.version;
-  byId('version').textContent = `fleetmon ${version} (build ${build}, ${commit})`;
+  // The version carries the build number and commit (`0.2.0+build.57.g1a2b3c4`).
+  byId('version').textContent = `fleetmon ${status.version.version}`;
   byId('provider').textContent = `watching ${status.provider}`;
   renderScanError(status.lastError, false);
   const stream = openStream();
