@@ -13,14 +13,17 @@ export class MemoryAlertStore implements AlertStore {
   #nextId = 1;
   /** Per receiver, undelivered entries in enqueue order. */
   readonly #queues = new Map<string, OutboxEntry[]>();
+  /** Per receiver, each alert's status in its latest undelivered entry (for de-duplication). */
+  readonly #latest = new Map<string, Map<string, { status: string; id: number }>>();
   readonly #alerts = new Map<string, StoredAlert>();
   readonly #log = new Map<string, NotificationLogEntry>();
   readonly #silences = new Map<string, Silence>();
 
   async enqueue(notification: Notification, now: number): Promise<OutboxEntry | undefined> {
     const queue = this.#queues.get(notification.receiver) ?? [];
+    const latest = this.#latest.get(notification.receiver) ?? new Map();
     const alerts = notification.alerts.filter(
-      (alert) => latestStatus(queue, alert.fingerprint) !== alert.status,
+      (alert) => latest.get(alert.fingerprint)?.status !== alert.status,
     );
     for (const alert of notification.alerts) {
       const key = `${notification.groupKey}\u0000${alert.fingerprint}`;
@@ -37,7 +40,9 @@ export class MemoryAlertStore implements AlertStore {
     if (alerts.length === 0) return undefined;
     // A receiver that has been down for days must not grow memory without end: the oldest
     // entries go first (they are the most likely to be given up anyway).
-    if (queue.length >= MAX_QUEUED_PER_RECEIVER) queue.shift();
+    if (queue.length >= MAX_QUEUED_PER_RECEIVER && queue[0] !== undefined) {
+      this.#remove(queue[0].id);
+    }
     const entry: OutboxEntry = {
       id: this.#nextId++,
       notification: { ...notification, alerts },
@@ -48,6 +53,9 @@ export class MemoryAlertStore implements AlertStore {
     };
     queue.push(entry);
     this.#queues.set(notification.receiver, queue);
+    for (const alert of alerts)
+      latest.set(alert.fingerprint, { status: alert.status, id: entry.id });
+    this.#latest.set(notification.receiver, latest);
     return entry;
   }
 
@@ -128,19 +136,19 @@ export class MemoryAlertStore implements AlertStore {
   #remove(id: number): void {
     for (const [receiver, queue] of this.#queues) {
       const i = queue.findIndex((e) => e.id === id);
-      if (i < 0) continue;
+      const entry = queue[i];
+      if (entry === undefined) continue;
       queue.splice(i, 1);
-      if (queue.length === 0) this.#queues.delete(receiver);
+      // An alert whose latest entry this was has no undelivered entry left after it.
+      const latest = this.#latest.get(receiver);
+      for (const alert of entry.notification.alerts) {
+        if (latest?.get(alert.fingerprint)?.id === id) latest.delete(alert.fingerprint);
+      }
+      if (queue.length === 0) {
+        this.#queues.delete(receiver);
+        this.#latest.delete(receiver);
+      }
       return;
     }
   }
-}
-
-/** The status of an alert in the latest undelivered entry that carries it. */
-function latestStatus(queue: readonly OutboxEntry[], fingerprint: string): string | undefined {
-  for (let i = queue.length - 1; i >= 0; i--) {
-    const found = queue[i]?.notification.alerts.find((a) => a.fingerprint === fingerprint);
-    if (found !== undefined) return found.status;
-  }
-  return undefined;
 }
