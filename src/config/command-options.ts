@@ -49,6 +49,23 @@ const userPassword: FieldParser<{ user: string; password: string }> = (input) =>
     : { ok: true, value: { user: input.slice(0, colon), password: input.slice(colon + 1) } };
 };
 
+// Secrets: never in the config file, and safer in the environment than on a command line, which
+// `ps` shows to every user of the machine. `serve` requires them; `alerts` and `silence` send them.
+const authTokenOption = (what: string) =>
+  value(
+    '--auth-token <token>',
+    `${what}; the environment variable keeps it out of ps`,
+    bearerToken,
+    { env: 'FLEETMON_AUTH_TOKEN', file: false },
+  );
+const basicAuthOption = (what: string) =>
+  value(
+    '--basic-auth <user:password>',
+    `${what}; the environment variable keeps it out of ps`,
+    userPassword,
+    { env: 'FLEETMON_BASIC_AUTH', file: false },
+  );
+
 const instances = {
   service: list('--service <name>', 'only instances of this service (repeatable)', text),
   status: list(
@@ -96,20 +113,8 @@ const serve = {
     duration(1000, 7 * 86_400_000),
     { defaultText: '1h, or 2879 scans at short intervals' },
   ),
-  // Secrets: never in the config file, and safer in the environment than on a command line,
-  // which `ps` shows to every user of the machine.
-  authToken: value(
-    '--auth-token <token>',
-    'require "Authorization: Bearer <token>"; the environment variable keeps it out of ps',
-    bearerToken,
-    { env: 'FLEETMON_AUTH_TOKEN', file: false },
-  ),
-  basicAuth: value(
-    '--basic-auth <user:password>',
-    'require HTTP basic auth, as browsers prompt for it; the environment variable keeps it out of ps',
-    userPassword,
-    { env: 'FLEETMON_BASIC_AUTH', file: false },
-  ),
+  authToken: authTokenOption('require "Authorization: Bearer <token>"'),
+  basicAuth: basicAuthOption('require HTTP basic auth, as browsers prompt for it'),
 } as const satisfies OptionDefs;
 
 /** A running `fleetmon serve`: `http://host:port/`, `host:port`, or a URL with a path (behind a proxy). */
@@ -148,18 +153,8 @@ const serveClient = {
     serverUrl,
     { env: 'FLEETMON_SERVER', file: false },
   ),
-  authToken: value(
-    '--auth-token <token>',
-    'sent as "Authorization: Bearer <token>" to serve; the environment variable keeps it out of ps',
-    bearerToken,
-    { env: 'FLEETMON_AUTH_TOKEN', file: false },
-  ),
-  basicAuth: value(
-    '--basic-auth <user:password>',
-    'HTTP basic auth for serve; the environment variable keeps it out of ps',
-    userPassword,
-    { env: 'FLEETMON_BASIC_AUTH', file: false },
-  ),
+  authToken: authTokenOption('sent as "Authorization: Bearer <token>" to serve'),
+  basicAuth: basicAuthOption('HTTP basic auth for serve'),
 } as const satisfies OptionDefs;
 
 /** Options that only make sense typed for one run: no environment variable, no config key. */
