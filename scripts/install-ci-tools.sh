@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs, as root, from the distribution's packages, the tools the tests drive that are missing:
 #   scripts/install-ci-tools.sh browser   Chromium for the dashboard's browser tests
+#   scripts/install-ci-tools.sh alerting  Alertmanager, which the alerting tests push to
 #   scripts/install-ci-tools.sh deploy    podman, runc, debootstrap, promtool, amtool, shellcheck,
 #                                         yamllint for npm run test:deploy
-# The browser is required (this fails without it); a deployment tool that cannot be installed
+# The browser and Alertmanager are required (this fails without them); a deployment tool that cannot be installed
 # only makes npm run test:deploy skip the checks that need it, which it says.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -22,6 +23,12 @@ for group in "$@"; do
         install chromium fonts-liberation fonts-dejavu-core
       fi
       ;;
+    alerting)
+      if [ ! -x /usr/bin/prometheus-alertmanager ]; then
+        echo "installing prometheus-alertmanager for the alerting tests (apt-get)" >&2
+        install prometheus-alertmanager
+      fi
+      ;;
     deploy)
       # kubectl is not here: Debian's is too old for kustomize components (the Kubernetes
       # checks need kubectl 1.27 or newer, and skip without it).
@@ -37,7 +44,7 @@ for group in "$@"; do
       fi
       ;;
     *)
-      echo "usage: scripts/install-ci-tools.sh browser|deploy..." >&2
+      echo "usage: scripts/install-ci-tools.sh browser|alerting|deploy..." >&2
       exit 2
       ;;
   esac

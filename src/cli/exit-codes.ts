@@ -28,4 +28,5 @@ export const EXIT_FOR_ERROR: Record<ErrorCode, number> = {
   input: EXIT.usage,
   'provider-unreachable': EXIT.provider,
   'provider-invalid': EXIT.provider,
+  'server-unreachable': EXIT.provider,
 };

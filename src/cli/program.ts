@@ -1,5 +1,10 @@
 import { Command } from 'commander';
-import { COMMAND_OPTIONS, type CommandName } from '../config/command-options.ts';
+import {
+  COMMAND_OPTIONS,
+  type CommandName,
+  SILENCE_ADD_OPTIONS,
+  SILENCE_LIST_OPTIONS,
+} from '../config/command-options.ts';
 import { helpText, type OptionDefs } from '../config/options.ts';
 import { SETTING_OPTIONS } from '../config/settings.ts';
 
@@ -11,7 +16,12 @@ export interface GlobalFlags {
 }
 
 /** A command fleetmon runs: one with options of its own, or one whose only inputs are arguments. */
-export type CommandId = CommandName | 'config-check';
+export type CommandId =
+  | CommandName
+  | 'config-check'
+  | 'silence-add'
+  | 'silence-list'
+  | 'silence-expire';
 
 /** What the user asked for: a command, its arguments and raw flags, and the global flags. */
 export interface Invocation {
@@ -105,6 +115,37 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     ),
   );
   dispatch('mock', declare('mock', 'run a CPX-compatible simulated provider'));
+  dispatch(
+    'alerts',
+    declare(
+      'alerts',
+      'firing and pending alerts of a running serve (--server), or the rules evaluated once over a scan (--api); exits 1 when any fires',
+    ),
+  );
+  const silence = program
+    .command('silence')
+    .description('hold the notifications of matching alerts on a running serve: add, list, expire');
+  const silenceCommand = (name: string, description: string, defs: OptionDefs) => {
+    const command = silence.command(name).description(description);
+    addOptions(command, { ...COMMAND_OPTIONS.silence, ...defs }, 'silence');
+    return command;
+  };
+  dispatch(
+    'silence-add',
+    silenceCommand(
+      'add',
+      'silence alerts matching every --match for --for (or until --until); needs --comment',
+      SILENCE_ADD_OPTIONS,
+    ),
+  );
+  dispatch(
+    'silence-list',
+    silenceCommand('list', 'active and pending silences', SILENCE_LIST_OPTIONS),
+  );
+  dispatch(
+    'silence-expire',
+    silenceCommand('expire', 'end a silence now', {}).argument('<id>', 'the silence, as listed'),
+  );
 
   const config = program.command('config').description('work with the config file (YAML or JSON)');
   dispatch(
@@ -130,9 +171,11 @@ Examples:
   fleetmon --api demo health --min-healthy 3
   fleetmon --api demo monitor UserService --interval 2s
   fleetmon serve --api demo                 dashboard, API and /metrics on http://127.0.0.1:8080/
+  fleetmon alerts --server http://127.0.0.1:8080
+  fleetmon silence add --server http://127.0.0.1:8080 --match service=PaymentService --for 2h --comment "deploy"
   fleetmon 127.0.0.1:9001 --summary         the original utility's flags still work
 
-Exit codes: 0 ok, 1 health found flagged services, 2 bad usage or config, 3 provider unreachable or unusable,
+Exit codes: 0 ok, 1 health found flagged services (alerts: firing alerts), 2 bad usage or config, 3 provider (or serve) unreachable or unusable,
 130 / 143 a scan stopped by Ctrl-C / SIGTERM (monitor, serve and mock stop with 0).`,
   );
   return program;

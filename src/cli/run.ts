@@ -2,9 +2,11 @@ import {
   COMMAND_OPTIONS,
   type CommandName,
   type CommandOptions,
+  SILENCE_ADD_OPTIONS,
+  SILENCE_LIST_OPTIONS,
 } from '../config/command-options.ts';
 import type { ConfigFile } from '../config/config-file.ts';
-import { resolveOptions } from '../config/options.ts';
+import { type OptionDefs, type Resolved, resolveOptions } from '../config/options.ts';
 import { resolveSettings, type Settings } from '../config/settings.ts';
 import { configPathFrom, environment, loadConfigFile, wantColor } from '../config/sources.ts';
 import { FleetmonError } from '../core/errors.ts';
@@ -31,6 +33,8 @@ export interface Context {
   readonly signal: AbortSignal;
   /** Opens the provider named by the settings (starting the embedded one for `demo`). */
   connect(): Promise<Connection>;
+  /** An environment variable the config file names as holding a secret (`urlEnv: SLACK_URL`). */
+  secret(name: string): string | undefined;
 }
 
 /** An open provider client; `close` also stops the embedded demo provider. */
@@ -47,13 +51,15 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
   const configPath = configPathFrom(inv.globals.config, env);
   const config = configPath === undefined ? undefined : await loadConfigFile(configPath);
   const settings = resolveSettings({ flags: inv.globalFlags, env, file: config?.settings });
-  const optionsOf = <C extends CommandName>(command: C): CommandOptions<C> =>
-    resolveOptions(COMMAND_OPTIONS[command], {
+  const resolveFor = <D extends OptionDefs>(defs: D, section: CommandName): Resolved<D> =>
+    resolveOptions(defs, {
       flags: inv.flags,
       env,
-      section: command,
-      ...(config === undefined ? {} : { file: config.section(command) }),
+      section,
+      ...(config === undefined ? {} : { file: config.section(section) }),
     });
+  const optionsOf = <C extends CommandName>(command: C): CommandOptions<C> =>
+    resolveFor(COMMAND_OPTIONS[command], command);
   const controller = new AbortController();
   const stopListening = listenForInterrupt((reason) => controller.abort(reason));
   const clients: ProviderClient[] = [];
@@ -68,9 +74,10 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
       clients.push(connection.client);
       return connection;
     },
+    secret: (name) => env[name] || undefined,
   };
   try {
-    return await dispatch(inv.command, ctx, inv.args, optionsOf);
+    return await dispatch(inv.command, ctx, inv.args, optionsOf, resolveFor);
   } finally {
     stopListening();
     if (settings.stats) reportTraffic(io, clients);
@@ -87,6 +94,7 @@ async function dispatch(
   ctx: Context,
   args: readonly string[],
   optionsOf: <C extends CommandName>(command: C) => CommandOptions<C>,
+  resolveFor: <D extends OptionDefs>(defs: D, section: CommandName) => Resolved<D>,
 ): Promise<number> {
   switch (command) {
     case 'instances':
@@ -106,6 +114,31 @@ async function dispatch(
     case 'serve': {
       const options = optionsOf('serve');
       return (await import('./commands/serve.ts')).runServe(ctx, options);
+    }
+    case 'alerts': {
+      const options = optionsOf('alerts');
+      return (await import('./commands/alerts.ts')).runAlerts(ctx, options);
+    }
+    case 'silence':
+      throw new FleetmonError(
+        'usage',
+        'silence needs a subcommand',
+        'fleetmon silence add|list|expire',
+      );
+    case 'silence-add': {
+      const options = resolveFor({ ...COMMAND_OPTIONS.silence, ...SILENCE_ADD_OPTIONS }, 'silence');
+      return (await import('./commands/silence.ts')).runSilenceAdd(ctx, options);
+    }
+    case 'silence-list':
+    case 'silence-expire': {
+      const options = resolveFor(
+        { ...COMMAND_OPTIONS.silence, ...SILENCE_LIST_OPTIONS },
+        'silence',
+      );
+      const { runSilenceList, runSilenceExpire } = await import('./commands/silence.ts');
+      return command === 'silence-list'
+        ? runSilenceList(ctx, options)
+        : runSilenceExpire(ctx, options, args[0] ?? '');
     }
   }
 }

@@ -49,6 +49,23 @@ const userPassword: FieldParser<{ user: string; password: string }> = (input) =>
     : { ok: true, value: { user: input.slice(0, colon), password: input.slice(colon + 1) } };
 };
 
+// Secrets: never in the config file, and safer in the environment than on a command line, which
+// `ps` shows to every user of the machine. `serve` requires them; `alerts` and `silence` send them.
+const authTokenOption = (what: string) =>
+  value(
+    '--auth-token <token>',
+    `${what}; the environment variable keeps it out of ps`,
+    bearerToken,
+    { env: 'FLEETMON_AUTH_TOKEN', file: false },
+  );
+const basicAuthOption = (what: string) =>
+  value(
+    '--basic-auth <user:password>',
+    `${what}; the environment variable keeps it out of ps`,
+    userPassword,
+    { env: 'FLEETMON_BASIC_AUTH', file: false },
+  );
+
 const instances = {
   service: list('--service <name>', 'only instances of this service (repeatable)', text),
   status: list(
@@ -96,20 +113,90 @@ const serve = {
     duration(1000, 7 * 86_400_000),
     { defaultText: '1h, or 2879 scans at short intervals' },
   ),
-  // Secrets: never in the config file, and safer in the environment than on a command line,
-  // which `ps` shows to every user of the machine.
-  authToken: value(
-    '--auth-token <token>',
-    'require "Authorization: Bearer <token>"; the environment variable keeps it out of ps',
-    bearerToken,
-    { env: 'FLEETMON_AUTH_TOKEN', file: false },
+  authToken: authTokenOption('require "Authorization: Bearer <token>"'),
+  basicAuth: basicAuthOption('require HTTP basic auth, as browsers prompt for it'),
+} as const satisfies OptionDefs;
+
+/** A running `fleetmon serve`: `http://host:port/`, `host:port`, or a URL with a path (behind a proxy). */
+const serverUrl: FieldParser<string> = (input) => {
+  const text = input.trim();
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') {
+      url.search = '';
+      url.hash = '';
+      if (!url.pathname.endsWith('/')) url.pathname += '/';
+      return { ok: true, value: url.toString() };
+    }
+  } catch {}
+  return { ok: false, allowed: 'the URL of fleetmon serve, e.g. http://127.0.0.1:8080' };
+};
+
+/** An instant: ISO 8601 with a time zone, e.g. 2026-12-24T18:00:00Z. */
+const instant: FieldParser<number> = (input) => {
+  const text = input.trim();
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text)
+    ? Date.parse(text)
+    : Number.NaN;
+  return Number.isFinite(ms)
+    ? { ok: true, value: ms }
+    : { ok: false, allowed: 'a time in ISO 8601 with its zone, e.g. 2026-12-24T18:00:00Z' };
+};
+
+// The commands that talk to a running `serve` (alerts, silence). Flags and environment only:
+// `alerts:` in the config file holds the alerting rules, and the address is per shell, not per
+// deployment.
+const serveClient = {
+  server: value(
+    '--server <url>',
+    'a running fleetmon serve to ask, e.g. http://127.0.0.1:8080',
+    serverUrl,
+    { env: 'FLEETMON_SERVER', file: false },
   ),
-  basicAuth: value(
-    '--basic-auth <user:password>',
-    'require HTTP basic auth, as browsers prompt for it; the environment variable keeps it out of ps',
-    userPassword,
-    { env: 'FLEETMON_BASIC_AUTH', file: false },
+  authToken: authTokenOption('sent as "Authorization: Bearer <token>" to serve'),
+  basicAuth: basicAuthOption('HTTP basic auth for serve'),
+} as const satisfies OptionDefs;
+
+/** Options that only make sense typed for one run: no environment variable, no config key. */
+const ONE_OFF = { env: false, file: false } as const;
+
+const alerts = {
+  ...serveClient,
+  state: list(
+    '--state <state>',
+    'only alerts in this state: firing, pending or resolved (repeatable; default firing and pending)',
+    oneOf(['firing', 'pending', 'resolved'] as const),
+    ONE_OFF,
   ),
+} as const satisfies OptionDefs;
+
+/** `fleetmon silence add`'s own options, besides those of every silence command. */
+export const SILENCE_ADD_OPTIONS = {
+  match: list(
+    '--match <matcher>',
+    'alerts to silence: name=value, name!=value, name=~regex or name!~regex (repeatable; all must match)',
+    text,
+    ONE_OFF,
+  ),
+  for: value(
+    '--for <duration>',
+    'how long, from the start, e.g. 2h',
+    duration(1000, 366 * 86_400_000),
+    ONE_OFF,
+  ),
+  until: value('--until <time>', 'when it ends, instead of --for', instant, ONE_OFF),
+  start: value('--start <time>', 'when it starts (default now)', instant, ONE_OFF),
+  comment: value('--comment <text>', 'why: shown with the silence (required)', text, ONE_OFF),
+  author: value('--author <name>', 'who is silencing', text, {
+    env: 'USER',
+    file: false,
+    defaultText: 'your user name',
+  }),
+} as const satisfies OptionDefs;
+
+/** `fleetmon silence list`'s own options. */
+export const SILENCE_LIST_OPTIONS = {
+  all: toggle('--all', 'expired silences too (they are kept 24 hours)', ONE_OFF),
 } as const satisfies OptionDefs;
 
 const faultRate = (what: string, help: string) =>
@@ -200,6 +287,8 @@ export const COMMAND_OPTIONS = {
   monitor,
   serve,
   mock,
+  alerts,
+  silence: serveClient,
 } as const satisfies Record<string, OptionDefs>;
 
 /** A command that has options. */
@@ -207,3 +296,7 @@ export type CommandName = keyof typeof COMMAND_OPTIONS;
 
 /** The resolved options of one command. */
 export type CommandOptions<C extends CommandName> = Resolved<(typeof COMMAND_OPTIONS)[C]>;
+
+/** The resolved options of `silence add` and `silence list`. */
+export type SilenceAddOptions = Resolved<typeof serveClient & typeof SILENCE_ADD_OPTIONS>;
+export type SilenceListOptions = Resolved<typeof serveClient & typeof SILENCE_LIST_OPTIONS>;

@@ -1,4 +1,5 @@
 // The public face of render/: the CLI, TUI and server import from here only.
+export { renderAlerts, renderSilences } from './alerts.ts';
 export { renderHealth } from './health.ts';
 export { renderInstances } from './instances.ts';
 export {

@@ -14,6 +14,9 @@ const ENDPOINTS = {
   status: '/api/v1/status',
   history: '/api/v1/history?service=NAME&since=epoch-ms|ISO-8601|15m&members=N',
   stream: '/api/v1/stream (text/event-stream)',
+  alerts: '/api/v1/alerts?state=firing,pending,resolved',
+  silences:
+    '/api/v1/silences?state=active,pending,expired (POST JSON to add, DELETE /silences/ID to expire)',
 };
 
 /** `/api/v1/…`: the CLI's JSON rows, history for charts, scanner status and the live stream. */

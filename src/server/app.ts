@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
+import type { AlertsApi } from '../alert/alert-service.ts';
 import type { HealthRules } from '../core/types.ts';
+import { alertRoutes } from './alert-routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import { type AuthConfig, authMiddleware } from './auth.ts';
 import type { VersionInfo } from './build-info.ts';
@@ -31,6 +33,8 @@ export interface HttpAppDeps {
   readonly closing?: AbortSignal;
   /** Where internal errors are reported (never request headers or credentials). */
   readonly log?: (line: string) => void;
+  /** Alerts and silences; `undefined` until alerting has started (its routes answer 503). */
+  readonly alerts?: () => AlertsApi | undefined;
 }
 
 /** The whole HTTP surface as a hono app: testable with `app.request()`, listened on only by `serve`. */
@@ -41,13 +45,17 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   app.use('*', authMiddleware(deps.auth));
   app.route('/', opsRoutes(deps));
   app.route('/api/v1', apiRoutes(deps, closing));
+  app.route('/api/v1', alertRoutes(deps.alerts ?? (() => undefined)));
   app.get('*', (c, next) => serveAsset(c, deps.assets) ?? next());
   app.notFound((c) => {
-    // Everything here is read-only: any other method is the wrong method, not a missing page.
+    // Everything but silences is read-only: another method is the wrong method, not a missing page.
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       c.header('Allow', 'GET, HEAD');
       return c.json(
-        errorBody(405, `${c.req.method} is not allowed; fleetmon serve is read-only`),
+        errorBody(
+          405,
+          `${c.req.method} is not allowed; fleetmon serve is read-only apart from /api/v1/silences`,
+        ),
         405,
       );
     }

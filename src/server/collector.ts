@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isFleetmonError } from '../core/errors.ts';
 import type { HealthRules, Snapshot } from '../core/types.ts';
-import { buildFleetView } from './fleet-view.ts';
+import { buildFleetView, type FleetView } from './fleet-view.ts';
 import type { LiveState } from './live-state.ts';
 import type { FleetMetrics } from './metrics.ts';
 
@@ -17,6 +17,14 @@ export interface CollectorOptions {
   readonly now: () => number;
   /** One line about a failed scan or a recovery (stderr in production). */
   readonly log: (line: string) => void;
+  /** Alerting, told about every scan before it is published (so the API shows its alerts). */
+  readonly alerts?: () => ScanObserver | undefined;
+}
+
+/** What the collector tells alerting. */
+export interface ScanObserver {
+  observeScan(view: FleetView): void;
+  observeScanFailure(message: string): void;
 }
 
 /** Scans the fleet every interval until stopped. */
@@ -41,6 +49,7 @@ export function createCollector(options: CollectorOptions): Collector {
       const snapshot = await options.scan(controller.signal);
       const view = buildFleetView(snapshot, options.rules, ++seq);
       metrics.recordScan(view);
+      options.alerts?.()?.observeScan(view);
       state.publish(view);
       if (failing) log(`scan recovered: ${view.instances.length} instances`);
       failing = false;
@@ -51,6 +60,7 @@ export function createCollector(options: CollectorOptions): Collector {
         ? err.message
         : `internal error: ${err instanceof Error ? err.message : String(err)}`;
       metrics.recordFailedScan(performance.now() - started);
+      options.alerts?.()?.observeScanFailure(message);
       state.fail({ at: now(), message });
       if (!failing) log(`scan failed: ${message} (retrying every interval)`);
       failing = true;

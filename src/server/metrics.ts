@@ -17,6 +17,8 @@ export interface FleetMetrics {
   recordFailedScan(durationMs: number): void;
   /** The current exposition (see {@link Exposition}). */
   render(): Promise<Exposition>;
+  /** Adds a registry whose series change between scans (alerting's), rendered like the process series. */
+  include(registry: Registry): void;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createFleetMetrics(
   const scanRegistry = new Registry();
   const processRegistry = new Registry();
   collectDefaultMetrics({ register: processRegistry });
+  const liveRegistries: Registry[] = [processRegistry];
   const registers = [scanRegistry];
   if (traffic !== undefined) registerProviderMetrics(registers, traffic);
   const duration = new Histogram({
@@ -94,7 +97,10 @@ export function createFleetMetrics(
     encoder.encode(`${await scanRegistry.metrics()}${renderFleetGauges(latest)}`);
   const build = async (): Promise<Exposition> => {
     cached ??= renderScanPart();
-    const [scanPart, processText] = await Promise.all([cached, processRegistry.metrics()]);
+    const [scanPart, processText] = await Promise.all([
+      cached,
+      Promise.all(liveRegistries.map((r) => r.metrics())).then((texts) => texts.join('')),
+    ]);
     // prom-client prints NaN as `Nan` (the event-loop gauges before their first sample);
     // Prometheus' parser forgives it, the exposition format spells it `NaN`.
     const processPart = encoder.encode(processText.replace(/ Nan$/gm, ' NaN'));
@@ -130,6 +136,10 @@ export function createFleetMetrics(
       duration.observe(durationMs / 1000);
       scans.inc({ result: 'failure' });
       errors.inc({ reason: 'list_failed' });
+    },
+    include(registry) {
+      liveRegistries.push(registry);
+      current = undefined;
     },
     render() {
       const at = performance.now();

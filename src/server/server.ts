@@ -1,3 +1,4 @@
+import type { AlertService } from '../alert/alert-service.ts';
 import type { HealthRules, Snapshot, TrafficSummary } from '../core/types.ts';
 import { MemoryHistory } from '../store/memory-history.ts';
 import { createHttpApp } from './app.ts';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   readonly now?: () => number;
   /** What the provider client has asked so far, for /metrics. */
   readonly traffic?: () => TrafficSummary | undefined;
+  /** Starts alerting once the server's URL (the link notifications carry) is known. */
+  readonly alerts?: (url: string) => Promise<AlertService>;
 }
 
 /** A running server: listening, and scanning every interval. */
@@ -36,6 +39,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly state: LiveState;
+  /** Alerting, when it was asked for. */
+  readonly alerts: AlertService | undefined;
   /**
    * Graceful stop: no new connections, live streams end, the scan in flight is aborted,
    * and requests in flight get up to `graceMs` to finish.
@@ -59,6 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const state = new LiveState(history);
   const metrics = createFleetMetrics(version, now, options.traffic);
   const closing = new AbortController();
+  let alerts: AlertService | undefined;
   const app = createHttpApp({
     state,
     metrics,
@@ -69,8 +75,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings: { provider: options.provider, intervalMs: options.intervalMs, rules: options.rules },
     closing: closing.signal,
     log: options.log,
+    alerts: () => alerts,
   });
   const listener = await listenHttp(app, options.listen);
+  if (options.alerts !== undefined) {
+    try {
+      alerts = await options.alerts(listener.url);
+    } catch (err) {
+      await listener.close(0);
+      throw err;
+    }
+    metrics.include(alerts.metrics.registry);
+  }
   const collector = createCollector({
     scan: options.scan,
     rules: options.rules,
@@ -79,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     now,
     log: options.log,
+    alerts: () => alerts,
   });
   collector.start();
   let stopping: Promise<void> | undefined;
@@ -86,11 +103,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: listener.url,
     port: listener.port,
     state,
+    get alerts() {
+      return alerts;
+    },
     stop(graceMs = 5_000) {
       stopping ??= (async () => {
         closing.abort();
         const closed = listener.close(graceMs);
         await collector.stop();
+        await alerts?.stop();
         await closed;
       })();
       return stopping;

@@ -1,3 +1,4 @@
+import type { AlertsApi } from '../alert/alert-service.ts';
 import type { Reading, Snapshot } from '../core/types.ts';
 import { MemoryHistory } from '../store/memory-history.ts';
 import { createHttpApp, type HttpAppDeps } from './app.ts';
@@ -44,7 +45,12 @@ export const FLEET: Reading[] = [
 
 /** An app over real state, metrics and history, with nothing listening. */
 export function testApp(
-  options: { auth?: AuthConfig; assets?: StaticAssets; now?: () => number } = {},
+  options: {
+    auth?: AuthConfig;
+    assets?: StaticAssets;
+    now?: () => number;
+    alerts?: AlertsApi;
+  } = {},
 ) {
   const now = options.now ?? (() => 1_700_000_000_500);
   const state = new LiveState(new MemoryHistory({ windowMs: 3_600_000, capacity: 10 }));
@@ -57,6 +63,7 @@ export function testApp(
     version: { version: '1.2.3', build: '7', commit: 'abc123' },
     assets: options.assets ?? new Map(),
     settings: { provider: 'http://127.0.0.1:9001', intervalMs: 15_000, rules: RULES },
+    alerts: () => options.alerts,
   };
   let seq = 0;
   const publish = (readings: Reading[] = FLEET, startedAt?: number) => {

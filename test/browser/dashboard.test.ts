@@ -150,6 +150,33 @@ describe('dashboard in a real browser', { skip, timeout: 120_000 }, () => {
     await page.locator('#search').fill('');
   });
 
+  it('shows firing alerts in a banner and a list, and silences one from the page', async () => {
+    // The demo fleet keeps three services short of healthy instances: ServiceFlagged fires
+    // after 2 of 3 scans (1 s apart here).
+    await page.locator('#alert-banner:not([hidden])').waitFor({ timeout: 15_000 });
+    assert.match(
+      (await page.locator('#alert-banner').textContent()) ?? '',
+      /3 alerts firing: ServiceFlagged ×3/,
+    );
+    const row = page.locator('#alert-rows tr[data-state="firing"]').first();
+    await row.locator('button', { hasText: 'Silence…' }).click();
+    const form = page.locator('#alert-rows form.silence-form:not([hidden])');
+    await form.locator('input').fill('browser test');
+    await form.locator('button[type="submit"]').click();
+    await page.locator('#silence-rows tr[data-silence]').waitFor();
+    assert.match(
+      (await page.locator('#silence-rows').textContent()) ?? '',
+      /alertname="ServiceFlagged".*browser test/,
+    );
+    await page
+      .locator('#alert-rows tr[data-state="firing"]', { hasText: '(silenced)' })
+      .first()
+      .waitFor();
+    assert.match((await page.locator('#alert-banner').textContent()) ?? '', /1 held by a silence/);
+    await page.locator('#silence-rows button', { hasText: 'Expire' }).click();
+    await page.locator('#silence-rows td.empty').waitFor();
+  });
+
   it('fits a phone screen and writes screenshots as test artifacts', async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-desktop.png') });

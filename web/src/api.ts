@@ -1,10 +1,20 @@
 // Types come from the server's own modules (type-only), so the page and the API cannot drift apart.
+import type { AlertRow, SilenceRow } from '../../src/core/alert-types.ts';
 import type { HealthRules, InstanceRow, InstanceStatus, ServiceRow } from '../../src/core/types.ts';
 import type { ScanEvent } from '../../src/server/fleet-view.ts';
 import type { ScanFailure } from '../../src/server/live-state.ts';
 import type { ServiceHistory } from '../../src/store/history.ts';
 
-export type { HealthRules, InstanceRow, InstanceStatus, ScanEvent, ScanFailure, ServiceRow };
+export type {
+  AlertRow,
+  HealthRules,
+  InstanceRow,
+  InstanceStatus,
+  ScanEvent,
+  ScanFailure,
+  ServiceRow,
+  SilenceRow,
+};
 
 /** `/api/v1/history` answer. */
 export type HistoryAnswer = ServiceHistory & { readonly windowMs: number };
@@ -31,6 +41,26 @@ export async function getJson<T>(path: string): Promise<T> {
     throw new Error(body?.message ?? `HTTP ${response.status}`);
   }
   return (await response.json()) as T;
+}
+
+/**
+ * Sends JSON with POST or DELETE (the only writes serve takes: silences); throws with the
+ * server's message on an error status.
+ */
+export async function sendJson<T>(
+  method: 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(BASE + path, {
+    method,
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const answer = (await response.json().catch(() => null)) as (T & { message?: string }) | null;
+  if (!response.ok || answer === null)
+    throw new Error(answer?.message ?? `HTTP ${response.status}`);
+  return answer;
 }
 
 /** The live stream; the browser reconnects by itself. */

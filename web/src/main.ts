@@ -1,4 +1,5 @@
 import './style.css';
+import { refreshAlerts } from './alerts.ts';
 import {
   getJson,
   type HistoryAnswer,
@@ -55,6 +56,10 @@ async function start(): Promise<void> {
   stream.addEventListener('scan-error', (event) => {
     renderScanError(JSON.parse((event as MessageEvent<string>).data) as ScanFailure, seenSeq > 0);
   });
+  // Probe results and timers change alerts between scans too.
+  setInterval(() => {
+    updating = updating.then(updateAlerts);
+  }, 15_000);
   new ResizeObserver(() => {
     for (const chart of charts.values()) chart.resize();
   }).observe(byId('charts'));
@@ -68,8 +73,18 @@ async function onScan(scan: ScanEvent): Promise<void> {
   renderScanError(null, true);
   renderSummary(scan, status);
   renderCards(scan, status, (service) => table.showService(service));
-  const [rows] = await Promise.all([getJson<InstanceRow[]>('instances'), updateCharts(scan)]);
+  const [rows] = await Promise.all([
+    getJson<InstanceRow[]>('instances'),
+    updateCharts(scan),
+    updateAlerts(),
+  ]);
   table.setRows(rows);
+}
+
+/** Alerts are evaluated before the scan is announced, so they are current here. */
+async function updateAlerts(): Promise<void> {
+  // Alerting starts a moment after the server: a failed refresh waits for the next scan.
+  await refreshAlerts().catch(() => undefined);
 }
 
 async function updateCharts(scan: ScanEvent): Promise<void> {

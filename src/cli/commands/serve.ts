@@ -1,3 +1,5 @@
+import { type AlertConfig, compileAlertConfig } from '../../alert/compile.ts';
+import { openAlerting } from '../../alert/open.ts';
 import type { CommandOptions } from '../../config/command-options.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
@@ -43,8 +45,14 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     log('warning: listening beyond loopback without --auth-token or --basic-auth');
   }
 
-  const connection = await ctx.connect();
   const { settings } = ctx;
+  // Checked before connecting: a missing receiver secret is a config error, not a late surprise.
+  const alertConfig = compileAlertConfig(
+    ctx.config?.sections.alerts,
+    ctx.config?.sections.maintenance,
+    { health: settings.rules, secret: ctx.secret },
+  );
+  const connection = await ctx.connect();
   try {
     const server = await startServer({
       scan: (signal) =>
@@ -62,7 +70,9 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       auth,
       webRoot: findWebRoot(),
       log,
+      alerts: (url) => openAlerting({ config: alertConfig, url, intervalMs, log }),
     });
+    log(describeAlerting(alertConfig));
     log(
       `dashboard on ${server.url} (API ${server.url}api/v1/, metrics ${server.url}metrics); scanning ${connection.client.url} every ${formatDuration(intervalMs)}; Ctrl-C stops`,
     );
@@ -76,4 +86,11 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
   } finally {
     await connection.close();
   }
+}
+
+/** One line at start: what alerting will do. */
+function describeAlerting(config: AlertConfig): string {
+  if (!config.enabled) return 'alerting is off (alerts.enabled: false)';
+  const receivers = config.receivers.map((r) => `${r.name} (${r.kind})`).join(', ');
+  return `alerting: ${config.rules.length} rules; ${receivers === '' ? 'no receivers, so alerts are shown but not sent' : `notifying ${receivers}`}`;
 }

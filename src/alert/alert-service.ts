@@ -1,0 +1,351 @@
+import type {
+  AlertRow,
+  AlertState,
+  Labels,
+  SilenceRow,
+  SilenceState,
+} from '../core/alert-types.ts';
+import type { ProbeResult } from '../core/probe-types.ts';
+import {
+  type Alert,
+  alertRow,
+  type Muting,
+  NOT_MUTED,
+  type StoredAlert,
+  type Transition,
+} from './alert.ts';
+import type { Clock } from './clock.ts';
+import type { AlertConfig } from './compile.ts';
+import type { ScanHealth, ScanObservation } from './conditions.ts';
+import { Deliverer } from './deliverer.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { AlertEvaluator } from './evaluator.ts';
+import { maintenanceFor } from './maintenance.ts';
+import { matchesAll, parseMatchers } from './matchers.ts';
+import { type AlertMetrics, createAlertMetrics } from './metrics.ts';
+import type { NotifierRole } from './notifier-role.ts';
+import type { Receiver } from './receivers.ts';
+import { SilenceBook } from './silence-book.ts';
+import { type SilenceRequest, silenceRow } from './silences.ts';
+import type { AlertStore } from './store.ts';
+
+/** The service sleeps at most this long between looks at its groups, outbox and silences. */
+const MAX_SLEEP_MS = 5_000;
+
+/** What `serve`'s API and dashboard ask of alerting. */
+export interface AlertsApi {
+  /** Alerts in the given states (default: firing and pending), firing first. */
+  list(states?: readonly AlertState[]): AlertRow[];
+  /** Silences in the given states (default: active and pending). */
+  silences(states?: readonly SilenceState[]): SilenceRow[];
+  /** Adds a silence; a string says what is wrong with the request. */
+  addSilence(
+    request: SilenceRequest,
+  ): Promise<{ silence: SilenceRow; warnings: string[] } | string>;
+  /** Ends a silence now. */
+  expireSilence(id: string): Promise<SilenceRow | 'unknown' | 'expired'>;
+}
+
+export interface AlertServiceOptions {
+  readonly config: AlertConfig;
+  readonly store: AlertStore;
+  readonly role: NotifierRole;
+  readonly receivers: ReadonlyMap<string, Receiver>;
+  readonly clock: Clock;
+  /** Time between scans: `scans-stale` counts in these. */
+  readonly intervalMs: number;
+  readonly log: (line: string) => void;
+  readonly random?: () => number;
+  readonly newId?: () => string;
+}
+
+/**
+ * Alerting while `serve` runs: evaluates every scan and probe result as it comes (synchronously,
+ * so the API is current when the scan is published), and in the background stores state,
+ * groups, and delivers through the outbox when it holds the notifier role.
+ */
+export class AlertService implements AlertsApi {
+  readonly metrics: AlertMetrics;
+  readonly #o: AlertServiceOptions;
+  readonly #evaluator: AlertEvaluator;
+  #dispatcher: Dispatcher;
+  readonly #deliverer: Deliverer;
+  readonly #silences: SilenceBook;
+  #chain: Promise<void> = Promise.resolve();
+  #cancelTimer: (() => void) | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #holder = false;
+  #stepQueued = false;
+  #stopped = false;
+  readonly #health: {
+    lastSuccessAt: number | undefined;
+    lastError: string | undefined;
+    startedAt: number;
+  };
+  #nextTimeCheck: number;
+  /** Firing alerts from before a restart that cannot continue: their resolve notices are due. */
+  #pendingResolves: Alert[] = [];
+
+  private constructor(options: AlertServiceOptions) {
+    this.#o = options;
+    const now = options.clock.now();
+    this.#health = { lastSuccessAt: undefined, lastError: undefined, startedAt: now };
+    this.#nextTimeCheck = now + options.intervalMs;
+    this.#evaluator = new AlertEvaluator(options.config.enabled ? options.config.rules : []);
+    this.#dispatcher = this.#newDispatcher();
+    this.#silences = new SilenceBook(
+      options.store,
+      () => {
+        this.#dispatcher.recheck();
+        this.#wake(this.#o.clock.now());
+      },
+      options.newId,
+    );
+    this.metrics = createAlertMetrics([...options.receivers.keys()], {
+      alertCounts: () => this.#alertCounts(),
+      silenceCounts: () => this.#silences.counts(options.clock.now()),
+      queued: () => options.store.queued(),
+    });
+    const giveUp = new Map(options.config.receivers.map((r) => [r.name, r.giveUpAfterMs]));
+    this.#deliverer = new Deliverer({
+      outbox: options.store,
+      receivers: options.receivers,
+      giveUpAfterMs: (name) => giveUp.get(name) ?? 0,
+      now: () => options.clock.now(),
+      random: options.random ?? Math.random,
+      record: (receiver, result) => this.metrics.recordDelivery(receiver, result),
+      log: options.log,
+      settled: () => this.#wake(this.#o.clock.now()),
+    });
+  }
+
+  /** Loads silences and the state kept from before a restart, and starts working. */
+  static async open(options: AlertServiceOptions): Promise<AlertService> {
+    const service = new AlertService(options);
+    await service.#silences.load();
+    const stored = await options.store.loadAlerts();
+    const gone = service.#evaluator.restore(stored, options.clock.now());
+    // Alerts that cannot continue (rule removed, labels changed) leave the store.
+    await options.store.saveAlerts(
+      [],
+      gone.map((t) => t.alert.fingerprint),
+    );
+    service.#pendingResolves = gone.map((t) => t.alert);
+    service.#wake(options.clock.now());
+    return service;
+  }
+
+  /** One evaluation over a completed scan. */
+  observeScan(scan: ScanObservation): void {
+    this.#guarded(() => {
+      const started = performance.now();
+      const now = this.#o.clock.now();
+      this.#health.lastSuccessAt = now;
+      this.#health.lastError = undefined;
+      const transitions = this.#evaluator.observeScan(scan, now);
+      transitions.push(...this.#evaluator.observeTime(this.#scanHealth(), now));
+      this.metrics.observeEvaluation((performance.now() - started) / 1000);
+      return transitions;
+    });
+  }
+
+  /** A scan that failed: `scans-stale` counts from the last one that did not. */
+  observeScanFailure(message: string): void {
+    this.#guarded(() => {
+      this.#health.lastError = message;
+      return this.#evaluator.observeTime(this.#scanHealth(), this.#o.clock.now());
+    });
+  }
+
+  /** One probe result (the probe runner calls this after each run). */
+  observeProbe(result: ProbeResult): void {
+    this.#guarded(() => this.#evaluator.observeProbe(result, this.#o.clock.now()));
+  }
+
+  /** Runs an evaluation; a fault in alerting is logged and never reaches the scan loop. */
+  #guarded(evaluate: () => Transition[]): void {
+    try {
+      this.#after(evaluate());
+    } catch (err) {
+      this.#o.log(`alerting: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  list(states: readonly AlertState[] = ['firing', 'pending']): AlertRow[] {
+    const now = this.#o.clock.now();
+    const order: Record<AlertState, number> = { firing: 0, pending: 1, resolved: 2 };
+    return [...this.#evaluator.alerts()]
+      .filter((a) => states.includes(a.state))
+      .sort(
+        (a, b) =>
+          order[a.state] - order[b.state] ||
+          a.rule.localeCompare(b.rule) ||
+          a.key.localeCompare(b.key, 'en', { numeric: true }),
+      )
+      .map((a) => alertRow(a, this.#muting(a.labels, now)));
+  }
+
+  silences(states: readonly SilenceState[] = ['active', 'pending']): SilenceRow[] {
+    return this.#silences.rows(states, this.#o.clock.now());
+  }
+
+  async addSilence(
+    request: SilenceRequest,
+  ): Promise<{ silence: SilenceRow; warnings: string[] } | string> {
+    const now = this.#o.clock.now();
+    const silence = await this.#silences.add(request, now);
+    if (typeof silence === 'string') return silence;
+    const matchers = parseMatchers(silence.matchers);
+    const matching =
+      typeof matchers === 'string'
+        ? 0
+        : [...this.#evaluator.alerts()].filter(
+            (a) => a.state !== 'resolved' && matchesAll(matchers, a.labels),
+          ).length;
+    const warnings =
+      matching === 0 ? ['the silence matches no pending or firing alert right now'] : [];
+    return { silence: silenceRow(silence, now), warnings };
+  }
+
+  async expireSilence(id: string): Promise<SilenceRow | 'unknown' | 'expired'> {
+    const now = this.#o.clock.now();
+    const result = await this.#silences.expire(id, now);
+    return typeof result === 'string' ? result : silenceRow(result, now);
+  }
+
+  /** Resolves once nothing is left to do now: for tests driving a fake clock. */
+  async settle(): Promise<void> {
+    for (;;) {
+      const chain = this.#chain;
+      await chain;
+      await this.#deliverer.idle();
+      if (chain === this.#chain && this.#deliverer.busy === 0) return;
+    }
+  }
+
+  /** Stops every timer and attempt in flight (they stay in the outbox) and gives up the role. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    await this.#deliverer.stop();
+    await this.#chain;
+    for (const receiver of this.#o.receivers.values()) receiver.close();
+    if (this.#holder) await this.#o.role.release();
+  }
+
+  #after(transitions: readonly Transition[]): void {
+    if (transitions.length === 0) return;
+    this.#dispatcher.update(
+      transitions.map((t) => t.alert),
+      this.#o.clock.now(),
+    );
+    const put: StoredAlert[] = [];
+    const remove: string[] = [];
+    for (const t of transitions) {
+      const stored = t.to === 'inactive' ? undefined : this.#evaluator.stored(t.alert);
+      if (stored === undefined) remove.push(t.alert.fingerprint);
+      else put.push(stored);
+    }
+    this.#work(async () => {
+      if (this.#holder) await this.#o.store.saveAlerts(put, remove);
+    });
+    this.#wake(this.#o.clock.now());
+  }
+
+  /** One look at everything time-driven: stale scans, silences, groups, the outbox. */
+  async #step(): Promise<void> {
+    const { clock, store, role } = this.#o;
+    let now = clock.now();
+    if (now >= this.#nextTimeCheck) {
+      this.#nextTimeCheck = now + this.#o.intervalMs;
+      this.#after(this.#evaluator.observeTime(this.#scanHealth(), now));
+    }
+    await this.#silences.purge(now);
+    if (!this.#holder && (await role.acquire())) await this.#becomeHolder();
+    if (this.#holder && !role.isHolder()) {
+      this.#holder = false;
+      this.#o.log('no longer the notifier (the role was lost); delivering stops here');
+    }
+    let next = Math.min(this.#nextTimeCheck, now + MAX_SLEEP_MS);
+    if (this.#holder) {
+      now = clock.now();
+      for (const notification of this.#dispatcher.flush(now))
+        await store.enqueue(notification, now);
+      await this.#deliverer.pump();
+      for (const t of [this.#dispatcher.nextDueAt(), await store.nextAttemptAt()]) {
+        if (t !== undefined && t > now) next = Math.min(next, t);
+      }
+    }
+    this.#wake(next);
+  }
+
+  /** Taking the role: what the previous holder (or our previous life) told receivers counts. */
+  async #becomeHolder(): Promise<void> {
+    this.#holder = true;
+    this.#dispatcher = this.#newDispatcher();
+    this.#dispatcher.restore(await this.#o.store.loadNotificationLog());
+    const now = this.#o.clock.now();
+    this.#dispatcher.update([...this.#pendingResolves, ...this.#evaluator.alerts()], now);
+    this.#pendingResolves = [];
+    const tracked = [...this.#evaluator.alerts()].flatMap((a) => this.#evaluator.stored(a) ?? []);
+    await this.#o.store.saveAlerts(tracked, []);
+  }
+
+  #newDispatcher(): Dispatcher {
+    const { routes, receivers } = this.#o.config;
+    return new Dispatcher(routes, receivers, (labels, now) => this.#muting(labels, now));
+  }
+
+  /** Looks at everything again at `at`; at once (in turn with other work) when that is now. */
+  #wake(at: number): void {
+    if (this.#stopped) return;
+    if (at <= this.#o.clock.now()) {
+      if (this.#stepQueued) return;
+      this.#stepQueued = true;
+      this.#cancelTimer?.();
+      this.#cancelTimer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.#work(async () => {
+        this.#stepQueued = false;
+        await this.#step();
+      });
+      return;
+    }
+    if (at >= this.#timerAt) return;
+    this.#cancelTimer?.();
+    this.#timerAt = at;
+    this.#cancelTimer = this.#o.clock.setTimer(at - this.#o.clock.now(), () => {
+      this.#cancelTimer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.#work(() => this.#step());
+    });
+  }
+
+  #work(task: () => Promise<void>): void {
+    this.#chain = this.#chain.then(task).catch((err: unknown) => {
+      this.#o.log(`alerting: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  #muting(labels: Labels, now: number): Muting {
+    const silencedBy = this.#silences.silencing(labels, now);
+    const window = maintenanceFor(this.#o.config.maintenance, labels, now);
+    if (silencedBy.length === 0 && window === undefined) return NOT_MUTED;
+    return { silencedBy, maintenance: window?.name ?? null };
+  }
+
+  #scanHealth(): ScanHealth {
+    return { ...this.#health, intervalMs: this.#o.intervalMs };
+  }
+
+  #alertCounts(): { pending: number; firing: number; silenced: number } {
+    const now = this.#o.clock.now();
+    let silenced = 0;
+    for (const a of this.#evaluator.alerts()) {
+      if (a.state === 'firing' && this.#muting(a.labels, now) !== NOT_MUTED) silenced++;
+    }
+    return { ...this.#evaluator.counts(), silenced };
+  }
+}

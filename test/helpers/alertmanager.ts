@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './net.ts';
+
+/** Debian's Alertmanager (package prometheus-alertmanager; .ci/run installs it). */
+export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+
+/** A skip reason when Alertmanager is not installed, for `describe(…, { skip })`. */
+export const alertmanagerMissing = existsSync(ALERTMANAGER)
+  ? false
+  : `${ALERTMANAGER} is missing: apt-get install prometheus-alertmanager (.ci/run does)`;
+
+/** A real Alertmanager on a loopback port, with clustering off and its data in a temporary dir. */
+export interface RunningAlertmanager {
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts Alertmanager with `config` (YAML) and waits, bounded, until it says it is ready. */
+export async function startAlertmanager(config: string): Promise<RunningAlertmanager> {
+  const dir = await mkdtemp(join(tmpdir(), 'fleetmon-am-'));
+  await writeFile(join(dir, 'alertmanager.yml'), config);
+  const port = await freePort();
+  const child = spawn(
+    ALERTMANAGER,
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ready = await fetch(`${url}/-/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop();
+      throw new Error(`Alertmanager did not get ready: ${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, child, output: () => output, stop };
+}
+
+/** Polls `check` every 50 ms until it returns a value, for at most `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
