@@ -23,6 +23,10 @@ export async function listenHttp(app: Hono, address: ListenAddress): Promise<Htt
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
+  // A connection that neither sends nor takes a byte for this long is closed: a client that
+  // stops reading an answer would otherwise hold it (and what waits to be written) for ever.
+  // Live streams write a ping every 15 s, so only a stalled one is cut.
+  server.timeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       const shown = address.host.includes(':') ? `[${address.host}]` : address.host;
