@@ -22,6 +22,8 @@ export interface ServerOptions {
   readonly historyMs: number;
   readonly listen: ListenAddress;
   readonly auth: AuthConfig;
+  /** Names answered besides loopback ones (and, on a listener beyond loopback, IP addresses). */
+  readonly allowedHosts?: readonly string[];
   /** Built dashboard directory; `undefined` serves the API only. */
   readonly webRoot: string | undefined;
   readonly log: (line: string) => void;
@@ -63,6 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     state,
     metrics,
     auth: options.auth,
+    hosts: { anyAddress: !options.listen.loopback, allowed: options.allowedHosts ?? [] },
     now,
     version,
     assets: await loadStaticAssets(options.webRoot),

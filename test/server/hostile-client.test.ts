@@ -82,3 +82,58 @@ describe('live streams end however their request ends', () => {
     }
   });
 });
+
+describe('Host', () => {
+  it('answers loopback names and addresses, with or without a port', async () => {
+    for (const host of [
+      '127.0.0.1',
+      `127.0.0.1:${port}`,
+      'localhost',
+      `localhost:${port}`,
+      '[::1]',
+      `[::1]:${port}`,
+      'app.localhost',
+    ]) {
+      const answer = await rawExchange(
+        port,
+        rawGet('/api/v1/status', { Host: host, Connection: 'close' }),
+      );
+      assert.equal(answer.status, 200, host);
+    }
+  });
+
+  it('answers other names 421 with a one-line JSON error: a DNS-rebinding page reads nothing', async () => {
+    for (const host of [
+      'evil.example.com',
+      `evil.example.com:${port}`,
+      '10.0.0.5',
+      'localhost.evil.example',
+    ]) {
+      for (const path of ['/api/v1/status', '/api/v1/stream', '/metrics', '/healthz', '/']) {
+        const answer = await rawExchange(port, rawGet(path, { Host: host, Connection: 'close' }));
+        assert.equal(answer.status, 421, `${host} ${path}`);
+        const body = answer.text.slice(answer.text.indexOf('\r\n\r\n') + 4);
+        assert.equal(body.split('\n').length, 1);
+        assert.match(JSON.parse(body).message, /^Host ".*" is not served here/);
+      }
+    }
+  });
+
+  it('refuses a missing, doubled or malformed Host before any route runs', async () => {
+    const requests = [
+      'GET /api/v1/status HTTP/1.1\r\nConnection: close\r\n\r\n',
+      'GET /api/v1/status HTTP/1.0\r\n\r\n',
+      'GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example.com\r\nConnection: close\r\n\r\n',
+      'GET /api/v1/status HTTP/1.1\r\nHost: evil.example.com@127.0.0.1\r\nConnection: close\r\n\r\n',
+      'GET http://evil.example.com/api/v1/status HTTP/1.1\r\nHost: evil.example.com\r\nConnection: close\r\n\r\n',
+      'GET http://evil.example.com/api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    ];
+    for (const request of requests) {
+      const answer = await rawExchange(port, request);
+      assert.ok(
+        answer.status !== undefined && answer.status >= 400,
+        `${request}: ${answer.status}`,
+      );
+    }
+  });
+});
