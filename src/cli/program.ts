@@ -179,6 +179,11 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
       '127.0.0.1:8080',
     )
     .option('--listen-public', 'allow a --listen address that other machines can reach')
+    .option(
+      '--allow-host <name>',
+      'also answer requests whose Host is this name (repeatable; *.domain for its subdomains, * for any); loopback names always, and IP addresses with --listen-public (env FLEETMON_ALLOW_HOSTS)',
+      collect,
+    )
     .option('--interval <duration>', 'time between scans', '15s')
     .option(
       '--history <duration>',

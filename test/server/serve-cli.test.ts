@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import { runCli } from '../helpers/cli.ts';
 import { parsePrometheusText } from '../helpers/prom-text.ts';
+import { rawExchange, rawGet } from '../helpers/raw-http.ts';
 import { readEvents, startServeChild, waitFor200 } from '../helpers/serve.ts';
 
 // The built `bin/fleetmon serve` as a process: flags, exit codes, and graceful SIGTERM.
@@ -34,12 +35,46 @@ describe('fleetmon serve', () => {
       [['--interval', '1s', '--history', '2h'], /more than 2880 scans/],
       [['--auth-token', 'short'], /--auth-token is too short/],
       [['--basic-auth', 'hunter2-no-colon'], /--basic-auth is not valid; expected user:password/],
+      [['--allow-host', 'http://x'], /--allow-host: "http:\/\/x" is not a host name; expected/],
     ];
     for (const [args, message] of bad) {
       const r = await runCli(['serve', '--api', 'demo', ...args]);
       assert.equal(r.code, 2, args.join(' '));
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /hunter2/);
+    }
+  });
+
+  it('answers the Host names --allow-host or FLEETMON_ALLOW_HOSTS name, and 421 to others', async () => {
+    const hostOf = async (port: number, host: string) =>
+      (await rawExchange(port, rawGet('/healthz', { Host: host, Connection: 'close' }))).status;
+    const flag = await startServeChild([
+      '--api',
+      'demo',
+      '--listen',
+      '127.0.0.1:0',
+      '--allow-host',
+      'dash.example.com',
+      '--allow-host',
+      '*.svc,10.1.2.3',
+    ]);
+    const env = await startServeChild(['--api', 'demo', '--listen', '127.0.0.1:0'], {
+      env: { FLEETMON_ALLOW_HOSTS: 'Dash.Example.com' },
+    });
+    try {
+      const port = Number(new URL(flag.url).port);
+      assert.equal(await hostOf(port, 'dash.example.com:8080'), 200);
+      assert.equal(await hostOf(port, 'fleetmon.monitoring.svc'), 200);
+      assert.equal(await hostOf(port, '10.1.2.3'), 200);
+      assert.equal(await hostOf(port, 'localhost'), 200);
+      assert.equal(await hostOf(port, 'evil.example.com'), 421);
+      assert.equal(await hostOf(port, '10.1.2.4'), 421);
+      const envPort = Number(new URL(env.url).port);
+      assert.equal(await hostOf(envPort, 'dash.example.com'), 200);
+      assert.equal(await hostOf(envPort, 'evil.example.com'), 421);
+    } finally {
+      flag.kill();
+      env.kill();
     }
   });
 

@@ -1,9 +1,11 @@
 import { duration } from '../../config/fields.ts';
-import { serveAuthFromEnv } from '../../config/serve-env.ts';
+import { allowedHostsFromEnv, serveAuthFromEnv } from '../../config/serve-env.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
+import { escapeUnprintable } from '../../core/printable.ts';
 import { scanFleet } from '../../scan/scan.ts';
 import type { AuthConfig } from '../../server/auth.ts';
+import { allowedHostName } from '../../server/host-check.ts';
 import { parseListenAddress } from '../../server/listen-address.ts';
 import { historyCapacity, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
@@ -49,6 +51,7 @@ export async function runServe(
     historyMs = (MAX_HISTORY_SCANS - 1) * intervalMs;
   }
   const auth = authConfig(text('authToken'), text('basicAuth'));
+  const allowedHosts = allowedHostsOf(options.allowHost as string[] | undefined);
   const log = (line: string) => ctx.io.stderr.write(`fleetmon serve: ${line}\n`);
   if (!listen.loopback && auth.token === undefined && auth.basic === undefined) {
     log('warning: listening beyond loopback without --auth-token or --basic-auth');
@@ -71,6 +74,7 @@ export async function runServe(
       historyMs,
       listen,
       auth,
+      allowedHosts,
       webRoot: findWebRoot(),
       log,
     });
@@ -87,6 +91,21 @@ export async function runServe(
   } finally {
     await connection.close();
   }
+}
+
+/** `--allow-host` values (repeatable, comma-separated) or else `FLEETMON_ALLOW_HOSTS`, checked. */
+function allowedHostsOf(flags: readonly string[] | undefined): string[] {
+  const source = flags !== undefined ? '--allow-host' : 'FLEETMON_ALLOW_HOSTS';
+  return (flags ?? allowedHostsFromEnv() ?? []).map((text) => {
+    const name = allowedHostName(text);
+    if (name !== undefined) return name;
+    throw new FleetmonError(
+      flags !== undefined ? 'usage' : 'config',
+      escapeUnprintable(
+        `${source}: ${JSON.stringify(text)} is not a host name; expected a name such as fleetmon.example.com, *.example.com for its subdomains, * for any, or an IP address (no port)`,
+      ),
+    );
+  });
 }
 
 /** Flags win over `FLEETMON_AUTH_TOKEN` / `FLEETMON_BASIC_AUTH`; both kinds may be set at once. */
