@@ -30,6 +30,8 @@ export interface HttpAppDeps {
   };
   /** Which `Host` headers are answered; default loopback names and addresses only. */
   readonly hosts?: HostPolicy;
+  /** Live streams open at once; default 100 (`DEFAULT_MAX_STREAMS`). */
+  readonly maxStreams?: number;
   /** Aborted at shutdown: live streams end so the server can close. */
   readonly closing?: AbortSignal;
   /** Where internal errors are reported (never request headers or credentials). */

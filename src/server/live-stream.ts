@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { errorBody } from './errors.ts';
 import { type FleetView, scanEventOf } from './fleet-view.ts';
 import type { LiveEvent, LiveState } from './live-state.ts';
 
@@ -24,21 +25,52 @@ const RETRY_MS = 3_000;
  */
 const MAX_UNREAD_WRITES = 16;
 
+/** Live streams open at once when `serve` is not told otherwise (`--max-streams`). */
+export const DEFAULT_MAX_STREAMS = 100;
+
 /**
  * Server-Sent Events: a `scan` event (services, health, counts; no instance rows) now
  * and after every scan, `scan-error` when one fails. A stream ends, releasing its subscriber
  * and ping timer, when the client goes (closed, reset or aborted), stops reading, or `closing`
- * aborts. A HEAD gets the stream's headers and nothing else.
+ * aborts. A HEAD gets the stream's headers and nothing else. Past `maxStreams` open at once,
+ * new streams are answered 503.
  */
-export function liveStream(c: Context, state: LiveState, closing: AbortSignal): Response {
-  c.header('X-Accel-Buffering', 'no');
-  if (c.req.method === 'HEAD') {
-    // hono answers HEAD with the GET handler's headers and drops the body unread, so a
-    // stream started here would never learn that nobody listens.
-    c.header('Content-Type', 'text/event-stream');
-    c.header('Cache-Control', 'no-cache');
-    return c.body(null, 200);
-  }
+export function liveStreams(
+  state: LiveState,
+  closing: AbortSignal,
+  maxStreams: number,
+): (c: Context) => Response {
+  let open = 0;
+  return (c) => {
+    c.header('X-Accel-Buffering', 'no');
+    if (c.req.method === 'HEAD') {
+      // hono answers HEAD with the GET handler's headers and drops the body unread, so a
+      // stream started here would never learn that nobody listens.
+      c.header('Content-Type', 'text/event-stream');
+      c.header('Cache-Control', 'no-cache');
+      return c.body(null, 200);
+    }
+    if (open >= maxStreams) {
+      c.header('Retry-After', '10');
+      return c.json(
+        errorBody(
+          503,
+          `${open} live streams are open, the most this server allows (--max-streams); retry later`,
+        ),
+        503,
+      );
+    }
+    open++;
+    return liveStream(c, state, closing, () => open--);
+  };
+}
+
+function liveStream(
+  c: Context,
+  state: LiveState,
+  closing: AbortSignal,
+  onEnd: () => void,
+): Response {
   const gone = c.req.raw.signal;
   return streamSSE(c, async (stream) => {
     let finish = (): void => {};
@@ -86,6 +118,7 @@ export function liveStream(c: Context, state: LiveState, closing: AbortSignal): 
       unsubscribe();
       closing.removeEventListener('abort', finish);
       gone.removeEventListener('abort', finish);
+      onEnd();
     }
   });
 }

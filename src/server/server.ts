@@ -4,9 +4,10 @@ import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
 import { buildInfo } from './build-info.ts';
 import { createCollector } from './collector.ts';
-import { listenHttp } from './http-listener.ts';
+import { DEFAULT_MAX_CONNECTIONS, listenHttp } from './http-listener.ts';
 import type { ListenAddress } from './listen-address.ts';
 import { LiveState } from './live-state.ts';
+import { DEFAULT_MAX_STREAMS } from './live-stream.ts';
 import { createFleetMetrics } from './metrics.ts';
 import { loadStaticAssets } from './static-assets.ts';
 
@@ -24,6 +25,10 @@ export interface ServerOptions {
   readonly auth: AuthConfig;
   /** Names answered besides loopback ones (and, on a listener beyond loopback, IP addresses). */
   readonly allowedHosts?: readonly string[];
+  /** Live streams open at once; default 100. */
+  readonly maxStreams?: number;
+  /** Connections open at once; default 500. Past it new ones are closed unanswered. */
+  readonly maxConnections?: number;
   /** Built dashboard directory; `undefined` serves the API only. */
   readonly webRoot: string | undefined;
   readonly log: (line: string) => void;
@@ -72,8 +77,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings: { provider: options.provider, intervalMs: options.intervalMs, rules: options.rules },
     closing: closing.signal,
     log: options.log,
+    maxStreams: options.maxStreams ?? DEFAULT_MAX_STREAMS,
   });
-  const listener = await listenHttp(app, options.listen);
+  const listener = await listenHttp(app, options.listen, {
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    log: options.log,
+  });
   const collector = createCollector({
     scan: options.scan,
     rules: options.rules,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { FLEET, RULES, snapshotOf } from '../../src/server/test-fixtures.test-helper.ts';
@@ -137,3 +138,97 @@ describe('Host', () => {
     }
   });
 });
+
+describe('limits', () => {
+  it('caps live streams: past --max-streams a clear 503, and a slot frees when a stream ends', async () => {
+    const streams = Array.from({ length: 130 }, () => openStream(port));
+    const statuses = await Promise.all(streams.map((s) => s.status));
+    assert.equal(statuses.filter((s) => s === 200).length, 100);
+    const refused = streams.filter((_, i) => statuses[i] === 503);
+    assert.equal(refused.length, 30);
+    const answer = await refused[0]?.answer;
+    assert.match(answer ?? '', /\r\nretry-after: 10\r\n/i);
+    assert.match(
+      answer ?? '',
+      /"message":"100 live streams are open, the most this server allows \(--max-streams\); retry later"/,
+    );
+    for (const stream of streams) stream.close();
+    await until(() => server.state.subscribers === 0);
+    const again = openStream(port);
+    assert.equal(await again.status, 200);
+    again.close();
+  });
+
+  it('caps connections: past --max-connections new ones are closed at once, unanswered', async () => {
+    const logged: string[] = [];
+    const small = await startServer({
+      scan: async () => snapshotOf(FLEET, Date.now()),
+      provider: 'http://127.0.0.1:9',
+      rules: RULES,
+      intervalMs: 60_000,
+      historyMs: 3_600_000,
+      listen: { host: '127.0.0.1', port: 0, loopback: true },
+      auth: {},
+      webRoot: undefined,
+      log: (line) => logged.push(line),
+      maxConnections: 20,
+      maxStreams: 10,
+    });
+    try {
+      // 20 connections that send nothing yet hold every place.
+      const idle = await Promise.all(Array.from({ length: 20 }, () => connected(small.port)));
+      const refused = await rawExchange(
+        small.port,
+        rawGet('/healthz', { ...LOCAL, Connection: 'close' }),
+      );
+      assert.equal(refused.status, undefined);
+      assert.equal(refused.closedByServer, true);
+      assert.match(
+        logged.join('\n'),
+        /connection limit reached: 20 open \(--max-connections\); new connections are closed unanswered/,
+      );
+      for (const socket of idle) socket.destroy();
+      await until(() => false, 200);
+      const served = await rawExchange(
+        small.port,
+        rawGet('/healthz', { ...LOCAL, Connection: 'close' }),
+      );
+      assert.equal(served.status, 200);
+    } finally {
+      await small.stop(100);
+    }
+  });
+});
+
+/** A live stream opened with a raw GET: its status once the head came, and a way to end it. */
+function openStream(to: number): {
+  status: Promise<number | undefined>;
+  answer: Promise<string>;
+  close(): void;
+} {
+  const socket = connect(to, '127.0.0.1');
+  socket.on('error', () => undefined);
+  let text = '';
+  const answer = new Promise<string>((resolve) => {
+    socket.on('close', () => resolve(text));
+  });
+  const status = new Promise<number | undefined>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      if (match !== null) resolve(Number(match[1]));
+    });
+    socket.on('close', () => resolve(undefined));
+    setTimeout(() => resolve(undefined), 5000).unref();
+  });
+  socket.write(rawGet('/api/v1/stream', LOCAL));
+  return { status, answer, close: () => socket.destroy() };
+}
+
+/** A connection to `to` that has been accepted, sending nothing. */
+function connected(to: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(to, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
