@@ -190,6 +190,14 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
       'chart history kept in memory (default 1h, or 2879 scans at short intervals)',
     )
     .option(
+      '--max-streams <n>',
+      'live streams (/api/v1/stream) open at once; more are answered 503 (default 100)',
+    )
+    .option(
+      '--max-connections <n>',
+      'connections open at once; more are closed unanswered (default 500)',
+    )
+    .option(
       '--auth-token <token>',
       'require "Authorization: Bearer <token>" (env FLEETMON_AUTH_TOKEN)',
     )

@@ -36,6 +36,8 @@ describe('fleetmon serve', () => {
       [['--auth-token', 'short'], /--auth-token is too short/],
       [['--basic-auth', 'hunter2-no-colon'], /--basic-auth is not valid; expected user:password/],
       [['--allow-host', 'http://x'], /--allow-host: "http:\/\/x" is not a host name; expected/],
+      [['--max-connections', '1'], /--max-connections: "1" is not valid; expected a whole number/],
+      [['--max-streams', '500'], /--max-streams: "500" is not valid; .* from 1 to 499$/m],
     ];
     for (const [args, message] of bad) {
       const r = await runCli(['serve', '--api', 'demo', ...args]);
@@ -75,6 +77,28 @@ describe('fleetmon serve', () => {
     } finally {
       flag.kill();
       env.kill();
+    }
+  });
+
+  it('answers streams past --max-streams 503', async () => {
+    const serve = await startServeChild([
+      '--api',
+      'demo',
+      '--listen',
+      '127.0.0.1:0',
+      '--max-streams',
+      '2',
+    ]);
+    try {
+      const open = await Promise.all(
+        [1, 2].map(() => readEvents(`${serve.url}api/v1/stream`, 'scan', 1)),
+      );
+      const third = await fetch(`${serve.url}api/v1/stream`);
+      assert.equal(third.status, 503);
+      assert.match(((await third.json()) as { message: string }).message, /--max-streams/);
+      for (const stream of open) stream.close();
+    } finally {
+      serve.kill();
     }
   });
 

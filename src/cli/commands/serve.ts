@@ -1,4 +1,4 @@
-import { duration } from '../../config/fields.ts';
+import { duration, integer } from '../../config/fields.ts';
 import { allowedHostsFromEnv, serveAuthFromEnv } from '../../config/serve-env.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
@@ -6,7 +6,9 @@ import { escapeUnprintable } from '../../core/printable.ts';
 import { scanFleet } from '../../scan/scan.ts';
 import type { AuthConfig } from '../../server/auth.ts';
 import { allowedHostName } from '../../server/host-check.ts';
+import { DEFAULT_MAX_CONNECTIONS } from '../../server/http-listener.ts';
 import { parseListenAddress } from '../../server/listen-address.ts';
+import { DEFAULT_MAX_STREAMS } from '../../server/live-stream.ts';
 import { historyCapacity, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
 import { MAX_HISTORY_SCANS } from '../../store/memory-history.ts';
@@ -52,6 +54,16 @@ export async function runServe(
   }
   const auth = authConfig(text('authToken'), text('basicAuth'));
   const allowedHosts = allowedHostsOf(options.allowHost as string[] | undefined);
+  const maxConnections = parseFlag(
+    '--max-connections',
+    text('maxConnections') ?? String(DEFAULT_MAX_CONNECTIONS),
+    integer(2, 1_000_000),
+  );
+  const maxStreams = parseFlag(
+    '--max-streams',
+    text('maxStreams') ?? String(Math.min(DEFAULT_MAX_STREAMS, maxConnections - 1)),
+    integer(1, maxConnections - 1),
+  );
   const log = (line: string) => ctx.io.stderr.write(`fleetmon serve: ${line}\n`);
   if (!listen.loopback && auth.token === undefined && auth.basic === undefined) {
     log('warning: listening beyond loopback without --auth-token or --basic-auth');
@@ -75,6 +87,8 @@ export async function runServe(
       listen,
       auth,
       allowedHosts,
+      maxStreams,
+      maxConnections,
       webRoot: findWebRoot(),
       log,
     });
