@@ -3,6 +3,7 @@ import { parseDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
 import { SERVERS_FAULTS } from '../../mock/faults.ts';
 import { type MockOptions, startMock } from '../../mock/server.ts';
+import { isLoopback } from '../../server/listen-address.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseFlag, parseOptionalFlag } from '../flag.ts';
 import type { Invocation } from '../program.ts';
@@ -49,8 +50,15 @@ export async function runMock(
   if (serversFault !== undefined) {
     mockOptions.serversFault = parseFlag('--servers-fault', serversFault, oneOf(SERVERS_FAULTS));
   }
-  const host = text('host');
-  if (host !== undefined) mockOptions.host = host;
+  const host = text('host') ?? '127.0.0.1';
+  if (!isLoopback(host) && options.listenPublic !== true) {
+    throw new FleetmonError(
+      'usage',
+      `--host ${host} can be reached from other machines`,
+      'add --listen-public to allow it, or leave --host out to listen on 127.0.0.1 only',
+    );
+  }
+  mockOptions.host = host;
   const latency = text('latency');
   if (latency !== undefined) mockOptions.latencyMs = parseLatency(latency);
 
@@ -62,18 +70,32 @@ export async function runMock(
     const code = (err as NodeJS.ErrnoException).code;
     throw new FleetmonError(
       'usage',
-      `cannot listen on ${host ?? '::'}:${mockOptions.port}: ${code ?? String(err)}`,
+      `cannot listen on ${host}:${mockOptions.port}: ${code ?? String(err)}`,
       'choose another --port or --host',
     );
   }
+  const about = `seed ${mockOptions.seed}, ${mockOptions.model}`;
   ctx.io.stderr.write(
-    `fleetmon mock: ${mock.roster.listedAt(Date.now()).length} instances on ${mock.url} (seed ${mockOptions.seed}, ${mockOptions.model}); Ctrl-C stops\n`,
+    `fleetmon mock: ${mock.roster.listedAt(Date.now()).length} instances on ${whereListening(mock, about)}; Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) =>
     ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
   );
   await mock.close();
   return EXIT.ok;
+}
+
+/** Where the mock listens, in words that stay true for wildcard addresses. */
+function whereListening(mock: { host: string; port: number; url: string }, about: string): string {
+  const every =
+    mock.host === '0.0.0.0'
+      ? 'every IPv4 interface'
+      : mock.host === '::'
+        ? 'every interface (IPv6 and IPv4)'
+        : undefined;
+  return every === undefined
+    ? `${mock.url} (${about})`
+    : `${every}, port ${mock.port} (${mock.url} from this machine; ${about})`;
 }
 
 /** `50ms` or a range `20ms-80ms`. */
