@@ -210,7 +210,11 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
   program
     .command('mock')
     .description('run a CPX-compatible simulated provider')
-    .option('--host <address>', 'address to listen on (default :: , both IPv6 and IPv4)')
+    .option(
+      '--host <address>',
+      'address to listen on (default 127.0.0.1; :: is every interface, IPv6 and IPv4); beyond loopback needs --listen-public',
+    )
+    .option('--listen-public', 'allow a --host that other machines can reach')
     .option('--port <n>', 'port to listen on', '9001')
     .option('--instances <n>', 'fleet size', '150')
     .option('--seed <n>', 'same seed, same fleet', '1')
