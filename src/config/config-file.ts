@@ -1,5 +1,5 @@
 // Config file checking, split from sources.ts so that zod is loaded only when a config file is given.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { FleetmonError } from '../core/errors.ts';
@@ -12,20 +12,45 @@ const fileSchema = z.strictObject(
   ) as Record<SettingKey, z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodNumber]>>>,
 );
 
+/** Larger than any config file: `--config /dev/zero` must not read for ever. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+};
+
 /** Reads and checks a JSON config file; every problem is reported with its path, in one line. */
 export async function readConfigFile(path: string): Promise<RawSettings> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
-    throw new FleetmonError(
+  const fail = (reason: string) =>
+    new FleetmonError(
       'config',
-      `config file ${path}: ${reason}`,
+      escapeUnprintable(`config file ${path}: ${reason}`),
       'check --config or FLEETMON_CONFIG',
     );
+  let bytes: Buffer;
+  try {
+    const file = await open(path, 'r');
+    try {
+      // Read to the end in a loop: a pipe (`--config /dev/stdin`) hands over a piece at a time.
+      const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+      let size = 0;
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, size, buffer.length - size, null);
+        size += bytesRead;
+        if (bytesRead === 0 || size === buffer.length) break;
+      }
+      bytes = buffer.subarray(0, size);
+    } finally {
+      await file.close();
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw fail(READ_ERRORS[code] ?? `cannot be read (${code || 'unknown error'})`);
   }
-  return parseConfig(text, basename(path));
+  if (bytes.length > MAX_CONFIG_BYTES) throw fail('larger than 1 MiB, too large for a config file');
+  return parseConfig(bytes.toString('utf8'), basename(path));
 }
 
 /** Validates config file text; pure, so every rule is tested without a disk. */
@@ -33,9 +58,13 @@ export function parseConfig(text: string, name: string): RawSettings {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (err) {
-    const reason = escapeUnprintable((err as Error).message);
-    throw new FleetmonError('config', `${name}: not valid JSON (${reason})`);
+  } catch {
+    // Never the parser's message: it quotes the file, and the file may be the wrong one
+    // (`--config ~/.ssh/id_rsa`). Only where it went wrong.
+    throw new FleetmonError(
+      'config',
+      escapeUnprintable(`${name}: not valid JSON ${whereInvalid(text)}`),
+    );
   }
   const result = fileSchema.safeParse(json);
   if (!result.success) {
@@ -56,4 +85,36 @@ export function parseConfig(text: string, name: string): RawSettings {
     if (value !== undefined) raw[key as SettingKey] = String(value);
   }
   return raw;
+}
+
+/**
+ * Where `text` stops being JSON, found by bisecting on its prefixes: a prefix is still
+ * viable while JSON.parse only complains that it ends (V8 says so in words, or names a
+ * position at the very end). Only called once parsing failed.
+ */
+function whereInvalid(text: string): string {
+  const viable = (prefix: string): boolean => {
+    try {
+      JSON.parse(prefix);
+      return true;
+    } catch (err) {
+      const message = (err as Error).message;
+      const at = /at position (\d+)/.exec(message)?.[1];
+      return (
+        message.includes('Unexpected end') || (at !== undefined && Number(at) >= prefix.length)
+      );
+    }
+  };
+  if (viable(text)) return '(it ends too early)';
+  let good = 0;
+  let bad = text.length;
+  while (bad - good > 1) {
+    const mid = (good + bad) >> 1;
+    if (viable(text.slice(0, mid))) good = mid;
+    else bad = mid;
+  }
+  const before = text.slice(0, bad - 1);
+  const line = before.split('\n').length;
+  const column = bad - before.lastIndexOf('\n') - 1;
+  return `at line ${line}, column ${column}`;
 }
