@@ -1,10 +1,10 @@
 // Config file checking, split from sources.ts so that zod is loaded only when a config file is given.
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { FleetmonError } from '../core/errors.ts';
 import { escapeUnprintable } from '../core/printable.ts';
 import { type RawSettings, SETTING_KEYS, type SettingKey } from './settings.ts';
+import { readFailure, readSmallFile } from './small-file.ts';
 
 const fileSchema = z.strictObject(
   Object.fromEntries(
@@ -12,14 +12,8 @@ const fileSchema = z.strictObject(
   ) as Record<SettingKey, z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodNumber]>>>,
 );
 
-/** Larger than any config file: `--config /dev/zero` must not read for ever. */
+/** Larger than any config file. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
-
-const READ_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory, not a file',
-};
 
 /** Reads and checks a JSON config file; every problem is reported with its path, in one line. */
 export async function readConfigFile(path: string): Promise<RawSettings> {
@@ -29,27 +23,13 @@ export async function readConfigFile(path: string): Promise<RawSettings> {
       escapeUnprintable(`config file ${path}: ${reason}`),
       'check --config or FLEETMON_CONFIG',
     );
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
-    const file = await open(path, 'r');
-    try {
-      // Read to the end in a loop: a pipe (`--config /dev/stdin`) hands over a piece at a time.
-      const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
-      let size = 0;
-      for (;;) {
-        const { bytesRead } = await file.read(buffer, size, buffer.length - size, null);
-        size += bytesRead;
-        if (bytesRead === 0 || size === buffer.length) break;
-      }
-      bytes = buffer.subarray(0, size);
-    } finally {
-      await file.close();
-    }
+    bytes = await readSmallFile(path, MAX_CONFIG_BYTES);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    throw fail(READ_ERRORS[code] ?? `cannot be read (${code || 'unknown error'})`);
+    throw fail(readFailure(err));
   }
-  if (bytes.length > MAX_CONFIG_BYTES) throw fail('larger than 1 MiB, too large for a config file');
+  if (bytes === undefined) throw fail('larger than 1 MiB, too large for a config file');
   return parseConfig(bytes.toString('utf8'), basename(path));
 }
 
