@@ -199,11 +199,19 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     )
     .option(
       '--auth-token <token>',
-      'require "Authorization: Bearer <token>" (env FLEETMON_AUTH_TOKEN)',
+      'require "Authorization: Bearer <token>"; other users see flags in ps, so prefer FLEETMON_AUTH_TOKEN or --auth-token-file',
+    )
+    .option(
+      '--auth-token-file <path>',
+      'read the token from a file, e.g. a mounted secret (env FLEETMON_AUTH_TOKEN_FILE)',
     )
     .option(
       '--basic-auth <user:password>',
-      'require HTTP basic auth, as browsers prompt for it (env FLEETMON_BASIC_AUTH)',
+      'require HTTP basic auth, as browsers prompt for it; prefer FLEETMON_BASIC_AUTH or --basic-auth-file (flags show in ps)',
+    )
+    .option(
+      '--basic-auth-file <path>',
+      'read user:password from a file (env FLEETMON_BASIC_AUTH_FILE)',
     )
     .action(dispatch('serve'));
 

@@ -2,14 +2,21 @@
 // history) and the Host names it answers.
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** `FLEETMON_AUTH_TOKEN` and `FLEETMON_BASIC_AUTH` (`user:password`) as given; empty counts as unset. */
+/**
+ * `FLEETMON_AUTH_TOKEN` and `FLEETMON_BASIC_AUTH` (`user:password`) as given, and the
+ * `…_FILE` forms naming files that hold them (Docker and Kubernetes secrets); empty counts as unset.
+ */
 export function serveAuthFromEnv(env: Env = process.env): {
   token: string | undefined;
+  tokenFile: string | undefined;
   basic: string | undefined;
+  basicFile: string | undefined;
 } {
   return {
     token: env.FLEETMON_AUTH_TOKEN || undefined,
+    tokenFile: env.FLEETMON_AUTH_TOKEN_FILE || undefined,
     basic: env.FLEETMON_BASIC_AUTH || undefined,
+    basicFile: env.FLEETMON_BASIC_AUTH_FILE || undefined,
   };
 }
 

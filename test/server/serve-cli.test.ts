@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -100,6 +103,69 @@ describe('fleetmon serve', () => {
     } finally {
       serve.kill();
     }
+  });
+
+  it('reads secrets from files, says what is wrong with one, and never echoes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetmon-secrets-'));
+    try {
+      const token = join(dir, 'token');
+      writeFileSync(token, 'file-token-0123456789\n', { mode: 0o600 });
+      const short = join(dir, 'short');
+      writeFileSync(short, 'hunter2\n');
+      const bad: [string[], Record<string, string>, RegExp][] = [
+        [['--auth-token-file', join(dir, 'none')], {}, /--auth-token-file .*none: no such file$/m],
+        [['--auth-token-file', dir], {}, /--auth-token-file .*: is a directory, not a file$/m],
+        [['--auth-token-file', short], {}, /--auth-token-file is too short/],
+        [
+          ['--basic-auth-file', short],
+          {},
+          /--basic-auth-file is not valid; expected user:password/,
+        ],
+        [
+          ['--auth-token', 'x'.repeat(10), '--auth-token-file', token],
+          {},
+          /--auth-token and --auth-token-file are both set/,
+        ],
+        [
+          [],
+          { FLEETMON_AUTH_TOKEN: 'x'.repeat(10), FLEETMON_AUTH_TOKEN_FILE: token },
+          /FLEETMON_AUTH_TOKEN and FLEETMON_AUTH_TOKEN_FILE are both set/,
+        ],
+      ];
+      for (const [args, env, message] of bad) {
+        const r = await runCli(['serve', '--api', 'demo', ...args], { env });
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, message);
+        assert.doesNotMatch(r.stderr, /hunter2|file-token/);
+      }
+      for (const [args, env] of [
+        [['--auth-token-file', token], {}],
+        [[], { FLEETMON_AUTH_TOKEN_FILE: token }],
+      ] as const) {
+        const serve = await startServeChild(['--api', 'demo', '--listen', '127.0.0.1:0', ...args], {
+          env,
+        });
+        try {
+          assert.equal((await fetch(`${serve.url}version`)).status, 401);
+          const ok = await fetch(`${serve.url}version`, {
+            headers: { Authorization: 'Bearer file-token-0123456789' },
+          });
+          assert.equal(ok.status, 200);
+        } finally {
+          serve.kill();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says in --help that the environment keeps secrets out of ps', async () => {
+    const r = await runCli(['serve', '--help']);
+    assert.match(
+      r.stdout.replace(/\s+/g, ' '),
+      /see flags in ps, so prefer FLEETMON_AUTH_TOKEN or --auth-token-file/,
+    );
   });
 
   it('says clearly when the port is in use, exit 2', async () => {

@@ -1,10 +1,9 @@
 import { duration, integer } from '../../config/fields.ts';
-import { allowedHostsFromEnv, serveAuthFromEnv } from '../../config/serve-env.ts';
+import { allowedHostsFromEnv } from '../../config/serve-env.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
 import { escapeUnprintable } from '../../core/printable.ts';
 import { scanFleet } from '../../scan/scan.ts';
-import type { AuthConfig } from '../../server/auth.ts';
 import { allowedHostName } from '../../server/host-check.ts';
 import { DEFAULT_MAX_CONNECTIONS } from '../../server/http-listener.ts';
 import { parseListenAddress } from '../../server/listen-address.ts';
@@ -16,6 +15,7 @@ import { EXIT } from '../exit-codes.ts';
 import { parseFlag } from '../flag.ts';
 import type { Invocation } from '../program.ts';
 import type { Context } from '../run.ts';
+import { serveAuth } from './serve-auth.ts';
 
 /** Requests in flight get this long to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -52,7 +52,12 @@ export async function runServe(
     // Only the default is too long for a short interval: keep what the ring can hold.
     historyMs = (MAX_HISTORY_SCANS - 1) * intervalMs;
   }
-  const auth = authConfig(text('authToken'), text('basicAuth'));
+  const auth = await serveAuth({
+    authToken: text('authToken'),
+    authTokenFile: text('authTokenFile'),
+    basicAuth: text('basicAuth'),
+    basicAuthFile: text('basicAuthFile'),
+  });
   const allowedHosts = allowedHostsOf(options.allowHost as string[] | undefined);
   const maxConnections = parseFlag(
     '--max-connections',
@@ -120,32 +125,4 @@ function allowedHostsOf(flags: readonly string[] | undefined): string[] {
       ),
     );
   });
-}
-
-/** Flags win over `FLEETMON_AUTH_TOKEN` / `FLEETMON_BASIC_AUTH`; both kinds may be set at once. */
-function authConfig(tokenFlag: string | undefined, basicFlag: string | undefined): AuthConfig {
-  const env = serveAuthFromEnv();
-  const token = tokenFlag ?? env.token;
-  const basicText = basicFlag ?? env.basic;
-  const source = basicFlag !== undefined ? '--basic-auth' : 'FLEETMON_BASIC_AUTH';
-  if (token !== undefined && token.trim().length < 8) {
-    throw new FleetmonError(
-      tokenFlag !== undefined ? 'usage' : 'config',
-      `${tokenFlag !== undefined ? '--auth-token' : 'FLEETMON_AUTH_TOKEN'} is too short; expected at least 8 characters`,
-      'generate one, e.g. openssl rand -hex 16',
-    );
-  }
-  let basic: AuthConfig['basic'];
-  if (basicText !== undefined) {
-    const colon = basicText.indexOf(':');
-    // Never echo the value: it holds a password.
-    if (colon < 1 || colon === basicText.length - 1) {
-      throw new FleetmonError(
-        basicFlag !== undefined ? 'usage' : 'config',
-        `${source} is not valid; expected user:password with both parts non-empty`,
-      );
-    }
-    basic = { user: basicText.slice(0, colon), password: basicText.slice(colon + 1) };
-  }
-  return { token: token?.trim(), basic };
 }
