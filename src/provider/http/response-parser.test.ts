@@ -173,6 +173,14 @@ describe('ResponseParser', () => {
         'HTTP/1.1 101 Switching Protocols\r\n\r\n',
         'invalid HTTP response (unexpected 101 Switching Protocols)',
       ],
+      [
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+        'invalid HTTP response (a transfer coding other than chunked, which was not asked for)',
+      ],
+      [
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n{}',
+        'invalid HTTP response (a transfer coding other than chunked, which was not asked for)',
+      ],
     ];
     for (const [text, message] of cases) {
       const err = failure([text]);

@@ -38,8 +38,8 @@ const DIGITS = /^\d{1,15}$/;
 
 /**
  * Incremental parser of one HTTP/1.x response to a GET (RFC 9112), fed whatever the socket
- * delivers. The body length follows §6.3: none for 204 and 304, chunked when it is the last
- * transfer coding, else until close when any transfer coding is present, else Content-Length,
+ * delivers. The body length follows §6.3: none for 204 and 304, chunked when that is the
+ * transfer coding (any other is refused: a GET without TE asked for none), else Content-Length,
  * else until close. Interim 1xx heads are skipped. Heads over `maxHeadBytes` are refused, interim
  * heads counted in, and so are chunked bodies whose framing (size lines with their extensions,
  * line ends, trailers) outweighs their data by more than `maxHeadBytes`: the bytes read for a
@@ -197,13 +197,12 @@ export class ResponseParser {
     } else if (codings !== undefined) {
       // With both, Transfer-Encoding wins and the connection must not be reused (§6.3 item 3).
       if (length !== undefined) persistent = false;
-      const last = codings.split(',').at(-1)?.trim().toLowerCase();
-      if (last === 'chunked') {
-        this.#state = CHUNK_SIZE;
-      } else {
-        this.#state = UNTIL_CLOSE;
-        persistent = false;
+      // A request without TE accepts only chunked (RFC 9112 §7.4); any other coding would
+      // leave a body fleetmon cannot decode, read as if it were plain.
+      if (codings.trim().toLowerCase() !== 'chunked') {
+        throw invalid('a transfer coding other than chunked, which was not asked for');
       }
+      this.#state = CHUNK_SIZE;
     } else if (length !== undefined) {
       this.#state = FIXED;
       this.#remaining = parseContentLength(length);
