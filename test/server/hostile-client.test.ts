@@ -12,6 +12,8 @@ import { type RawEnding, rawExchange, rawGet } from '../helpers/raw-http.ts';
 
 let server: RunningServer;
 let port: number;
+/** What the server logged: it goes to a terminal, so nothing raw may be in it. */
+const logged: string[] = [];
 
 before(async () => {
   server = await startServer({
@@ -23,7 +25,7 @@ before(async () => {
     listen: { host: '127.0.0.1', port: 0, loopback: true },
     auth: {},
     webRoot: undefined,
-    log: () => undefined,
+    log: (line) => logged.push(line),
   });
   port = server.port;
   await until(() => server.state.latest !== undefined);
@@ -139,6 +141,107 @@ describe('Host', () => {
   });
 });
 
+describe('methods', () => {
+  it('answers every method but GET and HEAD 405 (or 400 when node cannot parse it), never 200', async () => {
+    const allowed = new Set([400, 405]);
+    for (const method of [
+      'POST',
+      'PUT',
+      'DELETE',
+      'PATCH',
+      'OPTIONS',
+      'TRACE',
+      'CONNECT',
+      'PROPFIND',
+      'FOO',
+      'G\u0001T',
+    ]) {
+      for (const path of ['/api/v1/status', '/api/v1/stream', '/metrics', '/']) {
+        const target = method === 'CONNECT' ? '127.0.0.1:80' : path;
+        const answer = await rawExchange(
+          port,
+          `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+        );
+        // CONNECT has no handler: node closes the connection without a word, which is fine too.
+        const ok =
+          allowed.has(answer.status ?? 0) || (method === 'CONNECT' && answer.closedByServer);
+        assert.ok(ok, `${method} ${target}: ${answer.status}`);
+      }
+    }
+  });
+});
+
+describe('headers and targets', () => {
+  const answers = async (request: string) => (await rawExchange(port, request)).status;
+
+  it('refuses oversized heads and smuggling-shaped requests', async () => {
+    const huge = rawGet('/api/v1/status', { ...LOCAL, 'X-Big': 'a'.repeat(20_000) });
+    assert.equal(await answers(huge), 431);
+    assert.ok(((await answers(rawGet(`/${'a'.repeat(100_000)}`, LOCAL))) ?? 0) >= 400);
+    const smuggle =
+      'GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n';
+    assert.equal(await answers(smuggle), 400);
+    assert.equal(
+      await answers('GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX: a\u0000b\r\n\r\n'),
+      400,
+    );
+    assert.equal(
+      await answers('GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n folded\r\n\r\n'),
+      400,
+    );
+  });
+
+  it('never serves a file outside the dashboard, however the path is spelt', async () => {
+    for (const path of [
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/..%2f..%2fetc%2fpasswd',
+      '/assets/..\\..\\package.json',
+      '//etc/passwd',
+    ]) {
+      const answer = await rawExchange(port, rawGet(path, { ...LOCAL, Connection: 'close' }));
+      assert.ok([400, 404].includes(answer.status ?? 0), `${path}: ${answer.status}`);
+      assert.doesNotMatch(answer.text, /root:|"devDependencies"/);
+    }
+  });
+
+  it('answers pipelined requests in order, and a GET that announces a body it never sends', async () => {
+    const two =
+      rawGet('/healthz', LOCAL) + rawGet('/api/v1/status', { ...LOCAL, Connection: 'close' });
+    const answer = await rawExchange(port, two);
+    assert.equal(answer.text.match(/HTTP\/1\.1 200 /g)?.length, 2, answer.text.slice(0, 200));
+    const promised = rawGet('/healthz', {
+      ...LOCAL,
+      'Content-Length': '1000000',
+      Connection: 'close',
+    });
+    assert.equal((await rawExchange(port, promised)).status, 200);
+  });
+});
+
+describe('slow clients', () => {
+  it('100 connections dribbling their heads do not keep others from being answered', async () => {
+    const slow = await Promise.all(Array.from({ length: 100 }, () => connected(port)));
+    for (const socket of slow)
+      socket.write('GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+    try {
+      const started = performance.now();
+      const answer = await rawExchange(
+        port,
+        rawGet('/api/v1/status', { ...LOCAL, Connection: 'close' }),
+      );
+      assert.equal(answer.status, 200);
+      assert.ok(performance.now() - started < 1000);
+    } finally {
+      for (const socket of slow) socket.destroy();
+    }
+  });
+
+  it('logged nothing raw on the way (what reaches the terminal)', () => {
+    for (const line of logged) assert.doesNotMatch(line, /[\p{Cc}\p{Cf}\u2028\u2029]/u, line);
+  });
+});
+
 describe('limits', () => {
   it('caps live streams: past --max-streams a clear 503, and a slot frees when a stream ends', async () => {
     const streams = Array.from({ length: 130 }, () => openStream(port));
@@ -221,7 +324,7 @@ function openStream(to: number): {
     socket.on('close', () => resolve(undefined));
     setTimeout(() => resolve(undefined), 5000).unref();
   });
-  socket.write(rawGet('/api/v1/stream', LOCAL));
+  socket.write(rawGet('/api/v1/stream', { ...LOCAL, Connection: 'close' }));
   return { status, answer, close: () => socket.destroy() };
 }
 
