@@ -86,7 +86,7 @@ describe('the host check in the app', () => {
     assert.deepEqual([body.status, body.error], [421, 'Misdirected Request']);
     assert.equal(
       body.message,
-      'Host "evil.example.com" is not served here: only loopback names and addresses and the names given with --allow-host are; to serve this name, add --allow-host evil.example.com',
+      'Host "evil.example.com" is not served here (it answers loopback names and addresses, and names given with --allow-host); to serve it, add --allow-host evil.example.com',
     );
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
   });

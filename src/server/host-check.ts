@@ -56,8 +56,8 @@ export function hostAllowed(header: string, policy: HostPolicy): boolean {
 export function hostCheck(policy: HostPolicy): MiddlewareHandler {
   if (policy.allowed.includes('*')) return async (_c, next) => next();
   const served = policy.anyAddress
-    ? 'IP addresses, loopback names and the names given with --allow-host'
-    : 'loopback names and addresses and the names given with --allow-host';
+    ? 'IP addresses, loopback names, and names given with --allow-host'
+    : 'loopback names and addresses, and names given with --allow-host';
   return async (c, next) => {
     // The URL's host is the Host header's, or the request target's when that is a whole URL
     // (RFC 9112 §3.2.2); both must be allowed. app.request() in tests sends no Host header.
@@ -67,9 +67,9 @@ export function hostCheck(policy: HostPolicy): MiddlewareHandler {
     if (refused === undefined) return next();
     const shown = escapeUnprintable(refused.length > 100 ? `${refused.slice(0, 100)}…` : refused);
     const name = hostnameOf(refused);
-    const hint = name === undefined ? '' : `; to serve this name, add --allow-host ${name}`;
+    const hint = name === undefined ? '' : `; to serve it, add --allow-host ${name}`;
     return c.json(
-      errorBody(421, `Host "${shown}" is not served here: only ${served} are${hint}`),
+      errorBody(421, `Host "${shown}" is not served here (it answers ${served})${hint}`),
       421,
     );
   };

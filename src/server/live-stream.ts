@@ -55,7 +55,7 @@ export function liveStreams(
       return c.json(
         errorBody(
           503,
-          `${open} live streams are open, the most this server allows (--max-streams); retry later`,
+          `the most live streams this server allows are open (--max-streams ${maxStreams}); retry later`,
         ),
         503,
       );

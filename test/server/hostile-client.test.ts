@@ -253,7 +253,7 @@ describe('limits', () => {
     assert.match(answer ?? '', /\r\nretry-after: 10\r\n/i);
     assert.match(
       answer ?? '',
-      /"message":"100 live streams are open, the most this server allows \(--max-streams\); retry later"/,
+      /"message":"the most live streams this server allows are open \(--max-streams 100\); retry later"/,
     );
     for (const stream of streams) stream.close();
     await until(() => server.state.subscribers === 0);
