@@ -23,6 +23,8 @@ let status: StatusAnswer | undefined;
 let seenSeq = 0;
 /** When the last scan event arrived, by this browser's clock (immune to server clock skew). */
 let lastEventAt = 0;
+/** After a refused live stream, as the server's `Retry-After` asks. */
+const STREAM_RETRY_MS = 10_000;
 let connected = false;
 let updating: Promise<void> = Promise.resolve();
 
@@ -32,6 +34,20 @@ async function start(): Promise<void> {
   byId('version').textContent = `fleetmon ${version} (build ${build}, ${commit})`;
   byId('provider').textContent = `watching ${status.provider}`;
   renderScanError(status.lastError, false);
+  listen();
+  // Connected but no scan for three intervals: say the numbers are old rather than look live.
+  setInterval(() => {
+    if (!connected || status === undefined || lastEventAt === 0) return;
+    const stale = Date.now() - lastEventAt > 3 * status.intervalMs + 5000;
+    if (stale !== (byId('conn').dataset.state === 'stale')) setConnection(stale ? 'stale' : 'live');
+  }, 5000);
+  new ResizeObserver(() => {
+    for (const chart of charts.values()) chart.resize();
+  }).observe(byId('charts'));
+}
+
+/** Opens the live stream; the browser reconnects by itself, but not after an error answer. */
+function listen(): void {
   const stream = openStream();
   stream.addEventListener('open', () => {
     connected = true;
@@ -40,13 +56,9 @@ async function start(): Promise<void> {
   stream.addEventListener('error', () => {
     connected = false;
     setConnection('retrying');
+    // Refused (503 when the server has as many live streams as it allows): try again later.
+    if (stream.readyState === EventSource.CLOSED) setTimeout(listen, STREAM_RETRY_MS);
   });
-  // Connected but no scan for three intervals: say the numbers are old rather than look live.
-  setInterval(() => {
-    if (!connected || status === undefined || lastEventAt === 0) return;
-    const stale = Date.now() - lastEventAt > 3 * status.intervalMs + 5000;
-    if (stale !== (byId('conn').dataset.state === 'stale')) setConnection(stale ? 'stale' : 'live');
-  }, 5000);
   stream.addEventListener('scan', (event) => {
     const scan = JSON.parse((event as MessageEvent<string>).data) as ScanEvent;
     // One update at a time, in order: a slow fetch must not let an older scan win.
@@ -55,9 +67,6 @@ async function start(): Promise<void> {
   stream.addEventListener('scan-error', (event) => {
     renderScanError(JSON.parse((event as MessageEvent<string>).data) as ScanFailure, seenSeq > 0);
   });
-  new ResizeObserver(() => {
-    for (const chart of charts.values()) chart.resize();
-  }).observe(byId('charts'));
 }
 
 async function onScan(scan: ScanEvent): Promise<void> {
