@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { type RunningServer, type ServerOptions, startServer } from '../../src/server/server.ts';
 import { FLEET, RULES, snapshotOf } from '../../src/server/test-fixtures.test-helper.ts';
 import { type RawEnding, rawExchange, rawGet } from '../helpers/raw-http.ts';
 
@@ -15,8 +15,9 @@ let port: number;
 /** What the server logged: it goes to a terminal, so nothing raw may be in it. */
 const logged: string[] = [];
 
-before(async () => {
-  server = await startServer({
+/** serve over a fixed fleet on a loopback port, logging into `log`. */
+function serveFleet(log: string[], limits: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  return startServer({
     scan: async () => snapshotOf(FLEET, Date.now()),
     provider: 'http://127.0.0.1:9',
     rules: RULES,
@@ -25,8 +26,13 @@ before(async () => {
     listen: { host: '127.0.0.1', port: 0, loopback: true },
     auth: {},
     webRoot: undefined,
-    log: (line) => logged.push(line),
+    log: (line) => log.push(line),
+    ...limits,
   });
+}
+
+before(async () => {
+  server = await serveFleet(logged);
   port = server.port;
   await until(() => server.state.latest !== undefined);
 });
@@ -264,19 +270,7 @@ describe('limits', () => {
 
   it('caps connections: past --max-connections new ones are closed at once, unanswered', async () => {
     const logged: string[] = [];
-    const small = await startServer({
-      scan: async () => snapshotOf(FLEET, Date.now()),
-      provider: 'http://127.0.0.1:9',
-      rules: RULES,
-      intervalMs: 60_000,
-      historyMs: 3_600_000,
-      listen: { host: '127.0.0.1', port: 0, loopback: true },
-      auth: {},
-      webRoot: undefined,
-      log: (line) => logged.push(line),
-      maxConnections: 20,
-      maxStreams: 10,
-    });
+    const small = await serveFleet(logged, { maxConnections: 20, maxStreams: 10 });
     try {
       // 20 connections that send nothing yet hold every place.
       const idle = await Promise.all(Array.from({ length: 20 }, () => connected(small.port)));
