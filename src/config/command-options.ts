@@ -1,6 +1,7 @@
 import { SORT_FIELDS, type SortSpec } from '../core/instances.ts';
 import type { InstanceStatus } from '../core/types.ts';
 import { SERVERS_FAULTS } from '../mock/faults.ts';
+import { allowedHostName } from '../server/host-check.ts';
 import { listenAddress } from '../server/listen-address.ts';
 import { duration, type FieldParser, integer, oneOf, rate, text } from './fields.ts';
 import { list, type OptionDefs, type Resolved, toggle, value } from './options.ts';
@@ -31,8 +32,21 @@ const latencyRange: FieldParser<{ min: number; max: number }> = (input) => {
     : { ok: false, allowed: 'a duration such as 50ms or a range 20ms-80ms' };
 };
 
+/** A name `serve` answers besides loopback (`--allow-host`): a name, `*.domain`, `*` or an IP address. */
+const hostName: FieldParser<string> = (input) => {
+  const name = allowedHostName(input);
+  return name === undefined
+    ? {
+        ok: false,
+        problem: 'is not a host name',
+        allowed:
+          'a name such as fleetmon.example.com, *.example.com for its subdomains, * for any, or an IP address (no port)',
+      }
+    : { ok: true, value: name };
+};
+
 /** A bearer token long enough not to be guessed. */
-const bearerToken: FieldParser<string> = (input) =>
+export const bearerToken: FieldParser<string> = (input) =>
   input.trim().length >= 8
     ? { ok: true, value: input.trim() }
     : {
@@ -42,7 +56,7 @@ const bearerToken: FieldParser<string> = (input) =>
       };
 
 /** `user:password`, both parts non-empty. */
-const userPassword: FieldParser<{ user: string; password: string }> = (input) => {
+export const userPassword: FieldParser<{ user: string; password: string }> = (input) => {
   const colon = input.indexOf(':');
   return colon < 1 || colon === input.length - 1
     ? { ok: false, allowed: 'user:password with both parts non-empty' }
@@ -54,14 +68,14 @@ const userPassword: FieldParser<{ user: string; password: string }> = (input) =>
 const authTokenOption = (what: string) =>
   value(
     '--auth-token <token>',
-    `${what}; the environment variable keeps it out of ps`,
+    `${what}; other users see flags in ps, so the environment variable (or a file) is safer`,
     bearerToken,
     { env: 'FLEETMON_AUTH_TOKEN', file: false },
   );
 const basicAuthOption = (what: string) =>
   value(
     '--basic-auth <user:password>',
-    `${what}; the environment variable keeps it out of ps`,
+    `${what}; other users see flags in ps, so the environment variable (or a file) is safer`,
     userPassword,
     { env: 'FLEETMON_BASIC_AUTH', file: false },
   );
@@ -113,8 +127,38 @@ const serve = {
     duration(1000, 7 * 86_400_000),
     { defaultText: '1h, or 2879 scans at short intervals' },
   ),
+  allowHost: list(
+    '--allow-host <name>',
+    'also answer requests whose Host is this name (repeatable; *.domain for its subdomains, * for any); loopback names always, IP addresses with --listen-public',
+    hostName,
+    { env: 'FLEETMON_ALLOW_HOSTS' },
+  ),
+  maxStreams: value(
+    '--max-streams <n>',
+    'live streams (/api/v1/stream) open at once; more are answered 503',
+    integer(1, 1_000_000),
+    { default: 100, defaultText: '100' },
+  ),
+  maxConnections: value(
+    '--max-connections <n>',
+    'connections open at once; more are closed unanswered',
+    integer(2, 1_000_000),
+    { default: 500, defaultText: '500' },
+  ),
   authToken: authTokenOption('require "Authorization: Bearer <token>"'),
+  authTokenFile: value(
+    '--auth-token-file <path>',
+    'read the token from a file, e.g. a mounted secret',
+    text,
+    { env: 'FLEETMON_AUTH_TOKEN_FILE' },
+  ),
   basicAuth: basicAuthOption('require HTTP basic auth, as browsers prompt for it'),
+  basicAuthFile: value(
+    '--basic-auth-file <path>',
+    'read user:password from a file, e.g. a mounted secret',
+    text,
+    { env: 'FLEETMON_BASIC_AUTH_FILE' },
+  ),
 } as const satisfies OptionDefs;
 
 /** A running `fleetmon serve`: `http://host:port/`, `host:port`, or a URL with a path (behind a proxy). */
@@ -203,7 +247,13 @@ const faultRate = (what: string, help: string) =>
   value(`--${what}-rate <rate>`, help, rate, { default: 0 });
 
 const mock = {
-  host: value('--host <address>', 'address to listen on (:: for both IPv6 and IPv4)', text),
+  host: value(
+    '--host <address>',
+    'address to listen on (:: is every interface, IPv6 and IPv4); beyond loopback needs --listen-public',
+    text,
+    { default: '127.0.0.1', defaultText: '127.0.0.1' },
+  ),
+  listenPublic: toggle('--listen-public', 'allow a --host that other machines can reach'),
   port: value('--port <n>', 'port to listen on', integer(0, 65_535), {
     default: 9001,
     defaultText: '9001',

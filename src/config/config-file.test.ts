@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { COMMAND_OPTIONS } from './command-options.ts';
-import { type ConfigProblem, checkConfigText } from './config-file.ts';
+import { type ConfigProblem, checkConfigText, readText } from './config-file.ts';
 import { resolveOptions } from './options.ts';
 import { resolveSettings, SETTING_OPTIONS } from './settings.ts';
 
@@ -86,7 +86,7 @@ describe('checkConfigText', () => {
     assert.doesNotMatch(syntax.message, /secret-looking/);
     const [duplicate] = problems('api: demo\napi: demo\n');
     assert.equal(duplicate?.line, 2);
-    assert.match(duplicate?.message ?? '', /unique/);
+    assert.equal(duplicate?.message, 'not valid YAML: a key appears twice in one mapping');
   });
 
   it('says that a list or a mapping is the wrong shape', () => {
@@ -96,6 +96,31 @@ describe('checkConfigText', () => {
       column: 8,
       message: 'serve: expected a mapping of keys to values',
     });
+  });
+});
+
+describe('a file that is not a config file (a secret named by mistake)', () => {
+  const secret = 'hunter2secretvalue';
+  it('is never echoed: syntax errors, directives, aliases and odd keys are described, not quoted', () => {
+    for (const text of [
+      `${secret}`,
+      `api: demo\n${secret}`,
+      `${secret}: [`,
+      `a: "${secret}`,
+      `%YAML ${secret}\n---\na: 1`,
+      `a: *${secret}`,
+      `"${secret} and more": 1`,
+      `${secret} ${secret}: 1`,
+      `- ${secret}\nfoo: bar`,
+      `[default]\naws_secret_access_key = ${secret}\n`,
+    ]) {
+      for (const problem of problems(text)) assert.doesNotMatch(problem.message, /hunter2/, text);
+    }
+  });
+
+  it('is read up to 1 MiB only, so a device or a huge file is refused, not read for ever', async () => {
+    await assert.rejects(readText('/dev/zero'), /config file \/dev\/zero is larger than 1 MiB/);
+    await assert.rejects(readText('/nonexistent/fleetmon.yaml'), /: no such file$/);
   });
 });
 

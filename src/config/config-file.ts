@@ -1,8 +1,7 @@
 // The config file (fleetmon.yaml; JSON is YAML too): read, checked against one schema, every
 // problem reported as file:line:column. Loaded only when a config file is given: yaml and zod
 // are start-up that commands without one should not pay.
-import { open } from 'node:fs/promises';
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { FleetmonError } from '../core/errors.ts';
 import { escapeUnprintable } from '../core/printable.ts';
@@ -11,6 +10,7 @@ import { FILE_SECTIONS, type FileSections } from './file-sections.ts';
 import type { ConfigValues, OptionDefs } from './options.ts';
 import { resolveOptions } from './options.ts';
 import { resolveSettings, SETTING_OPTIONS } from './settings.ts';
+import { readFailure, readSmallFile } from './small-file.ts';
 
 /** A config file that passed its schema. */
 export interface ConfigFile {
@@ -32,6 +32,24 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/**
+ * What each YAML syntax error means, in our words: the parser's own messages can quote the file
+ * (a directive, a token), and a file named by mistake may hold secrets.
+ */
+const YAML_ERRORS: Partial<Record<YAMLError['code'], string>> = {
+  BAD_INDENT: 'the indentation is wrong',
+  DUPLICATE_KEY: 'a key appears twice in one mapping',
+  MISSING_CHAR: 'a closing quote or bracket is missing',
+  BLOCK_AS_IMPLICIT_KEY: 'a key must fit on one line',
+  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line',
+  TAB_AS_INDENT: 'tabs cannot indent YAML; use spaces',
+  UNEXPECTED_TOKEN: 'something unexpected follows a value',
+  MULTIPLE_DOCS: 'a config file holds one document, not several',
+  BAD_DIRECTIVE: 'a % directive it does not support',
+  BAD_ALIAS: 'an alias that is not valid',
+  BAD_SCALAR_START: 'a value starts with a character reserved by YAML (quote it)',
+};
+
 /** A config file bigger than this is not a config file. */
 const MAX_BYTES = 1024 * 1024;
 
@@ -52,38 +70,24 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
 
 /** The file's text; a missing, unreadable or oversized file is one config error (never its content). */
 export async function readText(path: string): Promise<string> {
+  let bytes: Buffer | undefined;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > MAX_BYTES) {
-        throw new FleetmonError(
-          'config',
-          `config file ${path} is ${size} bytes; a config file is at most 1 MiB`,
-          'check --config or FLEETMON_CONFIG',
-        );
-      }
-      return await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
+    bytes = await readSmallFile(path, MAX_BYTES);
   } catch (err) {
-    if (err instanceof FleetmonError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : `cannot be read (${code ?? 'unknown error'})`;
     throw new FleetmonError(
       'config',
-      escapeUnprintable(`config file ${path}: ${reason}`),
+      escapeUnprintable(`config file ${path}: ${readFailure(err)}`),
       'check --config or FLEETMON_CONFIG',
     );
   }
+  if (bytes === undefined) {
+    throw new FleetmonError(
+      'config',
+      escapeUnprintable(`config file ${path} is larger than 1 MiB, which no config file is`),
+      'check --config or FLEETMON_CONFIG',
+    );
+  }
+  return bytes.toString('utf8');
 }
 
 /** `path:line:column: message`, the form editors jump to. */
@@ -110,16 +114,21 @@ export function checkConfigText(
       ok: false,
       problems: doc.errors.map((err) => ({
         ...at(err.pos[0]),
-        // The parser's own words, first line only: the file's text is never echoed.
-        message: `not valid YAML: ${err.message.split('\n')[0]}`,
+        message: `not valid YAML: ${YAML_ERRORS[err.code] ?? err.code.toLowerCase().replaceAll('_', ' ')}`,
       })),
     };
   }
   let json: unknown;
   try {
     json = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  } catch (err) {
-    return { ok: false, problems: [{ line: 1, column: 1, message: (err as Error).message }] };
+  } catch {
+    // An alias to a missing anchor, or aliases that would expand beyond reason.
+    return {
+      ok: false,
+      problems: [
+        { line: 1, column: 1, message: 'not valid YAML: an alias that cannot be resolved' },
+      ],
+    };
   }
   const parsed = fileSchema().safeParse(json);
   if (!parsed.success) {
@@ -225,6 +234,9 @@ function locateIssue(
   if (issue.code === 'unrecognized_keys') {
     const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
     const key = issue.keys[0] ?? '';
+    // A key is echoed only when it looks like one: a file that is not a config file (a secret
+    // named by mistake) must not have its text printed.
+    const named = /^[A-Za-z_][A-Za-z0-9_.-]{0,39}$/.test(key);
     const pair = isMap(map)
       ? map.items.find((item) => isScalar(item.key) && String(item.key.value) === key)
       : undefined;
@@ -233,7 +245,9 @@ function locateIssue(
     const near = closest(key, allowed);
     return {
       ...(keyNode?.range ? at(keyNode.range[0]) : { line: 1, column: 1 }),
-      message: `unknown key "${key}"${path.length > 0 ? ` in ${name}` : ''}${suggestion(near, allowed)}`,
+      message: `${named ? `unknown key "${key}"` : 'an unknown key (its text is not shown)'}${
+        path.length > 0 ? ` in ${name}` : ''
+      }${suggestion(named ? near : undefined, allowed)}`,
     };
   }
   const node = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as {

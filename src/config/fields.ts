@@ -7,10 +7,13 @@ import { parseDuration } from '../core/duration.ts';
  */
 export type FieldParser<T> = (text: string) => FieldResult<T>;
 
-/** A value, or what is allowed (and, optionally, what is wrong with this one: "has no host"). */
+/**
+ * A value, or what is allowed; optionally what is wrong with this one ("has no host") and, for a
+ * list, which item it is about.
+ */
 export type FieldResult<T> =
   | { ok: true; value: T }
-  | { ok: false; allowed: string; problem?: string };
+  | { ok: false; allowed: string; problem?: string; item?: string };
 
 /** Any text that is not blank, trimmed. */
 export const text: FieldParser<string> = (input) => {

@@ -95,7 +95,7 @@ export function list<T>(
       const values: T[] = [];
       for (const item of items) {
         const parsed = parse(item);
-        if (!parsed.ok) return { ok: false, allowed: `${parsed.allowed} (in ${item})` };
+        if (!parsed.ok) return { ...parsed, item };
         values.push(parsed.value);
       }
       return { ok: true, value: values };
@@ -209,7 +209,8 @@ function resolveOne(key: string, def: OptionDef<unknown>, sources: OptionSources
     if (parsed.ok) return parsed.value;
     // Secrets are never echoed; other values are, JSON-quoted so that nothing in them can
     // split the line or reach the terminal raw.
-    const shown = def.file === false ? 'the value' : escapeUnprintable(JSON.stringify(raw));
+    const shown =
+      def.file === false ? 'the value' : escapeUnprintable(JSON.stringify(parsed.item ?? raw));
     throw new FleetmonError(
       code,
       `${origin()}: ${shown} ${parsed.problem ?? 'is not valid'}; expected ${parsed.allowed}`,

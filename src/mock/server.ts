@@ -17,7 +17,7 @@ import { createRoster, poolSizeFor, type Roster } from './roster.ts';
 
 /** How to run the simulated CPX provider; every field is optional. */
 export interface MockOptions {
-  /** Default `::` dual-stack (also reachable over IPv4). */
+  /** Default `127.0.0.1`; `::` is dual-stack (IPv6 and IPv4). */
   host?: string;
   /** Default 0: an ephemeral port, read it back from `RunningMock.port`. */
   port?: number;
@@ -105,7 +105,7 @@ const LISTEN_BACKLOG = 65_535;
 
 /** Starts the simulated provider and resolves once it is listening. */
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
-  const host = options.host ?? '::';
+  const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
@@ -186,21 +186,13 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 
   const backlog =
     options.backlog === undefined ? LISTEN_BACKLOG : nonNegativeInteger('backlog', options.backlog);
-  let boundHost = host;
-  try {
-    await listen(server, host, port, backlog);
-  } catch (error) {
-    // A host without IPv6 cannot bind the default `::`; fall back to IPv4 rather than fail.
-    if (options.host !== undefined || !isNoIpv6(error)) throw error;
-    boundHost = '0.0.0.0';
-    await listen(server, boundHost, port, backlog);
-  }
+  await listen(server, host, port, backlog);
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${clientHost(boundHost)}:${boundPort}`,
-    host: boundHost,
+    url: `http://${clientHost(host)}:${boundPort}`,
+    host,
     port: boundPort,
     fleet,
     roster,
@@ -240,11 +232,6 @@ function listen(server: Server, host: string, port: number, backlog: number): Pr
       resolve();
     });
   });
-}
-
-function isNoIpv6(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL';
 }
 
 /** The address a client should dial: wildcards become loopback, IPv6 literals get brackets. */

@@ -1,3 +1,4 @@
+import { BodyBuffer } from './body-buffer.ts';
 import type { Exchange, HttpPool, ResponseHandler } from './http/pool.ts';
 import { describeNetworkError } from './network-error.ts';
 import { parseRetryAfter } from './retry.ts';
@@ -58,10 +59,9 @@ class Attempt implements ResponseHandler {
   #headersTimer: NodeJS.Timeout | undefined;
   #status = 0;
   #retryAfterMs: number | null = null;
-  /** The body: most arrive in one chunk, kept without an array. */
-  #first: Buffer | undefined;
-  #more: Buffer[] | undefined;
-  #size = 0;
+  #body = new BodyBuffer();
+  /** Bytes of an error body drained so far. */
+  #drained = 0;
   // Links in the list of attempts in flight under the same signal (see `#watch`).
   #list: InFlight | undefined;
   #prev: Attempt | undefined;
@@ -121,26 +121,21 @@ class Attempt implements ResponseHandler {
 
   onResponseData(chunk: Buffer): void {
     if (this.#settled) return;
-    this.#size += chunk.length;
     if (!isOk(this.#status)) {
       // Error bodies are only drained so the connection can be reused; past the limit, drop it.
-      if (this.#size > DRAIN_LIMIT) {
+      this.#drained += chunk.length;
+      if (this.#drained > DRAIN_LIMIT) {
         this.#finish(this.#httpFailure());
         this.#exchange?.abort();
       }
       return;
     }
-    if (this.#size > this.#options.maxBodyBytes) {
+    if (this.#body.size + chunk.length > this.#options.maxBodyBytes) {
       this.#finish(tooLarge(this.#options.maxBodyBytes));
       this.#exchange?.abort();
       return;
     }
-    if (this.#first === undefined) {
-      this.#first = chunk;
-      return;
-    }
-    this.#more ??= [this.#first];
-    this.#more.push(chunk);
+    this.#body.append(chunk);
   }
 
   onResponseEnd(): void {
@@ -149,11 +144,7 @@ class Attempt implements ResponseHandler {
       this.#finish(this.#httpFailure());
       return;
     }
-    const text =
-      this.#more !== undefined
-        ? Buffer.concat(this.#more, this.#size).toString('utf8')
-        : (this.#first?.toString('utf8') ?? '');
-    this.#finish({ ok: true, text });
+    this.#finish({ ok: true, text: this.#body.text() });
   }
 
   onResponseError(error: Error): void {

@@ -91,6 +91,26 @@ describe('renderInstances table', () => {
     );
   });
 
+  it('shows bidi overrides and zero-width characters in service names, not their effect', () => {
+    const rows: InstanceRow[] = [
+      { ip: '10.0.0.1', service: 'User\u202eecivreS', status: 'healthy', cpu: 1, memory: 2 },
+      {
+        ip: '10.0.0.2',
+        service: 'Pay\u200bment\u2066X\u2069',
+        status: 'healthy',
+        cpu: 1,
+        memory: 2,
+      },
+      { ip: '10.0.0.3', service: 'Auth\u00ad\ufeff', status: 'healthy', cpu: 1, memory: 2 },
+    ];
+    const lines = renderInstances(rows, opts('table')).split('\n');
+    assert.deepEqual(lines.slice(1, 4), [
+      '10.0.0.1  User\uFFFDecivreS  healthy   1%      2%',
+      '10.0.0.2  Pay\uFFFDment\uFFFDX\uFFFD   healthy   1%      2%',
+      '10.0.0.3  Auth\uFFFD\uFFFD        healthy   1%      2%',
+    ]);
+  });
+
   it('with colour: bold header, coloured status, dim footer, alignment on visible width', () => {
     const coloured = renderInstances(mixed, opts('table', { color: true }));
     const b = (text: string) => sgr(1, text);

@@ -18,7 +18,10 @@ export function renderNdjson(records: readonly object[]): string {
 
 /**
  * RFC 4180 CSV with a header row and LF line ends (what Unix tools expect; every
- * RFC 4180 reader we know accepts them). Unknown values are empty fields.
+ * RFC 4180 reader we know accepts them). Unknown values are empty fields. A text cell
+ * that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
+ * or a CR, and is not a plain number) gets a leading `'` and quotes, as OWASP advises
+ * against CSV injection; `-o json` and `-o ndjson` carry every value exactly.
  */
 export function renderCsv<K extends string>(
   fields: readonly K[],
@@ -31,8 +34,13 @@ export function renderCsv<K extends string>(
   return out;
 }
 
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+
 function csvField(value: FieldValue): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const formula = FORMULA_START.test(value) && !PLAIN_NUMBER.test(value);
+  const text = formula ? `'${value}` : value;
+  return formula || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -1,11 +1,12 @@
-// C0, DEL and C1 controls: a provider answering garbage must not be able to
-// move the cursor, recolour the terminal or break a table row.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+import { replaceUnprintable } from '../core/printable.ts';
 
-/** Replaces control characters with U+FFFD so untrusted text is safe to print in a table. */
+/**
+ * Replaces unprintable characters (controls, bidi overrides, zero-width characters: see
+ * core/printable.ts) with U+FFFD, so text from the provider cannot move the cursor, recolour
+ * the terminal, break a table row, reorder a line or hide in a name.
+ */
 export function sanitize(text: string): string {
-  return text.replace(CONTROL, '\uFFFD');
+  return replaceUnprintable(text);
 }
 
 /** Width of `text` in terminal columns, counting one per code point (no escapes expected). */

@@ -4,7 +4,7 @@ import type { HttpAppDeps } from './app.ts';
 import { busiestMembers } from './busiest.ts';
 import { errorBody } from './errors.ts';
 import type { FleetView } from './fleet-view.ts';
-import { liveStream } from './live-stream.ts';
+import { DEFAULT_MAX_STREAMS, liveStreams } from './live-stream.ts';
 import { limitParam, listParam, sinceParam, sortParam, statusParam } from './query.ts';
 
 const ENDPOINTS = {
@@ -103,7 +103,7 @@ export function apiRoutes(deps: HttpAppDeps, closing: AbortSignal): Hono {
     return c.json({ windowMs: state.history.windowMs, ...history, members });
   });
 
-  api.get('/stream', (c) => liveStream(c, state, closing));
+  api.get('/stream', liveStreams(state, closing, deps.maxStreams ?? DEFAULT_MAX_STREAMS));
 
   return api;
 }

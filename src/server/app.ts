@@ -6,6 +6,7 @@ import { apiRoutes } from './api-routes.ts';
 import { type AuthConfig, authMiddleware } from './auth.ts';
 import type { VersionInfo } from './build-info.ts';
 import { errorBody } from './errors.ts';
+import { type HostPolicy, hostCheck } from './host-check.ts';
 import type { LiveState } from './live-state.ts';
 import type { FleetMetrics } from './metrics.ts';
 import { opsRoutes } from './ops-routes.ts';
@@ -29,6 +30,10 @@ export interface HttpAppDeps {
     readonly intervalMs: number;
     readonly rules: HealthRules;
   };
+  /** Which `Host` headers are answered; default loopback names and addresses only. */
+  readonly hosts?: HostPolicy;
+  /** Live streams open at once; default 100 (`DEFAULT_MAX_STREAMS`). */
+  readonly maxStreams?: number;
   /** Aborted at shutdown: live streams end so the server can close. */
   readonly closing?: AbortSignal;
   /** Where internal errors are reported (never request headers or credentials). */
@@ -42,6 +47,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
   const closing = deps.closing ?? new AbortController().signal;
   app.use('*', securityHeaders());
+  app.use('*', hostCheck(deps.hosts ?? { anyAddress: false, allowed: [] }));
   app.use('*', authMiddleware(deps.auth));
   app.route('/', opsRoutes(deps));
   app.route('/api/v1', apiRoutes(deps, closing));

@@ -16,13 +16,40 @@ export interface HttpListener {
   close(graceMs: number): Promise<void>;
 }
 
-/** Listens on `address`; a port in use or a host that cannot be bound is a usage error (exit 2). */
-export async function listenHttp(app: Hono, address: ListenAddress): Promise<HttpListener> {
+/** Connections open at once when `serve` is not told otherwise (`--max-connections`). */
+export const DEFAULT_MAX_CONNECTIONS = 500;
+/** The connection limit is logged at most this often while it refuses connections. */
+const DROP_LOG_MS = 60_000;
+
+/**
+ * Listens on `address`; a port in use or a host that cannot be bound is a usage error (exit 2).
+ * Past `maxConnections` open at once, new connections are closed as soon as they are accepted,
+ * without an answer (what `net.Server.maxConnections` does), and `log` hears of it once a minute.
+ */
+export async function listenHttp(
+  app: Hono,
+  address: ListenAddress,
+  limits: { readonly maxConnections: number; readonly log: (line: string) => void },
+): Promise<HttpListener> {
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.maxConnections = limits.maxConnections;
+  let droppedLogAt = Number.NEGATIVE_INFINITY;
+  server.on('drop', () => {
+    const now = performance.now();
+    if (now - droppedLogAt < DROP_LOG_MS) return;
+    droppedLogAt = now;
+    limits.log(
+      `warning: connection limit reached: ${limits.maxConnections} open (--max-connections); new connections are closed unanswered`,
+    );
+  });
   // Slow-loris bounds: a client gets 10 s to send its headers, 30 s for the whole request.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
+  // A connection that neither sends nor takes a byte for this long is closed: a client that
+  // stops reading an answer would otherwise hold it (and what waits to be written) for ever.
+  // Live streams write a ping every 15 s, so only a stalled one is cut.
+  server.timeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       const shown = address.host.includes(':') ? `[${address.host}]` : address.host;

@@ -10,6 +10,8 @@ describe('parseListenAddress', () => {
     ['localhost:0', 'localhost', 0, true],
     ['[::1]:9000', '::1', 9000, true],
     ['127.1.2.3:80', '127.1.2.3', 80, true],
+    ['[::ffff:127.0.0.1]:80', '::ffff:127.0.0.1', 80, true],
+    ['app.localhost:80', 'app.localhost', 80, true],
     [':8080', '0.0.0.0', 8080, false],
     ['0.0.0.0:8080', '0.0.0.0', 8080, false],
     ['[::]:8080', '::', 8080, false],

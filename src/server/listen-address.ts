@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { FleetmonError } from '../core/errors.ts';
 
 /** Where `serve` listens, parsed from `--listen`. */
@@ -7,7 +7,7 @@ export interface ListenAddress {
   readonly host: string;
   /** 0 picks a free port (printed once listening). */
   readonly port: number;
-  /** True when only this machine can connect (127.0.0.0/8, ::1, localhost). */
+  /** True when only this machine can connect (see {@link isLoopback}). */
   readonly loopback: boolean;
 }
 
@@ -69,11 +69,20 @@ function readListenAddress(text: string): ListenAddress {
   return { host, port, loopback: isLoopback(host) };
 }
 
-/** True for addresses only this machine can reach. */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/**
+ * True for names and addresses only this machine can reach: `localhost` and its subdomains
+ * (RFC 6761; browsers resolve them to loopback themselves), 127.0.0.0/8 and ::1 in any
+ * spelling, IPv4-mapped included. IPv6 may come with or without brackets.
+ */
 export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase();
-  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  return isIPv4(h) && h.startsWith('127.');
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIPv4(h)) return LOOPBACK.check(h, 'ipv4');
+  return isIPv6(h) && LOOPBACK.check(h, 'ipv6');
 }
 
 /** How a browser on this machine reaches the address: wildcards become loopback, IPv6 gets brackets. */

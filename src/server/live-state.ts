@@ -48,6 +48,11 @@ export class LiveState {
     this.#emit({ type: 'scan-error', failure });
   }
 
+  /** Listeners subscribed now (one per open live stream). */
+  get subscribers(): number {
+    return this.#listeners.size;
+  }
+
   /** Calls `listener` on every event until the returned function is called. */
   subscribe(listener: (event: LiveEvent) => void): () => void {
     this.#listeners.add(listener);

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { errorBody } from './errors.ts';
 import { type FleetView, scanEventOf } from './fleet-view.ts';
 import type { LiveEvent, LiveState } from './live-state.ts';
 
@@ -18,18 +19,76 @@ function dataOf(view: FleetView): string {
 /** A comment line keeps idle proxies and browsers from timing the stream out. */
 const PING_MS = 15_000;
 const RETRY_MS = 3_000;
+/**
+ * Writes a client may leave unread before its stream is ended: each waits in memory until the
+ * client reads. Ended, a live client reconnects after `retry` and gets the latest scan at once.
+ */
+const MAX_UNREAD_WRITES = 16;
+
+/** Live streams open at once when `serve` is not told otherwise (`--max-streams`). */
+export const DEFAULT_MAX_STREAMS = 100;
 
 /**
  * Server-Sent Events: a `scan` event (services, health, counts; no instance rows) now
- * and after every scan, `scan-error` when one fails. Ends when the client goes or `closing` aborts.
+ * and after every scan, `scan-error` when one fails. A stream ends, releasing its subscriber
+ * and ping timer, when the client goes (closed, reset or aborted), stops reading, or `closing`
+ * aborts. A HEAD gets the stream's headers and nothing else. Past `maxStreams` open at once,
+ * new streams are answered 503.
  */
-export function liveStream(c: Context, state: LiveState, closing: AbortSignal): Response {
-  c.header('X-Accel-Buffering', 'no');
+export function liveStreams(
+  state: LiveState,
+  closing: AbortSignal,
+  maxStreams: number,
+): (c: Context) => Response {
+  let open = 0;
+  return (c) => {
+    c.header('X-Accel-Buffering', 'no');
+    if (c.req.method === 'HEAD') {
+      // hono answers HEAD with the GET handler's headers and drops the body unread, so a
+      // stream started here would never learn that nobody listens.
+      c.header('Content-Type', 'text/event-stream');
+      c.header('Cache-Control', 'no-cache');
+      return c.body(null, 200);
+    }
+    if (open >= maxStreams) {
+      c.header('Retry-After', '10');
+      return c.json(
+        errorBody(
+          503,
+          `the most live streams this server allows are open (--max-streams ${maxStreams}); retry later`,
+        ),
+        503,
+      );
+    }
+    open++;
+    return liveStream(c, state, closing, () => open--);
+  };
+}
+
+function liveStream(
+  c: Context,
+  state: LiveState,
+  closing: AbortSignal,
+  onEnd: () => void,
+): Response {
+  const gone = c.req.raw.signal;
   return streamSSE(c, async (stream) => {
     let finish = (): void => {};
     const finished = new Promise<void>((resolve) => {
       finish = resolve;
     });
+    let unread = 0;
+    const write = (written: () => Promise<unknown>): void => {
+      if (unread >= MAX_UNREAD_WRITES) {
+        // The client stopped reading: drop what waits for it rather than queue without end.
+        stream.abort();
+        return;
+      }
+      unread++;
+      written()
+        .catch(finish)
+        .finally(() => unread--);
+    };
     const send = (event: LiveEvent): void => {
       const message =
         event.type === 'scan'
@@ -39,24 +98,27 @@ export function liveStream(c: Context, state: LiveState, closing: AbortSignal): 
               data: dataOf(event.view),
             }
           : { event: 'scan-error', data: JSON.stringify(event.failure) };
-      stream.writeSSE(message).catch(finish);
+      write(() => stream.writeSSE(message));
     };
     const unsubscribe = state.subscribe(send);
-    const ping = setInterval(() => stream.write(': ping\n\n').catch(finish), PING_MS);
+    const ping = setInterval(() => write(() => stream.write(': ping\n\n')), PING_MS);
     stream.onAbort(finish);
     closing.addEventListener('abort', finish, { once: true });
+    gone.addEventListener('abort', finish, { once: true });
     try {
-      await stream.write(`retry: ${RETRY_MS}\n\n`);
+      if (closing.aborted || gone.aborted) finish();
+      write(() => stream.write(`retry: ${RETRY_MS}\n\n`));
       const latest = state.latest;
       if (latest !== undefined) send({ type: 'scan', view: latest });
       else if (state.lastFailure !== undefined)
         send({ type: 'scan-error', failure: state.lastFailure });
-      if (closing.aborted) finish();
       await finished;
     } finally {
       clearInterval(ping);
       unsubscribe();
       closing.removeEventListener('abort', finish);
+      gone.removeEventListener('abort', finish);
+      onEnd();
     }
   });
 }

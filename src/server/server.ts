@@ -5,9 +5,10 @@ import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
 import { buildInfo } from './build-info.ts';
 import { createCollector } from './collector.ts';
-import { listenHttp } from './http-listener.ts';
+import { DEFAULT_MAX_CONNECTIONS, listenHttp } from './http-listener.ts';
 import type { ListenAddress } from './listen-address.ts';
 import { LiveState } from './live-state.ts';
+import { DEFAULT_MAX_STREAMS } from './live-stream.ts';
 import { createFleetMetrics } from './metrics.ts';
 import { loadStaticAssets } from './static-assets.ts';
 
@@ -23,6 +24,12 @@ export interface ServerOptions {
   readonly historyMs: number;
   readonly listen: ListenAddress;
   readonly auth: AuthConfig;
+  /** Names answered besides loopback ones (and, on a listener beyond loopback, IP addresses). */
+  readonly allowedHosts?: readonly string[];
+  /** Live streams open at once; default 100. */
+  readonly maxStreams?: number;
+  /** Connections open at once; default 500. Past it new ones are closed unanswered. */
+  readonly maxConnections?: number;
   /** Built dashboard directory; `undefined` serves the API only. */
   readonly webRoot: string | undefined;
   readonly log: (line: string) => void;
@@ -69,6 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     state,
     metrics,
     auth: options.auth,
+    hosts: { anyAddress: !options.listen.loopback, allowed: options.allowedHosts ?? [] },
     now,
     version,
     assets: await loadStaticAssets(options.webRoot),
@@ -76,8 +84,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closing: closing.signal,
     log: options.log,
     alerts: () => alerts,
+    maxStreams: options.maxStreams ?? DEFAULT_MAX_STREAMS,
   });
-  const listener = await listenHttp(app, options.listen);
+  const listener = await listenHttp(app, options.listen, {
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    log: options.log,
+  });
   if (options.alerts !== undefined) {
     try {
       alerts = await options.alerts(listener.url);

@@ -112,6 +112,27 @@ describe('renderFrame: one service', () => {
     assert.ok(gone.startsWith('\x1b[2m'), 'gone rows dimmed');
   });
 
+  it('shows bidi overrides and zero-width characters in names, not their effect', () => {
+    const m = new MonitorModel(config(), 'Web');
+    m.applyScan({
+      target: { kind: 'service', name: 'web' },
+      at: Date.UTC(2026, 10, 22, 5, 0, 0),
+      durationMs: 12,
+      rows: [
+        row('10.0.0.1', 20, 30, 'W\u202eeb\u200b'),
+        row('10.0.0.2', null, null, 'W\u202eeb\u200b'),
+      ],
+      retries: 0,
+      serviceName: 'W\u202eeb\u200b',
+    });
+    const lines = frame(m, { columns: 200, rows: 10 });
+    assert.ok(
+      lines.every((l) => !/[\u200b\u202e]/.test(l)),
+      lines.join('\n'),
+    );
+    assert.match(lines[0] ?? '', /^W\uFFFDeb\uFFFD {2}2 instances/);
+  });
+
   it('fits any size, down to a tiny window', () => {
     for (const size of [
       { columns: 20, rows: 5 },

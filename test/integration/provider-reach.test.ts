@@ -59,8 +59,9 @@ describe('reaching the provider', () => {
     }
   });
 
-  it('reaches a dual-stack provider bound to :: through its advertised URL', async () => {
-    const mock = await startMock({ model: 'fixed', instances: 20 });
+  it('reaches a dual-stack provider bound to :: through its advertised URL', async (t) => {
+    if (!(await ipv6Available())) return t.skip('no IPv6 loopback here');
+    const mock = await startMock({ host: '::', model: 'fixed', instances: 20 });
     const client = createProviderClient({
       baseUrl: parseApiAddress(mock.url),
       timeoutMs: 1000,

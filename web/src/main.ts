@@ -24,6 +24,8 @@ let status: StatusAnswer | undefined;
 let seenSeq = 0;
 /** When the last scan event arrived, by this browser's clock (immune to server clock skew). */
 let lastEventAt = 0;
+/** After a refused live stream, as the server's `Retry-After` asks. */
+const STREAM_RETRY_MS = 10_000;
 let connected = false;
 let updating: Promise<void> = Promise.resolve();
 
@@ -33,6 +35,24 @@ async function start(): Promise<void> {
   byId('version').textContent = `fleetmon ${status.version.version}`;
   byId('provider').textContent = `watching ${status.provider}`;
   renderScanError(status.lastError, false);
+  listen();
+  // Connected but no scan for three intervals: say the numbers are old rather than look live.
+  setInterval(() => {
+    if (!connected || status === undefined || lastEventAt === 0) return;
+    const stale = Date.now() - lastEventAt > 3 * status.intervalMs + 5000;
+    if (stale !== (byId('conn').dataset.state === 'stale')) setConnection(stale ? 'stale' : 'live');
+  }, 5000);
+  // Probe results and timers change alerts between scans too.
+  setInterval(() => {
+    updating = updating.then(updateAlerts);
+  }, 15_000);
+  new ResizeObserver(() => {
+    for (const chart of charts.values()) chart.resize();
+  }).observe(byId('charts'));
+}
+
+/** Opens the live stream; the browser reconnects by itself, but not after an error answer. */
+function listen(): void {
   const stream = openStream();
   stream.addEventListener('open', () => {
     connected = true;
@@ -41,13 +61,9 @@ async function start(): Promise<void> {
   stream.addEventListener('error', () => {
     connected = false;
     setConnection('retrying');
+    // Refused (503 when the server has as many live streams as it allows): try again later.
+    if (stream.readyState === EventSource.CLOSED) setTimeout(listen, STREAM_RETRY_MS);
   });
-  // Connected but no scan for three intervals: say the numbers are old rather than look live.
-  setInterval(() => {
-    if (!connected || status === undefined || lastEventAt === 0) return;
-    const stale = Date.now() - lastEventAt > 3 * status.intervalMs + 5000;
-    if (stale !== (byId('conn').dataset.state === 'stale')) setConnection(stale ? 'stale' : 'live');
-  }, 5000);
   stream.addEventListener('scan', (event) => {
     const scan = JSON.parse((event as MessageEvent<string>).data) as ScanEvent;
     // One update at a time, in order: a slow fetch must not let an older scan win.
@@ -56,13 +72,6 @@ async function start(): Promise<void> {
   stream.addEventListener('scan-error', (event) => {
     renderScanError(JSON.parse((event as MessageEvent<string>).data) as ScanFailure, seenSeq > 0);
   });
-  // Probe results and timers change alerts between scans too.
-  setInterval(() => {
-    updating = updating.then(updateAlerts);
-  }, 15_000);
-  new ResizeObserver(() => {
-    for (const chart of charts.values()) chart.resize();
-  }).observe(byId('charts'));
 }
 
 async function onScan(scan: ScanEvent): Promise<void> {

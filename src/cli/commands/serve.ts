@@ -4,12 +4,12 @@ import type { CommandOptions } from '../../config/command-options.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
 import { scanFleet } from '../../scan/scan.ts';
-import type { AuthConfig } from '../../server/auth.ts';
 import { historyCapacity, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
 import { MAX_HISTORY_SCANS } from '../../store/memory-history.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Context } from '../run.ts';
+import { serveAuth } from './serve-auth.ts';
 
 /** Requests in flight get this long to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -39,7 +39,14 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     // Only the default is too long for a short interval: keep what the ring can hold.
     historyMs = (MAX_HISTORY_SCANS - 1) * intervalMs;
   }
-  const auth: AuthConfig = { token: options.authToken, basic: options.basicAuth };
+  const auth = await serveAuth(options);
+  if (options.maxStreams >= options.maxConnections) {
+    throw new FleetmonError(
+      'usage',
+      `--max-streams ${options.maxStreams} leaves no connection for anything else under --max-connections ${options.maxConnections}`,
+      'lower --max-streams or raise --max-connections',
+    );
+  }
   const log = (line: string) => ctx.io.stderr.write(`fleetmon serve: ${line}\n`);
   if (!listen.loopback && auth.token === undefined && auth.basic === undefined) {
     log('warning: listening beyond loopback without --auth-token or --basic-auth');
@@ -68,6 +75,9 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       historyMs,
       listen,
       auth,
+      allowedHosts: options.allowHost,
+      maxStreams: options.maxStreams,
+      maxConnections: options.maxConnections,
       webRoot: findWebRoot(),
       log,
       alerts: (url) => openAlerting({ config: alertConfig, url, intervalMs, log }),

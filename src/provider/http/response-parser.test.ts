@@ -173,6 +173,14 @@ describe('ResponseParser', () => {
         'HTTP/1.1 101 Switching Protocols\r\n\r\n',
         'invalid HTTP response (unexpected 101 Switching Protocols)',
       ],
+      [
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+        'invalid HTTP response (a transfer coding other than chunked, which was not asked for)',
+      ],
+      [
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n{}',
+        'invalid HTTP response (a transfer coding other than chunked, which was not asked for)',
+      ],
     ];
     for (const [text, message] of cases) {
       const err = failure([text]);
@@ -203,6 +211,31 @@ describe('ResponseParser', () => {
     assert.equal(failure(cut(big, [10, 5000, 9000])).code, 'HTTP_HEADERS_TOO_LARGE');
     const trailer = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: ${'a'.repeat(17 * 1024)}`;
     assert.equal(failure([trailer]).message, 'response headers larger than 16 KiB');
+  });
+
+  it('refuses chunk framing that outweighs its data by more than the head limit', () => {
+    const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const tooMuch = 'invalid HTTP response (chunk framing far larger than the data it carries)';
+    // The chunk bomb: 1-byte chunks, each with ~1 KB of chunk extension.
+    const bomb = head + `1;x=${'a'.repeat(1000)}\r\n \r\n`.repeat(40);
+    assert.equal(failure([bomb]).message, tooMuch);
+    assert.equal(failure(cut(bomb, [100, 3000, 20_000])).message, tooMuch);
+    // 1-byte chunks without extensions: five bytes of framing for every byte of data.
+    assert.equal(failure([head + '1\r\n \r\n'.repeat(5000)]).message, tooMuch);
+    // Extensions and trailers share one budget, each under its own limit.
+    const ext = `1;x=${'a'.repeat(1000)}\r\n \r\n`.repeat(8);
+    const trailers = `${head}${ext}0\r\n${`X: ${'t'.repeat(1000)}\r\n`.repeat(9)}`;
+    assert.equal(failure([trailers]).message, tooMuch);
+    // Small chunks with short extensions, as streaming servers write them, are fine.
+    const fine = parse([`${head}${'14;n=1\r\n{"a":1,"b":2,"c":3 }\r\n'.repeat(2000)}0\r\n\r\n`]);
+    assert.equal(fine.ended, true);
+    assert.equal(fine.body.length, 40_000);
+  });
+
+  it('counts interim 1xx heads towards the head limit', () => {
+    const interim = 'HTTP/1.1 100 Continue\r\n\r\n'.repeat(1000);
+    assert.equal(failure([interim]).code, 'HTTP_HEADERS_TOO_LARGE');
+    assert.equal(parse([`${'HTTP/1.1 100 Continue\r\n\r\n'.repeat(3)}${WITH_LENGTH}`]).body, STATS);
   });
 
   it('names what a close cut short', () => {

@@ -38,9 +38,12 @@ const DIGITS = /^\d{1,15}$/;
 
 /**
  * Incremental parser of one HTTP/1.x response to a GET (RFC 9112), fed whatever the socket
- * delivers. The body length follows §6.3: none for 204 and 304, chunked when it is the last
- * transfer coding, else until close when any transfer coding is present, else Content-Length,
- * else until close. Interim 1xx heads are skipped. Heads over `maxHeadBytes` are refused.
+ * delivers. The body length follows §6.3: none for 204 and 304, chunked when that is the
+ * transfer coding (any other is refused: a GET without TE asked for none), else Content-Length,
+ * else until close. Interim 1xx heads are skipped. Heads over `maxHeadBytes` are refused, interim
+ * heads counted in, and so are chunked bodies whose framing (size lines with their extensions,
+ * line ends, trailers) outweighs their data by more than `maxHeadBytes`: the bytes read for a
+ * response stay within what its head and body limits allow, however it is framed.
  * Throws {@link HttpError} on anything malformed; the connection must then be dropped.
  */
 export class ResponseParser {
@@ -50,7 +53,11 @@ export class ResponseParser {
   #pending: Buffer | null = null;
   #remaining = 0;
   #reusable = false;
+  /** Bytes of the interim heads skipped so far. */
+  #interimBytes = 0;
   #trailerBytes = 0;
+  /** Bytes of chunked framing read so far, less the data it carried. */
+  #framingExcess = 0;
 
   constructor(sink: ResponseSink, maxHeadBytes: number) {
     this.#sink = sink;
@@ -109,14 +116,18 @@ export class ResponseParser {
             this.#keep(chunk, at);
             return undefined;
           }
+          this.#countFraming(eol + 1 - at);
           this.#line(lineText(chunk, at, eol));
           at = eol + 1;
           break;
         }
-        case CHUNK_DATA:
+        case CHUNK_DATA: {
+          const from = at;
           at = this.#body(chunk, at);
+          this.#countFraming(from - at);
           if (this.#remaining === 0) this.#state = CHUNK_DATA_END;
           break;
+        }
         case DONE:
           return chunk.subarray(at);
       }
@@ -148,12 +159,13 @@ export class ResponseParser {
   /** Parses a head when complete; returns where the body starts, or -1 to wait for more bytes. */
   #head(chunk: Buffer, from: number): number {
     const end = headEnd(chunk, from);
+    const room = this.#maxHeadBytes - this.#interimBytes;
     if (end < 0) {
-      if (chunk.length - from > this.#maxHeadBytes) throw headersTooLarge(this.#maxHeadBytes);
+      if (chunk.length - from > room) throw headersTooLarge(this.#maxHeadBytes);
       this.#keep(chunk, from);
       return -1;
     }
-    if (end - from > this.#maxHeadBytes) throw headersTooLarge(this.#maxHeadBytes);
+    if (end - from > room) throw headersTooLarge(this.#maxHeadBytes);
     // The head as text, without its final empty line; every line ends in LF (CR optional).
     const text = chunk.toString('latin1', from, chunk[end - 2] === CR ? end - 2 : end - 1);
     const firstLf = lineFeed(text, 0);
@@ -164,6 +176,7 @@ export class ResponseParser {
     if (status < 200) {
       // 101 would switch protocols, which a GET never asked for; other 1xx are interim.
       if (status === 101) throw invalid('unexpected 101 Switching Protocols');
+      this.#interimBytes += end - from;
       return end;
     }
     this.#frame(statusLine[1] === '1', status, headers);
@@ -184,13 +197,12 @@ export class ResponseParser {
     } else if (codings !== undefined) {
       // With both, Transfer-Encoding wins and the connection must not be reused (§6.3 item 3).
       if (length !== undefined) persistent = false;
-      const last = codings.split(',').at(-1)?.trim().toLowerCase();
-      if (last === 'chunked') {
-        this.#state = CHUNK_SIZE;
-      } else {
-        this.#state = UNTIL_CLOSE;
-        persistent = false;
+      // A request without TE accepts only chunked (RFC 9112 §7.4); any other coding would
+      // leave a body fleetmon cannot decode, read as if it were plain.
+      if (codings.trim().toLowerCase() !== 'chunked') {
+        throw invalid('a transfer coding other than chunked, which was not asked for');
       }
+      this.#state = CHUNK_SIZE;
     } else if (length !== undefined) {
       this.#state = FIXED;
       this.#remaining = parseContentLength(length);
@@ -199,6 +211,14 @@ export class ResponseParser {
       persistent = false;
     }
     this.#reusable = persistent;
+  }
+
+  /** Counts `bytes` of chunked framing (negative: data, which pays for framing). */
+  #countFraming(bytes: number): void {
+    this.#framingExcess += bytes;
+    if (this.#framingExcess > this.#maxHeadBytes) {
+      throw invalid('chunk framing far larger than the data it carries');
+    }
   }
 
   #line(text: string): void {

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { testApp } from './test-fixtures.test-helper.ts';
+
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+/** Resolves once `done()` holds, polling each turn of the event loop; fails after `ms`. */
+async function until(done: () => boolean, ms = 2000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!done()) {
+    if (performance.now() > deadline) assert.fail('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('/api/v1/stream', () => {
+  it('answers HEAD with the stream headers and no subscriber or timer left behind', async () => {
+    const { app, state, publish } = testApp();
+    publish();
+    const before = timers();
+    for (let i = 0; i < 50; i++) {
+      const res = await app.request('/api/v1/stream', { method: 'HEAD' });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'text/event-stream');
+      assert.equal(res.body, null);
+    }
+    await until(() => state.subscribers === 0 && timers() === before);
+  });
+
+  it('releases its subscriber and timer when the client goes, however it goes', async () => {
+    const { app, state, publish } = testApp();
+    publish();
+    const before = timers();
+    // Gone once the first event is read: the reader cancels the body.
+    const read = await app.request('/api/v1/stream');
+    const reader = read.body?.getReader();
+    assert.match(new TextDecoder().decode((await reader?.read())?.value), /^retry: /);
+    assert.equal(state.subscribers, 1);
+    await reader?.cancel();
+    // Gone before reading anything: the request's signal aborts (a reset connection).
+    const aborted = new AbortController();
+    await app.request('/api/v1/stream', { signal: aborted.signal });
+    assert.equal(state.subscribers, 1);
+    aborted.abort();
+    await until(() => state.subscribers === 0 && timers() === before);
+  });
+
+  it('ends the stream of a client that stops reading, instead of queueing scans for it', async () => {
+    const { app, state, publish } = testApp();
+    publish();
+    const before = timers();
+    const res = await app.request('/api/v1/stream');
+    assert.equal(state.subscribers, 1);
+    // Nothing is read: every scan event waits in memory until the stream gives up on the client.
+    for (let scan = 0; scan < 40 && state.subscribers > 0; scan++) {
+      publish();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => state.subscribers === 0 && timers() === before);
+    await res.body?.cancel();
+  });
+});
