@@ -1,0 +1,171 @@
+import type { LookupFunction } from 'node:net';
+import { formatDuration } from '../core/duration.ts';
+import { formatMs } from '../core/probe-record.ts';
+import type { ProbeFailure, ProbeResult, ProbeVerdict } from '../core/probe-types.ts';
+import { checkBody } from './body-assertion.ts';
+import { readClock } from './clock-reading.ts';
+import { statusMatches } from './expected-status.ts';
+import { type ExchangeAnswer, ProbeConnections } from './http-exchange.ts';
+import { halfWidth, midpoint } from './offset-interval.ts';
+import { displayUrl, type ProbeSpec } from './probe-spec.ts';
+import { sendFollowing } from './redirects.ts';
+import { judgeClock } from './verdict.ts';
+import type { WallClock } from './wall-clock.ts';
+
+/** The edges a probe run uses; real ones in production, fakes or loopback in tests. */
+export interface ProbeRunDeps {
+  readonly clock: WallClock;
+  /** Waits `ms`; resolves false when `signal` aborts first. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<boolean>;
+  /** Name resolution; default the system's. */
+  readonly lookup?: LookupFunction;
+  /** `fleetmon/<version>`. */
+  readonly userAgent: string;
+}
+
+/** A probe runner: one run of one probe to its result, never rejecting. */
+export type ProbeRunner = (spec: ProbeSpec, signal?: AbortSignal) => Promise<ProbeResult>;
+
+/** The runner over real (or injected) edges. */
+export function createProbeRunner(deps: ProbeRunDeps): ProbeRunner {
+  return (spec, signal) => runProbe(spec, deps, signal);
+}
+
+/**
+ * Runs one probe: the request (redirects followed), then status, body and latency checks, then
+ * the clock when asked. Ends within `spec.timeoutMs` whatever the server does.
+ */
+export async function runProbe(
+  spec: ProbeSpec,
+  deps: ProbeRunDeps,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  const { clock } = deps;
+  const ts = clock.now();
+  const deadline = ts + spec.timeoutMs;
+  const connections = new ProbeConnections({
+    clock,
+    insecure: spec.insecure,
+    lookup: deps.lookup,
+    userAgent: deps.userAgent,
+  });
+  const base = { probe: spec.name, url: displayUrl(spec.url), ts };
+  try {
+    const followed = await sendFollowing(connections, spec, deadline, signal);
+    const { outcome } = followed;
+    const durationMs = outcome.endAt - ts;
+    if (outcome.kind === 'failed') {
+      return {
+        ...base,
+        ...notOk('down', outcome.failure, outcome.reason),
+        status: outcome.status,
+        latencyMs: null,
+        offsetMs: null,
+        uncertaintyMs: null,
+        clockSource: null,
+        durationMs,
+        requests: followed.requests,
+      };
+    }
+    const answered = {
+      ...base,
+      status: outcome.status,
+      latencyMs: durationMs,
+      durationMs,
+    };
+    const problem = answerProblem(spec, outcome, durationMs);
+    if (problem !== undefined || spec.clock === undefined) {
+      return {
+        ...answered,
+        ...(problem === undefined
+          ? { ok: true, verdict: 'ok', failure: null, reason: null }
+          : notOk('down', problem.failure, problem.reason)),
+        offsetMs: null,
+        uncertaintyMs: null,
+        clockSource: null,
+        requests: followed.requests,
+      };
+    }
+    const method =
+      followed.method === 'GET' || followed.method === 'HEAD' ? followed.method : 'HEAD';
+    const reading = await readClock({
+      spec: spec.clock,
+      first: outcome,
+      tls: followed.url.protocol === 'https:',
+      again: () =>
+        connections.send(
+          {
+            url: followed.url,
+            method,
+            headers: spec.headers,
+            body: undefined,
+            maxBodyBytes: spec.maxBodyBytes,
+            deadline,
+            timeoutMs: spec.timeoutMs,
+          },
+          signal,
+        ),
+      now: () => clock.now(),
+      sleep: (ms) => deps.sleep(ms, signal),
+      deadline,
+      resolutionMs: clock.resolutionMs,
+    });
+    const requests = followed.requests + reading.extraRequests;
+    if (reading.kind === 'none') {
+      return {
+        ...answered,
+        ...notOk('unknown', reading.failure, reading.reason),
+        offsetMs: null,
+        uncertaintyMs: null,
+        clockSource: null,
+        requests,
+      };
+    }
+    const judged = judgeClock(reading.interval, spec.clock.maxSkewMs);
+    return {
+      ...answered,
+      ...(judged.verdict === 'ok'
+        ? { ok: true, verdict: 'ok', failure: null, reason: null }
+        : notOk(judged.verdict, judged.failure, judged.reason)),
+      offsetMs: midpoint(reading.interval),
+      uncertaintyMs: halfWidth(reading.interval),
+      clockSource: reading.source,
+      requests,
+    };
+  } finally {
+    connections.close();
+  }
+}
+
+function notOk(
+  verdict: Exclude<ProbeVerdict, 'ok'>,
+  failure: ProbeFailure,
+  reason: string,
+): { ok: false; verdict: ProbeVerdict; failure: ProbeFailure; reason: string } {
+  return { ok: false, verdict, failure, reason };
+}
+
+/** Why an answer that came is still not right: status, body, then latency. */
+function answerProblem(
+  spec: ProbeSpec,
+  answer: ExchangeAnswer,
+  latencyMs: number,
+): { failure: ProbeFailure; reason: string } | undefined {
+  if (!statusMatches(spec.expectStatus, answer.status)) {
+    return {
+      failure: 'status',
+      reason: `status ${answer.status}, expected ${spec.expectStatus.text}`,
+    };
+  }
+  if (spec.expectBody !== undefined) {
+    const why = checkBody(spec.expectBody, answer.body.toString('utf8'));
+    if (why !== undefined) return { failure: 'body', reason: why };
+  }
+  if (spec.maxLatencyMs !== undefined && latencyMs > spec.maxLatencyMs) {
+    return {
+      failure: 'latency',
+      reason: `answered in ${formatMs(latencyMs)}, more than the ${formatDuration(spec.maxLatencyMs)} allowed`,
+    };
+  }
+  return undefined;
+}
