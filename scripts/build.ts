@@ -78,6 +78,7 @@ const LAZY_MODULES: Record<string, string> = {
   monitor: 'src/cli/commands/monitor.ts',
   mock: 'src/cli/commands/mock.ts',
   serve: 'src/cli/commands/serve.ts',
+  check: 'src/cli/commands/check.ts',
   'mock-server': 'src/mock/server.ts',
   'config-file': 'src/config/config-file.ts',
   'config-check': 'src/cli/commands/config-check.ts',

@@ -107,6 +107,10 @@ async function dispatch(
       const options = optionsOf('serve');
       return (await import('./commands/serve.ts')).runServe(ctx, options);
     }
+    case 'check': {
+      const options = optionsOf('check');
+      return (await import('./commands/check.ts')).runCheck(ctx, args, options);
+    }
   }
 }
 

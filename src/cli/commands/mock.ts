@@ -1,4 +1,5 @@
 import type { CommandOptions } from '../../config/command-options.ts';
+import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
 import { type MockOptions, startMock } from '../../mock/server.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -6,10 +7,12 @@ import type { Context } from '../run.ts';
 
 /** `fleetmon mock`: serves a simulated CPX provider until Ctrl-C or SIGTERM. */
 export async function runMock(ctx: Context, options: CommandOptions<'mock'>): Promise<number> {
-  const { host, latency, serversFault, churnInterval, ...rest } = options;
+  const { host, latency, serversFault, churnInterval, clockSkew, nowDateOnly, ...rest } = options;
   const mockOptions: MockOptions = {
     ...rest,
     churnIntervalMs: churnInterval,
+    clockSkewMs: clockSkew,
+    nowDateOnly,
     ...(host === undefined ? {} : { host }),
     ...(latency === undefined ? {} : { latencyMs: latency }),
     ...(serversFault === undefined ? {} : { serversFault }),
@@ -26,8 +29,12 @@ export async function runMock(ctx: Context, options: CommandOptions<'mock'>): Pr
       'choose another --port or --host',
     );
   }
+  const skew =
+    clockSkew === 0
+      ? ''
+      : `, clock ${clockSkew > 0 ? '+' : '-'}${formatDuration(Math.abs(clockSkew))}`;
   ctx.io.stderr.write(
-    `fleetmon mock: ${mock.roster.listedAt(Date.now()).length} instances on ${mock.url} (seed ${mockOptions.seed}, ${mockOptions.model}); Ctrl-C stops\n`,
+    `fleetmon mock: ${mock.roster.listedAt(Date.now()).length} instances on ${mock.url} (seed ${mockOptions.seed}, ${mockOptions.model}); time on ${mock.url}/now${nowDateOnly ? ' (Date header only)' : ''}${skew}; Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) =>
     ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
