@@ -110,7 +110,7 @@ describe('startProbes', () => {
     await timers.advance(3500);
     assert.equal(seen.length, service.board.history('a', -1)?.ts.length);
     assert.ok(seen.length >= 3);
-    assert.deepEqual(logs, ['probe a: skewed (clock 1.5 s ahead)', 'probe a: ok again']);
+    assert.deepEqual(logs, ['probe a: skewed: clock 1.5 s ahead', 'probe a: ok again']);
     await service.stop();
     assert.equal(timers.pending, 0);
   });

@@ -71,6 +71,6 @@ function logTransition(
   log(
     result.ok
       ? `probe ${result.probe}: ok again`
-      : `probe ${result.probe}: ${result.verdict} (${result.reason ?? result.failure ?? 'no reason'})`,
+      : `probe ${result.probe}: ${result.verdict}: ${result.reason ?? result.failure ?? 'no reason'}`,
   );
 }

@@ -42,7 +42,8 @@ export class ResultRing {
   /** Appends a result, dropping the oldest when full. */
   push(result: ProbeResult): void {
     const i = (this.#start + this.#size) % this.capacity;
-    this.#ts[i] = result.ts;
+    // Whole ms: what the API serves, and what clients send back as `since=`.
+    this.#ts[i] = Math.round(result.ts);
     this.#latency[i] = result.latencyMs ?? Number.NaN;
     this.#offset[i] = result.offsetMs ?? Number.NaN;
     this.#uncertainty[i] = result.uncertaintyMs ?? Number.NaN;

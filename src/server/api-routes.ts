@@ -14,6 +14,8 @@ const ENDPOINTS = {
   status: '/api/v1/status',
   history: '/api/v1/history?service=NAME&since=epoch-ms|ISO-8601|15m&members=N',
   stream: '/api/v1/stream (text/event-stream)',
+  probes: '/api/v1/probes',
+  probeHistory: '/api/v1/probes/history?probe=NAME&since=epoch-ms|ISO-8601|15m',
 };
 
 /** `/api/v1/…`: the CLI's JSON rows, history for charts, scanner status and the live stream. */

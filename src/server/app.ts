@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { HealthRules } from '../core/types.ts';
+import type { ProbeReader } from '../probe/probe-board.ts';
 import { apiRoutes } from './api-routes.ts';
 import { type AuthConfig, authMiddleware } from './auth.ts';
 import type { VersionInfo } from './build-info.ts';
@@ -7,6 +8,7 @@ import { errorBody } from './errors.ts';
 import type { LiveState } from './live-state.ts';
 import type { FleetMetrics } from './metrics.ts';
 import { opsRoutes } from './ops-routes.ts';
+import { probeRoutes } from './probe-routes.ts';
 import { BadQuery } from './query.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { StaticAssets } from './static-assets.ts';
@@ -31,6 +33,8 @@ export interface HttpAppDeps {
   readonly closing?: AbortSignal;
   /** Where internal errors are reported (never request headers or credentials). */
   readonly log?: (line: string) => void;
+  /** The configured probes' results, for `/api/v1/probes`; none without a config file. */
+  readonly probes?: ProbeReader;
 }
 
 /** The whole HTTP surface as a hono app: testable with `app.request()`, listened on only by `serve`. */
@@ -40,6 +44,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   app.use('*', securityHeaders());
   app.use('*', authMiddleware(deps.auth));
   app.route('/', opsRoutes(deps));
+  app.route('/api/v1/probes', probeRoutes(deps.probes, deps.now));
   app.route('/api/v1', apiRoutes(deps, closing));
   app.get('*', (c, next) => serveAsset(c, deps.assets) ?? next());
   app.notFound((c) => {

@@ -1,4 +1,5 @@
 import type { HealthRules, Snapshot, TrafficSummary } from '../core/types.ts';
+import type { ProbeReader } from '../probe/probe-board.ts';
 import { MemoryHistory } from '../store/memory-history.ts';
 import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
@@ -8,6 +9,7 @@ import { listenHttp } from './http-listener.ts';
 import type { ListenAddress } from './listen-address.ts';
 import { LiveState } from './live-state.ts';
 import { createFleetMetrics } from './metrics.ts';
+import { renderProbeGauges } from './probe-exposition.ts';
 import { loadStaticAssets } from './static-assets.ts';
 
 /** Everything `fleetmon serve` runs with, resolved and validated by the command. */
@@ -29,6 +31,8 @@ export interface ServerOptions {
   readonly now?: () => number;
   /** What the provider client has asked so far, for /metrics. */
   readonly traffic?: () => TrafficSummary | undefined;
+  /** The configured probes' results, for the API, /metrics and the dashboard. */
+  readonly probes?: ProbeReader;
 }
 
 /** A running server: listening, and scanning every interval. */
@@ -57,7 +61,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     capacity: historyCapacity(options.historyMs, options.intervalMs),
   });
   const state = new LiveState(history);
-  const metrics = createFleetMetrics(version, now, options.traffic);
+  const { probes } = options;
+  const metrics = createFleetMetrics(
+    version,
+    now,
+    options.traffic,
+    probes === undefined ? undefined : () => renderProbeGauges(probes.list()),
+  );
   const closing = new AbortController();
   const app = createHttpApp({
     state,
@@ -69,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings: { provider: options.provider, intervalMs: options.intervalMs, rules: options.rules },
     closing: closing.signal,
     log: options.log,
+    ...(probes === undefined ? {} : { probes }),
   });
   const listener = await listenHttp(app, options.listen);
   const collector = createCollector({

@@ -12,6 +12,7 @@ import { renderCards } from './cards.ts';
 import { MAX_LINES, ServiceCharts } from './charts.ts';
 import { byId } from './dom.ts';
 import { HistoryBuffer } from './history-buffer.ts';
+import { ProbePanel } from './probes.ts';
 import { renderScanError, renderSummary } from './summary.ts';
 import { InstanceTable } from './table.ts';
 
@@ -143,3 +144,4 @@ function showProblem(err: unknown): void {
 }
 
 start().catch(showProblem);
+new ProbePanel().start();

@@ -8,6 +8,7 @@ import { findWebRoot } from '../../server/web-root.ts';
 import { MAX_HISTORY_SCANS } from '../../store/memory-history.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Context } from '../run.ts';
+import { startServeProbes } from '../serve-probes.ts';
 
 /** Requests in flight get this long to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -45,6 +46,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
 
   const connection = await ctx.connect();
   const { settings } = ctx;
+  const probes = startServeProbes(ctx.config, { windowMs: historyMs, log });
   try {
     const server = await startServer({
       scan: (signal) =>
@@ -62,9 +64,11 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       auth,
       webRoot: findWebRoot(),
       log,
+      probes: probes.service.board,
     });
+    const probeCount = probes.service.board.list().length;
     log(
-      `dashboard on ${server.url} (API ${server.url}api/v1/, metrics ${server.url}metrics); scanning ${connection.client.url} every ${formatDuration(intervalMs)}; Ctrl-C stops`,
+      `dashboard on ${server.url} (API ${server.url}api/v1/, metrics ${server.url}metrics); scanning ${connection.client.url} every ${formatDuration(intervalMs)}${probeCount > 0 ? `; ${probeCount} probe${probeCount === 1 ? '' : 's'}` : ''}; Ctrl-C stops`,
     );
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
@@ -74,6 +78,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     await server.stop(SHUTDOWN_GRACE_MS);
     return EXIT.ok;
   } finally {
+    await probes.stop();
     await connection.close();
   }
 }
