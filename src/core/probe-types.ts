@@ -68,4 +68,9 @@ export interface ProbeResult {
   readonly durationMs?: number;
   /** Requests sent: redirects and the clock's further requests included. */
   readonly requests?: number;
+  /**
+   * The shortest round trip among the answers the clock reading rests on (from the request
+   * leaving to the server's time arriving): half of it bounds the uncertainty from below.
+   */
+  readonly clockRttMs?: number | null;
 }

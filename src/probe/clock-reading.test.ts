@@ -12,6 +12,8 @@ import type { ClockSpec } from './probe-spec.ts';
 
 interface Simulation {
   readonly offset: number;
+  /** ms of offset gained per ms of our clock (a clock running fast or slow). */
+  readonly drift?: number;
   readonly up: () => number;
   readonly down: () => number;
   /** What the answer carries, from the server's clock reading. */
@@ -41,8 +43,9 @@ async function simulate(sim: Simulation) {
     const sentAt = now;
     const readsAt = sentAt + sim.up();
     const arrives = readsAt + sim.down();
+    const offset = sim.offset + (sim.drift ?? 0) * (readsAt - start);
     const carried: { headers: Record<string, string>; body?: string } = (sim.answer ?? dateOnly)(
-      readsAt + sim.offset,
+      readsAt + offset,
     );
     now = arrives;
     return {
@@ -72,7 +75,14 @@ async function simulate(sim: Simulation) {
     resolutionMs: 0,
   };
   const outcome = await readClock(ctx);
-  return { outcome, requests, elapsed: now - start };
+  return {
+    outcome,
+    requests,
+    elapsed: now - start,
+    offsetAt: (t: number) => sim.offset + (sim.drift ?? 0) * (t - start),
+    start,
+    end: now,
+  };
 }
 
 const jitter = (max: number) => () => Math.random() * max;
@@ -114,6 +124,34 @@ describe('readClock from the Date header (htpdate)', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('holds the offset of every instant of the reading while a clock slews at 500 ppm', () => {
+    return fc.assert(
+      fc.asyncProperty(
+        fc.double({ min: -3000, max: 3000, noNaN: true }),
+        fc.constantFrom(-5e-4, 5e-4),
+        fc.integer({ min: 0, max: 100 }),
+        fc.constantFrom<Simulation['answer']>(dateOnly, withBody),
+        async (offset, drift, delay, answer) => {
+          const run = await simulate({
+            offset,
+            drift,
+            up: jitter(delay),
+            down: jitter(delay),
+            answer,
+            timeoutMs: 10_000,
+          });
+          assert.equal(run.outcome.kind, 'reading');
+          if (run.outcome.kind !== 'reading') return;
+          for (const t of [run.start, run.end]) {
+            const truth = run.offsetAt(t);
+            assert.ok(run.outcome.interval.lo <= truth && truth <= run.outcome.interval.hi);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

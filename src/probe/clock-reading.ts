@@ -1,7 +1,8 @@
 // Reading a server's clock from answers: a body timestamp (NTP-style) when there is one finer than
 // a second, else the `Date` header narrowed by further requests timed at the server's second
-// boundary (htpdate). Every answer contributes an interval that holds the truth; the reading is
-// their intersection, widened by what the clocks may drift while it is taken.
+// boundary (htpdate). Every answer contributes an interval that holds the truth at its time; the
+// reading is their intersection once each is widened by what the clocks may drift while the
+// reading is taken, so it holds the offset at every instant of the probe.
 import type { ClockSource, ProbeFailure } from '../core/probe-types.ts';
 import { findBodyStamp } from './body-timestamp.ts';
 import { parseHttpDate } from './http-date.ts';
@@ -25,6 +26,8 @@ export type ClockOutcome =
       readonly source: ClockSource;
       /** Requests sent after the first answer. */
       readonly extraRequests: number;
+      /** The shortest round trip of the answers read. */
+      readonly rttMs: number;
     }
   | {
       readonly kind: 'none';
@@ -53,7 +56,12 @@ export interface ClockReadingContext {
 
 /** One answer's contribution. */
 type Sample =
-  | { readonly kind: 'interval'; readonly interval: OffsetInterval; readonly source: ClockSource }
+  | {
+      readonly kind: 'interval';
+      readonly interval: OffsetInterval;
+      readonly source: ClockSource;
+      readonly rttMs: number;
+    }
   | { readonly kind: 'cached'; readonly age: string }
   | { readonly kind: 'problem'; readonly failure: ProbeFailure; readonly reason: string };
 
@@ -64,6 +72,7 @@ export async function readClock(ctx: ClockReadingContext): Promise<ClockOutcome>
   let cachedAge: string | undefined;
   let answer = ctx.first;
   let extraRequests = 0;
+  let rttMs = Number.POSITIVE_INFINITY;
   const none = (failure: ProbeFailure, reason: string): ClockOutcome => ({
     kind: 'none',
     failure,
@@ -81,8 +90,9 @@ export async function readClock(ctx: ClockReadingContext): Promise<ClockOutcome>
     else {
       source ??= sample.source;
       intervals.push(sample.interval);
+      rttMs = Math.min(rttMs, sample.rttMs);
     }
-    const current = intersect(intervals);
+    const current = widened(intervals, answer.endAt - ctx.first.sentAt);
     if (intervals.length > 0 && current === undefined) {
       return none(
         'bad_date',
@@ -101,7 +111,7 @@ export async function readClock(ctx: ClockReadingContext): Promise<ClockOutcome>
     if (next.kind === 'failed') break;
     answer = next;
   }
-  const current = intersect(intervals);
+  const current = widened(intervals, answer.endAt - ctx.first.sentAt);
   if (current === undefined || source === undefined) {
     return cachedAge === undefined
       ? none('no_date', 'no answer to read the clock from')
@@ -110,12 +120,12 @@ export async function readClock(ctx: ClockReadingContext): Promise<ClockOutcome>
           `every answer came from a cache (Age: ${cachedAge}); the server's clock cannot be read through it`,
         );
   }
-  return {
-    kind: 'reading',
-    interval: allowForDrift(current, answer.endAt - ctx.first.sentAt),
-    source,
-    extraRequests,
-  };
+  return { kind: 'reading', interval: current, source, extraRequests, rttMs };
+}
+
+/** The intersection of the intervals, each widened by the drift possible over `spanMs`. */
+function widened(intervals: readonly OffsetInterval[], spanMs: number): OffsetInterval | undefined {
+  return intersect(intervals.map((interval) => allowForDrift(interval, spanMs)));
 }
 
 /** Whether another request would improve the reading. */
@@ -167,6 +177,7 @@ function sampleOf(answer: ExchangeAnswer, spec: ClockSpec, resolutionMs: number)
         kind: 'interval',
         interval: stampInterval(stamp.stamp, exchange, resolutionMs),
         source: 'body',
+        rttMs: answer.endAt - answer.sentAt,
       };
     }
     if (stamp.kind === 'garbage') {
@@ -203,6 +214,7 @@ function sampleOf(answer: ExchangeAnswer, spec: ClockSpec, resolutionMs: number)
     kind: 'interval',
     interval: dateInterval(second, exchange, resolutionMs),
     source: 'date',
+    rttMs: answer.headersAt - answer.sentAt,
   };
 }
 

@@ -130,6 +130,7 @@ export async function runProbe(
       offsetMs: midpoint(reading.interval),
       uncertaintyMs: halfWidth(reading.interval),
       clockSource: reading.source,
+      clockRttMs: reading.rttMs,
       requests,
     };
   } finally {

@@ -25,6 +25,8 @@ export interface TimeServer {
   readonly requests: () => number;
   /** The server clock's readings, in order: what each answer said, before truncation. */
   readonly readings: number[];
+  /** The delays added to each answer, in the order of `readings`. */
+  readonly delays: { readonly beforeMs: number; readonly afterMs: number }[];
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export interface TimeServer {
 export async function startTimeServer(options: TimeServerOptions): Promise<TimeServer> {
   let requests = 0;
   const readings: number[] = [];
+  const delays: { beforeMs: number; afterMs: number }[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {
@@ -48,6 +51,7 @@ export async function startTimeServer(options: TimeServerOptions): Promise<TimeS
     later(beforeMs, () => {
       const serverNow = options.now() + options.skewMs();
       readings.push(serverNow);
+      delays.push({ beforeMs, afterMs });
       requests++;
       const body =
         options.mode === 'body'
@@ -74,6 +78,7 @@ export async function startTimeServer(options: TimeServerOptions): Promise<TimeS
     url: `http://127.0.0.1:${port}/now`,
     requests: () => requests,
     readings,
+    delays,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
