@@ -48,6 +48,7 @@ export async function runProbe(
     insecure: spec.insecure,
     lookup: deps.lookup,
     userAgent: deps.userAgent,
+    keepAlive: spec.clock !== undefined,
   });
   const base = { probe: spec.name, url: displayUrl(spec.url), ts };
   try {

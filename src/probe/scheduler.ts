@@ -22,6 +22,12 @@ export interface SchedulerOptions {
 
 /** First runs are spread over this much (or the interval, when shorter), by name. */
 const FIRST_RUN_SPREAD_MS = 5000;
+/**
+ * First runs start on a grid this fine, so probes due together run together: their timers
+ * and network events share wake-ups of the event loop. 200 probes at 5 s cost ~35 % less CPU
+ * in batches of 10 than one by one (bench/README.md).
+ */
+const SLOT_MS = 250;
 
 interface Entry {
   spec: ProbeSpec;
@@ -161,11 +167,12 @@ export class ProbeScheduler {
   }
 }
 
-/** Where in the first interval a probe first runs: fixed by its name, so reloads keep it. */
+/** Where in the first interval a probe first runs: a slot fixed by its name, so reloads keep it. */
 function firstDelay(spec: ProbeSpec): number {
   let hash = 2166136261;
   for (let i = 0; i < spec.name.length; i++) {
     hash = Math.imul(hash ^ spec.name.charCodeAt(i), 16777619) >>> 0;
   }
-  return hash % Math.min(spec.intervalMs, FIRST_RUN_SPREAD_MS);
+  const slots = Math.max(1, Math.floor(Math.min(spec.intervalMs, FIRST_RUN_SPREAD_MS) / SLOT_MS));
+  return (hash % slots) * SLOT_MS;
 }
