@@ -21,6 +21,8 @@ interface Simulation {
   readonly spec?: Partial<ClockSpec>;
   readonly timeoutMs?: number;
   readonly tls?: boolean;
+  /** An earlier reading of the offset (right or wrong). */
+  readonly prior?: { lo: number; hi: number };
 }
 
 const dateOnly = (serverMs: number) => ({
@@ -73,6 +75,7 @@ async function simulate(sim: Simulation) {
     },
     deadline: start + (sim.timeoutMs ?? 5000),
     resolutionMs: 0,
+    prior: sim.prior,
   };
   const outcome = await readClock(ctx);
   return {
@@ -152,6 +155,53 @@ describe('readClock from the Date header (htpdate)', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('with an earlier reading to plan from, needs fewer requests for a tighter reading', async () => {
+    const fresh = await simulate({
+      offset: 333.3,
+      up: fixed(2),
+      down: fixed(2),
+      timeoutMs: 10_000,
+    });
+    const planned = await simulate({
+      offset: 333.3,
+      up: fixed(2),
+      down: fixed(2),
+      timeoutMs: 10_000,
+      prior: { lo: 320, hi: 345 },
+    });
+    assert.ok(fresh.outcome.kind === 'reading' && planned.outcome.kind === 'reading');
+    if (fresh.outcome.kind !== 'reading' || planned.outcome.kind !== 'reading') return;
+    assert.ok(planned.requests <= 3, `${planned.requests} requests`);
+    assert.ok(planned.requests < fresh.requests);
+    const width = (i: { lo: number; hi: number }) => i.hi - i.lo;
+    assert.ok(width(planned.outcome.interval) < width(fresh.outcome.interval));
+  });
+
+  it('holds the truth whatever the earlier reading said (a clock stepped since)', () => {
+    return fc.assert(
+      fc.asyncProperty(
+        fc.double({ min: -3000, max: 3000, noNaN: true }),
+        fc.double({ min: -3000, max: 3000, noNaN: true }),
+        fc.double({ min: 0, max: 200, noNaN: true }),
+        fc.integer({ min: 0, max: 50 }),
+        async (offset, priorMid, priorHalf, delay) => {
+          const { outcome } = await simulate({
+            offset,
+            up: jitter(delay),
+            down: jitter(delay),
+            timeoutMs: 10_000,
+            prior: { lo: priorMid - priorHalf, hi: priorMid + priorHalf },
+          });
+          assert.equal(outcome.kind, 'reading');
+          if (outcome.kind === 'reading') {
+            assert.ok(outcome.interval.lo <= offset && offset <= outcome.interval.hi);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

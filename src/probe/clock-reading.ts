@@ -12,6 +12,7 @@ import {
   dateInterval,
   halfWidth,
   intersect,
+  nextCut,
   nextDateSend,
   type OffsetInterval,
   stampInterval,
@@ -52,6 +53,12 @@ export interface ClockReadingContext {
   readonly deadline: number;
   /** How far our clock readings may be off. */
   readonly resolutionMs: number;
+  /**
+   * Where an earlier reading put the offset (a probe run again by `serve`): the Date-only
+   * narrowing cuts within it while this run's answers agree with it, so it needs fewer
+   * requests. It only plans the requests; the reading rests on this run's answers.
+   */
+  readonly prior?: OffsetInterval | undefined;
 }
 
 /** One answer's contribution. */
@@ -103,7 +110,7 @@ export async function readClock(ctx: ClockReadingContext): Promise<ClockOutcome>
     const sendAt =
       current === undefined || source === 'body'
         ? ctx.now()
-        : nextDateSend(current, leadOf(answer), ctx.now() + 1);
+        : nextDateSend(nextCut(current, ctx.prior), leadOf(answer), ctx.now() + 1);
     if (sendAt + expectedDuration(answer) > ctx.deadline) break;
     if (!(await ctx.sleep(Math.max(0, sendAt - ctx.now())))) break;
     const next = await ctx.again();

@@ -7,6 +7,7 @@ import {
   halfWidth,
   intersect,
   midpoint,
+  nextCut,
   nextDateSend,
   stampInterval,
 } from './offset-interval.ts';
@@ -90,6 +91,22 @@ describe('allowForDrift, midpoint, halfWidth', () => {
   });
 });
 
+describe('nextCut', () => {
+  it('bisects without an earlier reading, a little low for the lag of Date texts', () => {
+    assert.equal(nextCut({ lo: -400, hi: 600 }), 100 - DATE_LAG_MS / 2);
+  });
+  it('with an earlier reading it agrees with, cuts just past the edge that leaves less', () => {
+    // Truth believed in [320, 345]; the reading so far is the first Date's whole second.
+    assert.equal(nextCut({ lo: -200, hi: 810 }, { lo: 320, hi: 345 }), 315);
+    // The lower side is already bounded: cut just above the earlier reading.
+    assert.equal(nextCut({ lo: 300, hi: 1300 }, { lo: 320, hi: 345 }), 350);
+  });
+  it('bisects when the earlier reading disagrees, or would not help', () => {
+    assert.equal(nextCut({ lo: -400, hi: 600 }, { lo: 900, hi: 950 }), 95);
+    assert.equal(nextCut({ lo: 0, hi: 20 }, { lo: -500, hi: 500 }), 5);
+  });
+});
+
 describe('nextDateSend', () => {
   const cut = (lo: number, hi: number) => (lo + hi) / 2 - DATE_LAG_MS / 2;
   const cases: [string, number, number, number, number][] = [
@@ -101,7 +118,7 @@ describe('nextDateSend', () => {
   ];
   for (const [name, lo, hi, lead, earliest] of cases) {
     it(`${name}: the server reads its clock at a second boundary if the offset is at the cut`, () => {
-      const send = nextDateSend({ lo, hi }, lead, earliest);
+      const send = nextDateSend(cut(lo, hi), lead, earliest);
       assert.ok(send >= earliest, `${send} before ${earliest}`);
       assert.ok(send < earliest + 1000, 'within the next second');
       const serverReadsAt = send + lead + cut(lo, hi);

@@ -93,16 +93,36 @@ export function halfWidth(interval: OffsetInterval): number {
   return (interval.hi - interval.lo) / 2;
 }
 
+/** How far past the edge of an earlier reading a cut aimed at that edge is set (timers run late). */
+const EDGE_MARGIN_MS = 5;
+
 /**
- * When to send the next request so that the server reads its clock just at a second boundary
- * if the offset is where the interval's cut should fall (the htpdate technique). Its `Date` then
- * tells on which side the offset lies, and the interval shrinks to about half plus the round
- * trip. `leadMs` is the time expected from sending until the server reads its clock. The cut is
- * set a little below the middle, since a late `Date` (the lag) widens only the upper side.
+ * The offset at which the next `Date` should split the reading (the htpdate technique): an
+ * answer read at a second boundary tells on which side of the cut the offset lies. Without more
+ * to go on, the middle of the interval, a little low since a late `Date` widens only the upper
+ * side; the interval then shrinks to about half plus the round trip. With an earlier reading
+ * (`prior`) that this one agrees with, a cut just past one of its edges is expected to land on
+ * the near side, which bounds that side of the interval at once: the side that leaves less.
+ */
+export function nextCut(current: OffsetInterval, prior?: OffsetInterval): number {
+  const bisect = midpoint(current) - DATE_LAG_MS / 2;
+  const planned = prior === undefined ? undefined : intersect([current, prior]);
+  if (planned === undefined) return bisect;
+  const hiCut = planned.hi + EDGE_MARGIN_MS;
+  const loCut = planned.lo - EDGE_MARGIN_MS;
+  const leftByHiCut = hiCut + DATE_LAG_MS - current.lo;
+  const leftByLoCut = current.hi - loCut;
+  const leftByBisect = halfWidth(current) + DATE_LAG_MS;
+  if (Math.min(leftByHiCut, leftByLoCut) >= leftByBisect) return bisect;
+  return leftByHiCut <= leftByLoCut ? hiCut : loCut;
+}
+
+/**
+ * When to send the next request so that the server reads its clock at a second boundary if the
+ * offset is `cut`. `leadMs` is the time expected from sending until the server reads its clock.
  * Returns the earliest such send time at or after `earliest`.
  */
-export function nextDateSend(interval: OffsetInterval, leadMs: number, earliest: number): number {
-  const cut = midpoint(interval) - DATE_LAG_MS / 2;
+export function nextDateSend(cut: number, leadMs: number, earliest: number): number {
   // Our clock reads `boundary - cut` when the server's clock is at a second boundary.
   const first = Math.ceil((earliest + leadMs + cut) / 1000);
   return first * 1000 - cut - leadMs;

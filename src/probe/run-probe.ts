@@ -6,7 +6,7 @@ import { checkBody } from './body-assertion.ts';
 import { readClock } from './clock-reading.ts';
 import { statusMatches } from './expected-status.ts';
 import { type ExchangeAnswer, ProbeConnections } from './http-exchange.ts';
-import { halfWidth, midpoint } from './offset-interval.ts';
+import { allowForDrift, halfWidth, midpoint, type OffsetInterval } from './offset-interval.ts';
 import { displayUrl, type ProbeSpec } from './probe-spec.ts';
 import { sendFollowing } from './redirects.ts';
 import { judgeClock } from './verdict.ts';
@@ -23,12 +23,19 @@ export interface ProbeRunDeps {
   readonly userAgent: string;
 }
 
-/** A probe runner: one run of one probe to its result, never rejecting. */
-export type ProbeRunner = (spec: ProbeSpec, signal?: AbortSignal) => Promise<ProbeResult>;
+/**
+ * A probe runner: one run of one probe to its result, never rejecting. `previous` is the
+ * probe's last result, if any: a Date-only clock reading plans its requests from it.
+ */
+export type ProbeRunner = (
+  spec: ProbeSpec,
+  signal?: AbortSignal,
+  previous?: ProbeResult,
+) => Promise<ProbeResult>;
 
 /** The runner over real (or injected) edges. */
 export function createProbeRunner(deps: ProbeRunDeps): ProbeRunner {
-  return (spec, signal) => runProbe(spec, deps, signal);
+  return (spec, signal, previous) => runProbe(spec, deps, signal, previous);
 }
 
 /**
@@ -39,6 +46,7 @@ export async function runProbe(
   spec: ProbeSpec,
   deps: ProbeRunDeps,
   signal?: AbortSignal,
+  previous?: ProbeResult,
 ): Promise<ProbeResult> {
   const { clock } = deps;
   const ts = clock.now();
@@ -110,6 +118,7 @@ export async function runProbe(
       sleep: (ms) => deps.sleep(ms, signal),
       deadline,
       resolutionMs: clock.resolutionMs,
+      prior: priorOf(previous, ts),
     });
     const requests = followed.requests + reading.extraRequests;
     if (reading.kind === 'none') {
@@ -137,6 +146,20 @@ export async function runProbe(
   } finally {
     connections.close();
   }
+}
+
+/**
+ * Where the last Date-only reading put the offset, widened by the drift since: a plan for
+ * where to cut, never a bound (the reading stands on this run's answers alone).
+ */
+function priorOf(previous: ProbeResult | undefined, now: number): OffsetInterval | undefined {
+  if (previous?.clockSource !== 'date') return undefined;
+  const { offsetMs, uncertaintyMs } = previous;
+  if (offsetMs === null || uncertaintyMs === null) return undefined;
+  return allowForDrift(
+    { lo: offsetMs - uncertaintyMs, hi: offsetMs + uncertaintyMs },
+    now - previous.ts,
+  );
 }
 
 function notOk(

@@ -31,15 +31,20 @@ function spec(name: string, intervalMs: number, extra: Partial<ProbeSpec> = {}):
 let timers: FakeTimers;
 let results: ProbeResult[];
 let logs: string[];
-let started: { name: string; at: number; aborted: () => boolean }[];
+let started: { name: string; at: number; previous: number | undefined; aborted: () => boolean }[];
 /** How long each run takes on the fake clock, by probe name (default 10 ms). */
 let durations: Map<string, number>;
 
 /** A runner that takes its duration on the fake clock, and ends at once when aborted. */
-const runner: ProbeRunner = (s, signal) =>
+const runner: ProbeRunner = (s, signal, previous) =>
   new Promise((resolve) => {
     const at = timers.now();
-    started.push({ name: s.name, at, aborted: () => signal?.aborted === true });
+    started.push({
+      name: s.name,
+      at,
+      previous: previous?.ts,
+      aborted: () => signal?.aborted === true,
+    });
     const result: ProbeResult = {
       probe: s.name,
       url: s.url,
@@ -100,6 +105,10 @@ describe('ProbeScheduler', () => {
     assert.equal(results.length, ended);
     // First runs fall on a 250 ms grid, so probes due together share the event loop's wake-ups.
     assert.equal((a[0] ?? 1) % 250, 0);
+    // Each run gets the result of the one before (a clock reading plans from it).
+    const runsOfA = started.filter((r) => r.name === 'a');
+    assert.equal(runsOfA[0]?.previous, undefined);
+    assert.equal(runsOfA[1]?.previous, runsOfA[0]?.at);
     await s.stop();
   });
 

@@ -32,6 +32,8 @@ const SLOT_MS = 250;
 interface Entry {
   spec: ProbeSpec;
   key: string;
+  /** The last result of this definition, handed to the next run. */
+  last: ProbeResult | undefined;
   nextAt: number;
   timer: unknown;
   controller: AbortController | undefined;
@@ -92,6 +94,7 @@ export class ProbeScheduler {
         spec,
         key,
         nextAt: this.#options.timers.now() + firstDelay(spec),
+        last: undefined,
         timer: undefined,
         controller: undefined,
         running: undefined,
@@ -135,9 +138,10 @@ export class ProbeScheduler {
     const controller = new AbortController();
     entry.controller = controller;
     const running = this.#options
-      .run(entry.spec, controller.signal)
+      .run(entry.spec, controller.signal, entry.last)
       .then((result) => {
         if (controller.signal.aborted || this.#stopped) return;
+        entry.last = result;
         try {
           this.#options.onResult(result);
         } catch (err) {
