@@ -116,6 +116,7 @@ probes:
       [
         '3:10: probes.0.url: "not a url" is not valid; expected an http:// or https:// URL, e.g. https://api.example.com/health',
         '6:5: unknown key "intervall" in probes.1 (did you mean "interval"?)',
+        '7:11: probes.2.name: probe name "Time" is taken by probe 1; names must differ',
         '9:15: probes.2.interval: "-5s" is not valid; expected a duration such as 500ms, 5s or 1m (1000ms to 86400s)',
       ],
     );

@@ -195,19 +195,25 @@ const probe = z
     };
   });
 
-/** The `probes:` section: a list of probes with distinct names. */
-export const probesSection = z.array(probe).superRefine((probes, ctx) => {
-  const seen = new Map<string, number>();
-  probes.forEach((p, i) => {
-    const key = p.name.toLowerCase();
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
-    else
-      issue(
-        ctx,
-        `probe name "${p.name}" is taken by probe ${first + 1}; names must differ`,
-        p.name,
-        [i, 'name'],
-      );
-  });
-});
+/**
+ * The `probes:` section: a list of probes with distinct names. The name check runs even when
+ * entries have other problems (zod skips refinements then by default), so a duplicate is
+ * reported with everything else; it reads the name of entries that failed from their input.
+ */
+export const probesSection = z.array(probe).superRefine(
+  (probes, ctx) => {
+    const seen = new Map<string, number>();
+    (probes as readonly unknown[]).forEach((entry, i) => {
+      const name = (entry as { name?: unknown } | null)?.name;
+      if (typeof name !== 'string') return;
+      const first = seen.get(name.toLowerCase());
+      if (first === undefined) seen.set(name.toLowerCase(), i);
+      else
+        issue(ctx, `probe name "${name}" is taken by probe ${first + 1}; names must differ`, name, [
+          i,
+          'name',
+        ]);
+    });
+  },
+  { when: (payload) => Array.isArray(payload.value) },
+);
