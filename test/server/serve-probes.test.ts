@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import type { ProbeHistoryAnswer, ProbesAnswer } from '../../src/server/probe-answers.ts';
+import { BIN, cleanEnv } from '../helpers/cli.ts';
 import { freePort } from '../helpers/net.ts';
 import { parsePrometheusText } from '../helpers/prom-text.ts';
 import { type ServeChild, startServeChild } from '../helpers/serve.ts';
@@ -165,5 +167,50 @@ describe('serve with probes', { timeout: 60_000 }, () => {
     }
     serve.child.kill('SIGTERM');
     assert.equal((await serve.exited).code, 0);
+  });
+});
+
+// bin/fleetmon started by an old system Node hands over to the pinned one as a child: a SIGHUP
+// sent to the pid the user knows must reach serve, not kill the wrapper and orphan serve.
+const oldNode = ['/usr/bin/node', '/usr/local/bin/node', '/bin/node'].find((path) => {
+  try {
+    const version = execFileSync(path, ['--version'], { encoding: 'utf8' });
+    return Number(/^v(\d+)/.exec(version)?.[1]) < 22;
+  } catch {
+    return false;
+  }
+});
+
+describe('serve through the hand-over from an old Node', { timeout: 30_000 }, () => {
+  it('passes SIGHUP on: the config is reloaded, and SIGTERM still ends both with 0', async (t) => {
+    if (oldNode === undefined) return t.skip('no Node older than 22 on this machine');
+    const config = join(dir, 'handover.yaml');
+    await writeFile(config, `probes:\n  - { name: a, url: "${mock.url}/servers", interval: 1s }\n`);
+    const child = spawn(
+      oldNode,
+      [BIN, 'serve', '--api', mock.url, '--listen', '127.0.0.1:0', '--config', config],
+      {
+        env: cleanEnv(),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => resolve(code)),
+    );
+    const limit = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const waitLog = async (pattern: RegExp) => {
+      while (!pattern.test(stderr)) await new Promise((r) => setTimeout(r, 50));
+    };
+    await waitLog(/dashboard on/);
+    await writeFile(config, `probes:\n  - { name: b, url: "${mock.url}/servers", interval: 1s }\n`);
+    child.kill('SIGHUP');
+    await waitLog(/config reloaded: 1 probe \(1 added, 1 removed, 0 changed\)/);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    clearTimeout(limit);
   });
 });
