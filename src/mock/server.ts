@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'node:net';
-import { systemWallClock } from '../probe/wall-clock.ts';
+import { systemWallClock, type WallClock } from '../probe/wall-clock.ts';
 import { createExchange, type ExchangeStats } from './exchange.ts';
 import {
   createServersPlan,
@@ -166,7 +166,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const faultSeed = options.faultSeed ?? seed;
   const exchange = createExchange({
     respond: withNow(createResponder(fleet, roster), {
-      clock: options.nowClock ?? systemWallClock().now,
+      clock: options.nowClock ?? lazyWallClock(),
       skewMs: options.clockSkewMs ?? 0,
       dateOnly: options.nowDateOnly ?? false,
     }),
@@ -226,6 +226,15 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       });
       return closing;
     },
+  };
+}
+
+/** The system clock to the µs, calibrated on first use (it spins up to a millisecond). */
+function lazyWallClock(): () => number {
+  let wall: WallClock | undefined;
+  return () => {
+    wall ??= systemWallClock();
+    return wall.now();
   };
 }
 

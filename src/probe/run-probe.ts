@@ -3,7 +3,7 @@ import { formatDuration } from '../core/duration.ts';
 import { formatMs } from '../core/probe-record.ts';
 import type { ProbeFailure, ProbeResult, ProbeVerdict } from '../core/probe-types.ts';
 import { checkBody } from './body-assertion.ts';
-import { readClock } from './clock-reading.ts';
+import { type ClockOutcome, readClock } from './clock-reading.ts';
 import { statusMatches } from './expected-status.ts';
 import { type ExchangeAnswer, ProbeConnections } from './http-exchange.ts';
 import { allowForDrift, halfWidth, midpoint, type OffsetInterval } from './offset-interval.ts';
@@ -61,91 +61,105 @@ export async function runProbe(
   const base = { probe: spec.name, url: displayUrl(spec.url), ts };
   try {
     const followed = await sendFollowing(connections, spec, deadline, signal);
-    const { outcome } = followed;
+    const { outcome, requests } = followed;
     const durationMs = outcome.endAt - ts;
     if (outcome.kind === 'failed') {
+      const { failure, reason, status } = outcome;
       return {
         ...base,
-        ...notOk('down', outcome.failure, outcome.reason),
-        status: outcome.status,
+        ...notOk('down', failure, reason),
+        status,
         latencyMs: null,
-        offsetMs: null,
-        uncertaintyMs: null,
-        clockSource: null,
+        ...NO_READING,
         durationMs,
-        requests: followed.requests,
+        requests,
       };
     }
-    const answered = {
-      ...base,
-      status: outcome.status,
-      latencyMs: durationMs,
-      durationMs,
-    };
+    const answered = { ...base, status: outcome.status, latencyMs: durationMs, durationMs };
     const problem = answerProblem(spec, outcome, durationMs);
-    if (problem !== undefined || spec.clock === undefined) {
+    if (problem !== undefined) {
       return {
         ...answered,
-        ...(problem === undefined
-          ? { ok: true, verdict: 'ok', failure: null, reason: null }
-          : notOk('down', problem.failure, problem.reason)),
-        offsetMs: null,
-        uncertaintyMs: null,
-        clockSource: null,
-        requests: followed.requests,
+        ...notOk('down', problem.failure, problem.reason),
+        ...NO_READING,
+        requests,
       };
     }
+    if (spec.clock === undefined) return { ...answered, ...OK, ...NO_READING, requests };
+    // The clock's further requests go where the redirects ended, and never repeat a POST.
     const method =
       followed.method === 'GET' || followed.method === 'HEAD' ? followed.method : 'HEAD';
+    const again = { ...followed, spec, method, deadline };
     const reading = await readClock({
       spec: spec.clock,
       first: outcome,
       tls: followed.url.protocol === 'https:',
-      again: () =>
-        connections.send(
-          {
-            url: followed.url,
-            method,
-            headers: spec.headers,
-            body: undefined,
-            maxBodyBytes: spec.maxBodyBytes,
-            deadline,
-            timeoutMs: spec.timeoutMs,
-          },
-          signal,
-        ),
+      again: () => sendAgain(connections, again, signal),
       now: () => clock.now(),
       sleep: (ms) => deps.sleep(ms, signal),
       deadline,
       resolutionMs: clock.resolutionMs,
       prior: priorOf(previous, ts),
     });
-    const requests = followed.requests + reading.extraRequests;
-    if (reading.kind === 'none') {
-      return {
-        ...answered,
-        ...notOk('unknown', reading.failure, reading.reason),
-        offsetMs: null,
-        uncertaintyMs: null,
-        clockSource: null,
-        requests,
-      };
-    }
-    const judged = judgeClock(reading.interval, spec.clock.maxSkewMs);
     return {
       ...answered,
-      ...(judged.verdict === 'ok'
-        ? { ok: true, verdict: 'ok', failure: null, reason: null }
-        : notOk(judged.verdict, judged.failure, judged.reason)),
-      offsetMs: midpoint(reading.interval),
-      uncertaintyMs: halfWidth(reading.interval),
-      clockSource: reading.source,
-      clockRttMs: reading.rttMs,
-      requests,
+      ...clockFields(reading, spec.clock.maxSkewMs),
+      requests: requests + reading.extraRequests,
     };
   } finally {
     connections.close();
   }
+}
+
+const OK = { ok: true, verdict: 'ok', failure: null, reason: null } as const;
+const NO_READING = { offsetMs: null, uncertaintyMs: null, clockSource: null } as const;
+
+/** One more request like the probe's last, over the connection it left open. */
+function sendAgain(
+  connections: ProbeConnections,
+  last: { url: URL; method: string; spec: ProbeSpec; deadline: number },
+  signal: AbortSignal | undefined,
+) {
+  const { spec } = last;
+  return connections.send(
+    {
+      url: last.url,
+      method: last.method,
+      headers: spec.headers,
+      body: undefined,
+      maxBodyBytes: spec.maxBodyBytes,
+      deadline: last.deadline,
+      timeoutMs: spec.timeoutMs,
+    },
+    signal,
+  );
+}
+
+/** The verdict and clock fields of a result from the clock reading. */
+function clockFields(
+  reading: ClockOutcome,
+  maxSkewMs: number | undefined,
+): Pick<
+  ProbeResult,
+  | 'ok'
+  | 'verdict'
+  | 'failure'
+  | 'reason'
+  | 'offsetMs'
+  | 'uncertaintyMs'
+  | 'clockSource'
+  | 'clockRttMs'
+> {
+  if (reading.kind === 'none')
+    return { ...notOk('unknown', reading.failure, reading.reason), ...NO_READING };
+  const judged = judgeClock(reading.interval, maxSkewMs);
+  return {
+    ...(judged.verdict === 'ok' ? OK : notOk(judged.verdict, judged.failure, judged.reason)),
+    offsetMs: midpoint(reading.interval),
+    uncertaintyMs: halfWidth(reading.interval),
+    clockSource: reading.source,
+    clockRttMs: reading.rttMs,
+  };
 }
 
 /**
