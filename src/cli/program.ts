@@ -112,7 +112,7 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     'check',
     declare(
       'check',
-      'probe HTTP endpoints once: up, status and latency, and with --clock the server clock offset ± its error',
+      'probe HTTP endpoints once: up, status and latency, and with --clock the server clock offset ± its error; --timeout (5s) bounds each probe, clock requests included',
     ).argument(
       '[target...]',
       'URLs (host:port/path means http), or names of probes in the config file; none: every probe there',

@@ -1,4 +1,4 @@
-import uPlot from 'uplot';
+import { formatMs, formatOffset } from '../../src/core/probe-record.ts';
 import type { ProbeVerdict } from '../../src/core/probe-types.ts';
 import type {
   ProbeHistoryAnswer,
@@ -8,11 +8,11 @@ import type {
 import { getJson } from './api.ts';
 import { byId, el } from './dom.ts';
 import { clock } from './format.ts';
+import { ProbeCharts, type ProbeSeries } from './probe-charts.ts';
 
 /** How often the panel asks for new results: the shortest probe interval, within bounds. */
 const MIN_POLL_MS = 2_000;
 const MAX_POLL_MS = 15_000;
-const HEIGHT = 170;
 
 /** Verdicts in words with a shape each, so they never depend on colour alone. */
 const VERDICT_LOOK: Record<ProbeVerdict | 'waiting', { icon: string; word: string }> = {
@@ -22,14 +22,6 @@ const VERDICT_LOOK: Record<ProbeVerdict | 'waiting', { icon: string; word: strin
   unknown: { icon: '?', word: 'Unknown' },
   waiting: { icon: '…', word: 'Waiting' },
 };
-
-/** One probe's runs as the charts draw them, extended with `since=` answers. */
-interface Series {
-  ts: number[];
-  latency: (number | null)[];
-  offset: (number | null)[];
-  uncertainty: (number | null)[];
-}
 
 /**
  * The probes panel: a table of every configured probe with its last verdict, and latency and
@@ -42,10 +34,9 @@ export class ProbePanel {
   readonly #body = byId<HTMLTableElement>('probes').tBodies[0] as HTMLTableSectionElement;
   readonly #title = byId('probe-chart-title');
   readonly #readout = byId('probe-readout');
-  readonly #hosts = { latency: byId('probe-latency'), offset: byId('probe-offset') };
-  #plots: { latency?: uPlot; offset?: uPlot } = {};
+  readonly #charts = new ProbeCharts();
   #selected: string | undefined;
-  #series: Series = empty();
+  #series: ProbeSeries = empty();
   #probes: readonly ProbeListing[] = [];
 
   /** Starts polling; errors show in the panel and polling goes on. */
@@ -64,7 +55,7 @@ export class ProbePanel {
       setTimeout(() => void tick(), wait);
     };
     void tick();
-    new ResizeObserver(() => this.#resize()).observe(this.#hosts.latency);
+    this.#charts.followWidth();
   }
 
   #render(): void {
@@ -134,8 +125,7 @@ export class ProbePanel {
     if (name === this.#selected) return;
     this.#selected = name;
     this.#series = empty();
-    for (const plot of Object.values(this.#plots)) plot?.destroy();
-    this.#plots = {};
+    this.#charts.clear();
   }
 
   async #updateCharts(): Promise<void> {
@@ -148,62 +138,21 @@ export class ProbePanel {
     if (probe.name !== this.#selected) return;
     merge(this.#series, answer);
     this.#title.textContent = `${probe.name} — ${probe.method} ${probe.url}, every ${probe.intervalSeconds} s`;
-    this.#draw(probe);
-  }
-
-  #draw(probe: ProbeListing): void {
-    const s = this.#series;
-    const x = s.ts.map((t) => t / 1000);
-    const latency: uPlot.AlignedData = [x, s.latency.map(toMs)];
-    const limit = probe.clock?.maxSkewSeconds ?? null;
-    const offsets = s.offset.map(toMs);
-    const band = (sign: number) =>
-      s.offset.map((o, i) => {
-        const u = s.uncertainty[i];
-        return o === null || u === null || u === undefined ? null : (o + sign * u) * 1000;
-      });
-    const offset: uPlot.AlignedData = [
-      x,
-      offsets,
-      band(1),
-      band(-1),
-      x.map(() => (limit === null ? null : limit * 1000)),
-      x.map(() => (limit === null ? null : -limit * 1000)),
-    ];
-    const readout = (u: uPlot) => {
-      const i = u.cursor.idx;
-      if (i === null || i === undefined) return;
+    this.#charts.draw(this.#series, probe, (i) => {
+      const s = this.#series;
       const at = s.ts[i];
       if (at === undefined) return;
       this.#readout.textContent = `${probe.name} at ${clock(at)}: latency ${ms(s.latency[i] ?? null)}, offset ${offsetText(s.offset[i] ?? null, s.uncertainty[i] ?? null)}`;
-    };
-    this.#plots.latency = plot(
-      this.#plots.latency,
-      this.#hosts.latency,
-      latency,
-      latencyOptions(readout),
-    );
-    this.#plots.offset = plot(
-      this.#plots.offset,
-      this.#hosts.offset,
-      offset,
-      offsetOptions(readout),
-    );
-  }
-
-  #resize(): void {
-    for (const key of ['latency', 'offset'] as const) {
-      this.#plots[key]?.setSize({ width: widthOf(this.#hosts[key]), height: HEIGHT });
-    }
+    });
   }
 }
 
-function empty(): Series {
+function empty(): ProbeSeries {
   return { ts: [], latency: [], offset: [], uncertainty: [] };
 }
 
 /** Appends the runs newer than those held, and drops those past the window. */
-function merge(series: Series, answer: ProbeHistoryAnswer): void {
+function merge(series: ProbeSeries, answer: ProbeHistoryAnswer): void {
   const last = series.ts.at(-1) ?? Number.NEGATIVE_INFINITY;
   answer.ts.forEach((t, i) => {
     if (t <= last) return;
@@ -227,114 +176,12 @@ function pollInterval(probes: readonly ProbeListing[]): number {
   );
 }
 
-/** An axis value in ms as `250 ms` or `1.2 s`. */
-function axisMs(v: number): string {
-  return Math.abs(v) >= 1000 ? `${Number((v / 1000).toFixed(3))} s` : `${v} ms`;
-}
-
-function toMs(seconds: number | null): number | null {
-  return seconds === null ? null : seconds * 1000;
-}
-
-/** `3.2 ms`, `240 ms`, `1.50 s`, or an em dash. */
+/** Seconds as the CLI prints them (`3.2 ms`, `240 ms`, `1.502 s`), or an em dash. */
 function ms(seconds: number | null): string {
-  if (seconds === null) return '—';
-  const v = seconds * 1000;
-  if (Math.abs(v) < 10) return `${v.toFixed(1)} ms`;
-  if (Math.abs(v) < 1000) return `${v.toFixed(0)} ms`;
-  return `${(v / 1000).toFixed(3)} s`;
+  return seconds === null ? '—' : formatMs(seconds * 1000);
 }
 
 function offsetText(offset: number | null, uncertainty: number | null): string {
   if (offset === null || uncertainty === null) return '—';
-  return `${offset >= 0 ? '+' : ''}${ms(offset)} ± ${ms(uncertainty)}`;
-}
-
-function plot(
-  existing: uPlot | undefined,
-  host: HTMLElement,
-  data: uPlot.AlignedData,
-  options: uPlot.Options,
-): uPlot {
-  if (existing !== undefined) {
-    existing.setData(data);
-    return existing;
-  }
-  return new uPlot(options, data, host);
-}
-
-function widthOf(host: HTMLElement): number {
-  return Math.max(200, Math.floor(host.getBoundingClientRect().width));
-}
-
-function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value === '' ? fallback : value;
-}
-
-function axes(unit: (ms: number) => string): uPlot.Axis[] {
-  const axis = cssVar('--chart-axis', '#5b6470');
-  const grid = cssVar('--chart-grid', 'rgba(0,0,0,0.08)');
-  return [
-    {
-      stroke: axis,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid },
-      space: 80,
-      values: (_u, splits) =>
-        splits.map((s) => new Date(s * 1000).toLocaleTimeString([], { hourCycle: 'h23' })),
-    },
-    {
-      stroke: axis,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid },
-      size: 64,
-      values: (_u, splits) => splits.map(unit),
-    },
-  ];
-}
-
-function base(
-  readout: (u: uPlot) => void,
-): Pick<uPlot.Options, 'height' | 'legend' | 'cursor' | 'hooks'> {
-  return {
-    height: HEIGHT,
-    legend: { show: false },
-    cursor: { drag: { x: false, y: false }, points: { show: false } },
-    hooks: { setCursor: [readout] },
-  };
-}
-
-function latencyOptions(readout: (u: uPlot) => void): uPlot.Options {
-  return {
-    ...base(readout),
-    width: widthOf(byId('probe-latency')),
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-    axes: axes(axisMs),
-    series: [
-      {},
-      { label: 'latency', stroke: cssVar('--chart-mean', '#0b4f8a'), width: 2, spanGaps: false },
-    ],
-  };
-}
-
-function offsetOptions(readout: (u: uPlot) => void): uPlot.Options {
-  const mean = cssVar('--chart-mean', '#0b4f8a');
-  const limit = cssVar('--chart-limit', '#b35900');
-  const error = cssVar('--chart-instance', 'rgba(90,105,125,0.35)');
-  return {
-    ...base(readout),
-    width: widthOf(byId('probe-offset')),
-    scales: { x: { time: true } },
-    axes: axes(axisMs),
-    series: [
-      {},
-      { label: 'offset', stroke: mean, width: 2 },
-      { label: 'offset + error', stroke: error, width: 1, points: { show: false } },
-      { label: 'offset − error', stroke: error, width: 1, points: { show: false } },
-      { label: '+max skew', stroke: limit, width: 1.5, dash: [6, 4], points: { show: false } },
-      { label: '−max skew', stroke: limit, width: 1.5, dash: [6, 4], points: { show: false } },
-    ],
-    bands: [{ series: [2, 3], fill: error }],
-  };
+  return `${formatOffset(offset * 1000)} ± ${formatMs(uncertainty * 1000)}`;
 }
