@@ -36,8 +36,8 @@ export const DRIFT_PER_MS = 1e-3;
 
 /**
  * NTP-style: the server read its clock between `sentAt` and `receivedAt`, so the offset lies
- * between the stamp minus the receive time and the stamp minus the send time.
- * `resolutionMs` is how coarse our own clock readings may be.
+ * between the stamp minus the receive time and the stamp minus the send time. `resolutionMs`
+ * is how far our own clock readings may be from the system clock, either way.
  */
 export function stampInterval(
   stamp: ServerStamp,
@@ -45,8 +45,8 @@ export function stampInterval(
   resolutionMs: number,
 ): OffsetInterval {
   return {
-    lo: stamp.ms - stamp.precisionMs - (exchange.receivedAt + resolutionMs),
-    hi: stamp.ms + stamp.precisionMs - exchange.sentAt,
+    lo: stamp.ms - stamp.precisionMs - exchange.receivedAt - resolutionMs,
+    hi: stamp.ms + stamp.precisionMs - exchange.sentAt + resolutionMs,
   };
 }
 
@@ -61,8 +61,8 @@ export function dateInterval(
   resolutionMs: number,
 ): OffsetInterval {
   return {
-    lo: secondMs - (exchange.receivedAt + resolutionMs),
-    hi: secondMs + 1000 + DATE_LAG_MS - exchange.sentAt,
+    lo: secondMs - exchange.receivedAt - resolutionMs,
+    hi: secondMs + 1000 + DATE_LAG_MS - exchange.sentAt + resolutionMs,
   };
 }
 
