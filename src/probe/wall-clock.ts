@@ -22,10 +22,12 @@ export function systemWallClock(): WallClock {
   let anchor = calibrate();
   return {
     now() {
+      const before = Date.now();
       const reading = performance.now() + anchor.offset;
-      const coarse = Date.now();
-      // Date.now() truncates: a true reading lies in [coarse, coarse + 1).
-      if (reading < coarse - STRAY_MS || reading >= coarse + 1 + STRAY_MS) {
+      const after = Date.now();
+      // Date.now() truncates: a true reading lies in [before, after + 1), however long this
+      // process was preempted between the calls.
+      if (reading < before - STRAY_MS || reading >= after + 1 + STRAY_MS) {
         anchor = calibrate();
         return performance.now() + anchor.offset;
       }
