@@ -55,8 +55,8 @@ export interface ClockReadingContext {
   readonly resolutionMs: number;
   /**
    * Where an earlier reading put the offset (a probe run again by `serve`): the Date-only
-   * narrowing cuts within it while this run's answers agree with it, so it needs fewer
-   * requests. It only plans the requests; the reading rests on this run's answers.
+   * narrowing cuts just past its edges while this run's answers agree with it, so it needs
+   * fewer requests. It only plans the requests; the reading rests on this run's answers.
    */
   readonly prior?: OffsetInterval | undefined;
 }
