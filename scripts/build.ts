@@ -76,6 +76,7 @@ const LAZY_MODULES: Record<string, string> = {
   serve: 'src/cli/commands/serve.ts',
   alerts: 'src/cli/commands/alerts.ts',
   silence: 'src/cli/commands/silence.ts',
+  check: 'src/cli/commands/check.ts',
   'mock-server': 'src/mock/server.ts',
   'config-file': 'src/config/config-file.ts',
   'config-check': 'src/cli/commands/config-check.ts',

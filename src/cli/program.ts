@@ -114,7 +114,20 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
       'web dashboard, JSON API and Prometheus /metrics over a scan every --interval',
     ),
   );
-  dispatch('mock', declare('mock', 'run a CPX-compatible simulated provider'));
+  dispatch(
+    'mock',
+    declare('mock', 'run a CPX-compatible simulated provider (and a /now time service)'),
+  );
+  dispatch(
+    'check',
+    declare(
+      'check',
+      'probe HTTP endpoints once: up, status and latency, and with --clock the server clock offset ± its error; --timeout (5s) bounds each probe, clock requests included',
+    ).argument(
+      '[target...]',
+      'URLs (host:port/path means http), or names of probes in the config file; none: every probe there',
+    ),
+  );
   dispatch(
     'alerts',
     declare(
@@ -171,11 +184,15 @@ Examples:
   fleetmon --api demo health --min-healthy 3
   fleetmon --api demo monitor UserService --interval 2s
   fleetmon serve --api demo                 dashboard, API and /metrics on http://127.0.0.1:8080/
+  fleetmon check https://example.com/health --max-latency 500ms
+  fleetmon check 127.0.0.1:9001/now --max-skew 1s   is the clock within a second of ours?
   fleetmon alerts --server http://127.0.0.1:8080
   fleetmon silence add --server http://127.0.0.1:8080 --match service=PaymentService --for 2h --comment "deploy"
   fleetmon 127.0.0.1:9001 --summary         the original utility's flags still work
 
-Exit codes: 0 ok, 1 health found flagged services (alerts: firing alerts), 2 bad usage or config, 3 provider (or serve) unreachable or unusable,
+Exit codes: 0 ok; 1 health found flagged services, check found a probe down, skewed or its clock
+unreadable, or alerts found alerts firing; 2 bad usage or config; 3 provider (or serve) unreachable
+or unusable, or no check target answered at all (DNS, connect, TLS or timeout for every one);
 130 / 143 a scan stopped by Ctrl-C / SIGTERM (monitor, serve and mock stop with 0).`,
   );
   return program;

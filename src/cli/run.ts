@@ -140,6 +140,10 @@ async function dispatch(
         ? runSilenceList(ctx, options)
         : runSilenceExpire(ctx, options, args[0] ?? '');
     }
+    case 'check': {
+      const options = optionsOf('check');
+      return (await import('./commands/check.ts')).runCheck(ctx, args, options);
+    }
   }
 }
 

@@ -1,10 +1,20 @@
 import { SORT_FIELDS, type SortSpec } from '../core/instances.ts';
 import type { InstanceStatus } from '../core/types.ts';
 import { SERVERS_FAULTS } from '../mock/faults.ts';
+import { ANY_SUCCESS } from '../probe/expected-status.ts';
+import { DEFAULT_CLOCK_REQUESTS } from '../probe/probe-spec.ts';
 import { allowedHostName } from '../server/host-check.ts';
 import { listenAddress } from '../server/listen-address.ts';
 import { duration, type FieldParser, integer, oneOf, rate, text } from './fields.ts';
 import { list, type OptionDefs, type Resolved, toggle, value } from './options.ts';
+import {
+  bodyRegex,
+  expectedStatus,
+  headerLine,
+  httpMethod,
+  jsonExpectation,
+  signedDuration,
+} from './probe-fields.ts';
 
 // Each command's options, defined once: commander declares them from here, and each resolves
 // flag > FLEETMON_<COMMAND>_<OPTION> > the command's section of the config file > default.
@@ -327,6 +337,78 @@ const mock = {
     'listen backlog of a blocking server (the original: 5); excess connects are dropped',
     integer(0, 65_535),
   ),
+  clockSkew: value(
+    '--clock-skew <duration>',
+    "offset of /now's clock from this machine's, e.g. 1.5s or -900ms",
+    signedDuration,
+    { default: 0, defaultText: '0' },
+  ),
+  nowDateOnly: toggle(
+    '--now-date-only',
+    '/now answers with only a Date header (its time to the second), no timestamp in the body',
+  ),
+} as const satisfies OptionDefs;
+
+// `--timeout` (the whole probe, clock requests included) and `--max-body` are the shared
+// settings of the same names.
+const check = {
+  clock: toggle('--clock', "read each server's clock: its offset from ours, with an error bar"),
+  maxSkew: value(
+    '--max-skew <duration>',
+    'largest clock offset that is ok, e.g. 1s (implies --clock)',
+    duration(1, 7 * 86_400_000),
+  ),
+  clockSource: value(
+    '--clock-source <source>',
+    'auto (a body timestamp if there is one, else the Date header), body or date (implies --clock)',
+    oneOf(['auto', 'body', 'date'] as const),
+    { defaultText: 'auto' },
+  ),
+  clockRequests: value(
+    '--clock-requests <n>',
+    'most requests spent narrowing a Date-only reading (implies --clock)',
+    integer(1, 20),
+    { defaultText: String(DEFAULT_CLOCK_REQUESTS) },
+  ),
+  expectStatus: value(
+    '--expect-status <codes>',
+    'statuses that are ok: 200, 2xx, 200-299 or a list',
+    expectedStatus,
+    { default: ANY_SUCCESS, defaultText: '2xx' },
+  ),
+  expectJson: value(
+    '--expect-json <path[=value]>',
+    'the JSON body has a value at PATH (equal to VALUE), e.g. $.status=ok',
+    jsonExpectation,
+  ),
+  expectRegex: value(
+    '--expect-regex <regex>',
+    'the body matches this regular expression',
+    bodyRegex,
+  ),
+  maxLatency: value(
+    '--max-latency <duration>',
+    'an answer slower than this fails, e.g. 500ms',
+    duration(1, 600_000),
+  ),
+  method: value('--method <method>', 'HTTP method', httpMethod, {
+    default: 'GET',
+    defaultText: 'GET',
+  }),
+  header: list('--header <name: value>', 'request header (repeatable)', headerLine, {
+    split: false,
+  }),
+  data: value('--data <text>', 'request body, e.g. for --method POST', (input) => ({
+    ok: true,
+    value: input,
+  })),
+  maxRedirects: value(
+    '--max-redirects <n>',
+    'redirects followed; 0 takes a 3xx as the answer',
+    integer(0, 20),
+    { default: 5, defaultText: '5' },
+  ),
+  insecure: toggle('--insecure', 'accept any TLS certificate (self-signed, expired, other name)'),
 } as const satisfies OptionDefs;
 
 /** Every command's options, by command name (which is also its config-file section). */
@@ -339,6 +421,7 @@ export const COMMAND_OPTIONS = {
   mock,
   alerts,
   silence: serveClient,
+  check,
 } as const satisfies Record<string, OptionDefs>;
 
 /** A command that has options. */

@@ -134,7 +134,9 @@ export function checkConfigText(
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => locateIssue(doc, issue, at)),
+      problems: parsed.error.issues
+        .map((issue) => locateIssue(doc, issue, at))
+        .sort((a, b) => a.line - b.line || a.column - b.column),
     };
   }
   const data = parsed.data as Record<string, unknown>;
@@ -275,15 +277,53 @@ function suggestion(near: string | undefined, allowed: readonly string[]): strin
   return allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
 }
 
-/** Keys allowed at a path, for suggestions. */
+/** Keys allowed at a path, for suggestions: the schema walked down to the mapping there. */
 function allowedKeys(path: readonly PropertyKey[]): Record<string, unknown> {
-  const top = fileSchema() as unknown as { shape: Record<string, z.ZodType> };
-  if (path.length === 0) return top.shape;
-  if (path.length === 1 && typeof path[0] === 'string') {
-    const defs = (COMMAND_OPTIONS as Record<string, OptionDefs>)[path[0]];
-    if (defs !== undefined) return optionsSchema(defs).shape;
+  let node: ZodNode | undefined = unwrap(fileSchema() as unknown as ZodNode);
+  for (const step of path) {
+    const def = node?._zod.def;
+    const next =
+      def?.type === 'object'
+        ? def.shape?.[String(step)]
+        : def?.type === 'array'
+          ? def.element
+          : def?.type === 'record'
+            ? def.valueType
+            : undefined;
+    node = unwrap(next);
   }
-  return {};
+  const def = node?._zod.def;
+  return def?.type === 'object' ? (def.shape ?? {}) : {};
+}
+
+/** The parts of a zod schema's definition that lead to the mappings inside it. */
+interface ZodNode {
+  readonly _zod: {
+    readonly def: {
+      readonly type: string;
+      readonly shape?: Record<string, ZodNode>;
+      readonly element?: ZodNode;
+      readonly valueType?: ZodNode;
+      readonly innerType?: ZodNode;
+      readonly in?: ZodNode;
+      readonly out?: ZodNode;
+    };
+  };
+}
+
+/** Through optional, default and transform wrappers to the schema that holds keys or items. */
+function unwrap(node: ZodNode | undefined): ZodNode | undefined {
+  let current = node;
+  for (let depth = 0; current !== undefined && depth < 20; depth++) {
+    const def: ZodNode['_zod']['def'] = current._zod.def;
+    if (def.innerType !== undefined) current = def.innerType;
+    else if (def.type === 'pipe') {
+      const inner = unwrap(def.in);
+      const kind = inner?._zod.def.type;
+      current = kind === 'object' || kind === 'array' || kind === 'record' ? inner : def.out;
+    } else return current;
+  }
+  return current;
 }
 
 /** The allowed key nearest to a misspelt one, if it is close enough to be what was meant. */

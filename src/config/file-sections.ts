@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { alertsSection, maintenanceSection } from '../alert/config-schema.ts';
+import { probesSection } from './probes-section.ts';
 
 /**
  * Sections of the config file with a schema of their own (`probes:`, `alerts:`…), by key. Each
@@ -10,6 +11,7 @@ import { alertsSection, maintenanceSection } from '../alert/config-schema.ts';
 export const FILE_SECTIONS = {
   alerts: alertsSection,
   maintenance: maintenanceSection,
+  probes: probesSection,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The validated sections of one file; absent sections are `undefined`. */

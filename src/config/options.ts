@@ -74,12 +74,15 @@ export function value<T>(
   };
 }
 
-/** A repeatable option whose values may also be comma-separated; `[]` when given nowhere. */
+/**
+ * A repeatable option whose values may also be comma-separated (unless `split: false`, for
+ * values that hold commas themselves, such as headers); `[]` when given nowhere.
+ */
 export function list<T>(
   flag: string,
   help: string,
   parse: FieldParser<T>,
-  extras: Extras<T[]> = {},
+  extras: Extras<T[]> & { readonly split?: boolean } = {},
 ): OptionDef<T[]> {
   return {
     kind: 'list',
@@ -89,7 +92,7 @@ export function list<T>(
     default: extras.default ?? [],
     read: (raw) => {
       const items = (Array.isArray(raw) ? raw : [raw])
-        .flatMap((item) => String(item).split(','))
+        .flatMap((item) => (extras.split === false ? [String(item)] : String(item).split(',')))
         .map((item) => item.trim())
         .filter((item) => item !== '');
       const values: T[] = [];

@@ -52,10 +52,12 @@ function write(socket: Socket, outcome: Outcome): void {
   const extra = Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
+  // A reply with its own Date (`/now`, from its skewed clock) keeps it.
+  const date = 'Date' in headers ? '' : `Date: ${new Date().toUTCString()}\r\n`;
   const head = Buffer.from(
     `HTTP/1.0 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
       'Server: fleetmon-mock (CPX compatible)\r\n' +
-      `Date: ${new Date().toUTCString()}\r\n` +
+      date +
       `Content-Type: ${contentType}\r\n${extra}` +
       'Connection: close\r\n\r\n',
     'latin1',

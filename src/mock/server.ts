@@ -1,4 +1,5 @@
 import type { Server, Socket } from 'node:net';
+import { systemWallClock, type WallClock } from '../probe/wall-clock.ts';
 import { createExchange, type ExchangeStats } from './exchange.ts';
 import {
   createServersPlan,
@@ -10,6 +11,7 @@ import {
 } from './faults.ts';
 import { createFleet, type Fleet } from './fleet.ts';
 import { createHttpTransport } from './http-transport.ts';
+import { withNow } from './now.ts';
 import { deriveSeed, mulberry32 } from './random.ts';
 import { createRawTransport } from './raw-transport.ts';
 import { createResponder } from './responder.ts';
@@ -78,6 +80,12 @@ export interface MockOptions {
   faultSeed?: number;
   /** Time source for the value model; default `Date.now`. */
   clock?: () => number;
+  /** `/now`'s offset from `nowClock`, in ms (may be negative); default 0. */
+  clockSkewMs?: number;
+  /** `/now` answers with only a `Date` header; default false. */
+  nowDateOnly?: boolean;
+  /** This machine's clock for `/now`, epoch ms; default the system clock to the µs. */
+  nowClock?: () => number;
 }
 
 /** A listening mock provider. */
@@ -157,7 +165,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   });
   const faultSeed = options.faultSeed ?? seed;
   const exchange = createExchange({
-    respond: createResponder(fleet, roster),
+    respond: withNow(createResponder(fleet, roster), {
+      clock: options.nowClock ?? lazyWallClock(),
+      skewMs: options.clockSkewMs ?? 0,
+      dateOnly: options.nowDateOnly ?? false,
+    }),
     clock,
     rates,
     shapes,
@@ -206,6 +218,15 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       });
       return closing;
     },
+  };
+}
+
+/** The system clock to the µs, calibrated on first use (it spins up to a millisecond). */
+function lazyWallClock(): () => number {
+  let wall: WallClock | undefined;
+  return () => {
+    wall ??= systemWallClock();
+    return wall.now();
   };
 }
 

@@ -16,6 +16,7 @@ export {
   type RenderOptions,
 } from './options.ts';
 export { displayPercent, formatPercent } from './percent.ts';
+export { offsetText, type ProbeRenderOptions, renderProbes } from './probes.ts';
 export { renderServices } from './services.ts';
 export { sparkline } from './sparkline.ts';
 export { stripAnsi } from './style.ts';

@@ -17,6 +17,8 @@ const ENDPOINTS = {
   alerts: '/api/v1/alerts?state=firing,pending,resolved',
   silences:
     '/api/v1/silences?state=active,pending,expired (POST JSON to add, DELETE /silences/ID to expire)',
+  probes: '/api/v1/probes',
+  probeHistory: '/api/v1/probes/history?probe=NAME&since=epoch-ms|ISO-8601|15m',
 };
 
 /** `/api/v1/…`: the CLI's JSON rows, history for charts, scanner status and the live stream. */

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AlertsApi } from '../alert/alert-service.ts';
 import type { HealthRules } from '../core/types.ts';
+import type { ProbeReader } from '../probe/probe-board.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import { type AuthConfig, authMiddleware } from './auth.ts';
@@ -10,6 +11,7 @@ import { type HostPolicy, hostCheck } from './host-check.ts';
 import type { LiveState } from './live-state.ts';
 import type { FleetMetrics } from './metrics.ts';
 import { opsRoutes } from './ops-routes.ts';
+import { probeRoutes } from './probe-routes.ts';
 import { BadQuery } from './query.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { StaticAssets } from './static-assets.ts';
@@ -40,6 +42,8 @@ export interface HttpAppDeps {
   readonly log?: (line: string) => void;
   /** Alerts and silences; `undefined` until alerting has started (its routes answer 503). */
   readonly alerts?: () => AlertsApi | undefined;
+  /** The configured probes' results, for `/api/v1/probes`; none without a config file. */
+  readonly probes?: ProbeReader;
 }
 
 /** The whole HTTP surface as a hono app: testable with `app.request()`, listened on only by `serve`. */
@@ -50,6 +54,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   app.use('*', hostCheck(deps.hosts ?? { anyAddress: false, allowed: [] }));
   app.use('*', authMiddleware(deps.auth));
   app.route('/', opsRoutes(deps));
+  app.route('/api/v1/probes', probeRoutes(deps.probes, deps.now));
   app.route('/api/v1', apiRoutes(deps, closing));
   app.route('/api/v1', alertRoutes(deps.alerts ?? (() => undefined)));
   app.get('*', (c, next) => serveAsset(c, deps.assets) ?? next());

@@ -47,6 +47,8 @@ export function createFleetMetrics(
   version: VersionInfo,
   now: () => number,
   traffic?: () => TrafficSummary | undefined,
+  /** More exposition text (the probes' families), read at most once per rendering. */
+  extra?: () => string,
 ): FleetMetrics {
   const scanRegistry = new Registry();
   const processRegistry = new Registry();
@@ -104,9 +106,11 @@ export function createFleetMetrics(
     // prom-client prints NaN as `Nan` (the event-loop gauges before their first sample);
     // Prometheus' parser forgives it, the exposition format spells it `NaN`.
     const processPart = encoder.encode(processText.replace(/ Nan$/gm, ' NaN'));
-    const body = new Uint8Array(processPart.length + scanPart.length);
+    const extraPart = encoder.encode(extra?.() ?? '');
+    const body = new Uint8Array(processPart.length + scanPart.length + extraPart.length);
     body.set(processPart, 0);
     body.set(scanPart, processPart.length);
+    body.set(extraPart, processPart.length + scanPart.length);
     let zipped: Promise<Uint8Array> | undefined;
     return { body, gzip: () => (zipped ??= gzipAsync(body, { level: 1 })) };
   };

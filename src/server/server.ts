@@ -1,5 +1,6 @@
 import type { AlertService } from '../alert/alert-service.ts';
 import type { HealthRules, Snapshot, TrafficSummary } from '../core/types.ts';
+import type { ProbeReader } from '../probe/probe-board.ts';
 import { MemoryHistory } from '../store/memory-history.ts';
 import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
@@ -10,6 +11,7 @@ import type { ListenAddress } from './listen-address.ts';
 import { LiveState } from './live-state.ts';
 import { DEFAULT_MAX_STREAMS } from './live-stream.ts';
 import { createFleetMetrics } from './metrics.ts';
+import { renderProbeGauges } from './probe-exposition.ts';
 import { loadStaticAssets } from './static-assets.ts';
 
 /** Everything `fleetmon serve` runs with, resolved and validated by the command. */
@@ -39,6 +41,8 @@ export interface ServerOptions {
   readonly traffic?: () => TrafficSummary | undefined;
   /** Starts alerting once the server's URL (the link notifications carry) is known. */
   readonly alerts?: (url: string) => Promise<AlertService>;
+  /** The configured probes' results, for the API, /metrics and the dashboard. */
+  readonly probes?: ProbeReader;
 }
 
 /** A running server: listening, and scanning every interval. */
@@ -69,7 +73,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     capacity: historyCapacity(options.historyMs, options.intervalMs),
   });
   const state = new LiveState(history);
-  const metrics = createFleetMetrics(version, now, options.traffic);
+  const { probes } = options;
+  const metrics = createFleetMetrics(
+    version,
+    now,
+    options.traffic,
+    probes === undefined ? undefined : () => renderProbeGauges(probes.list()),
+  );
   const closing = new AbortController();
   let alerts: AlertService | undefined;
   const app = createHttpApp({
@@ -85,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log: options.log,
     alerts: () => alerts,
     maxStreams: options.maxStreams ?? DEFAULT_MAX_STREAMS,
+    ...(probes === undefined ? {} : { probes }),
   });
   const listener = await listenHttp(app, options.listen, {
     maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,

@@ -58,7 +58,7 @@ describe('fleetmon mock', () => {
     const { child, banner } = await startMockChild(['--port', '0', '--instances', '3']);
     try {
       const match =
-        /^fleetmon mock: 3 instances on http:\/\/127\.0\.0\.1:(\d+) \(seed 1, drift\); Ctrl-C stops$/.exec(
+        /^fleetmon mock: 3 instances on http:\/\/127\.0\.0\.1:(\d+) \(seed 1, drift\); time on http:\/\/127\.0\.0\.1:\d+\/now; Ctrl-C stops$/.exec(
           banner,
         );
       assert.ok(match !== null, banner);
@@ -93,7 +93,7 @@ describe('fleetmon mock', () => {
     ]);
     try {
       const match =
-        /^fleetmon mock: 3 instances on every IPv4 interface, port (\d+) \(http:\/\/127\.0\.0\.1:\d+ from this machine; seed 1, drift\); Ctrl-C stops$/.exec(
+        /^fleetmon mock: 3 instances on every IPv4 interface, port (\d+) \(http:\/\/127\.0\.0\.1:\d+ from this machine; seed 1, drift\); time on http:\/\/127\.0\.0\.1:\d+\/now; Ctrl-C stops$/.exec(
           banner,
         );
       assert.ok(match !== null, banner);

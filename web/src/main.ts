@@ -13,6 +13,7 @@ import { renderCards } from './cards.ts';
 import { MAX_LINES, ServiceCharts } from './charts.ts';
 import { byId } from './dom.ts';
 import { HistoryBuffer } from './history-buffer.ts';
+import { ProbePanel } from './probes.ts';
 import { renderScanError, renderSummary } from './summary.ts';
 import { InstanceTable } from './table.ts';
 
@@ -167,3 +168,4 @@ function showProblem(err: unknown): void {
 }
 
 start().catch(showProblem);
+new ProbePanel().start();

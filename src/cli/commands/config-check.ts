@@ -15,7 +15,10 @@ export async function checkConfigFile(io: Io, path: string): Promise<number> {
     return EXIT.usage;
   }
   const { config } = result;
-  const given = Object.keys(config.settings.values).filter((key) => key !== '');
+  // Sections that are lists (probes:) say how many entries they hold.
+  const given = Object.entries(config.settings.values)
+    .filter(([key]) => key !== '')
+    .map(([key, value]) => (Array.isArray(value) ? `${key}: ${value.length}` : key));
   io.stdout.write(`${path}: ok (${given.length === 0 ? 'nothing set' : given.join(', ')})\n`);
   return EXIT.ok;
 }

@@ -1,4 +1,5 @@
 import type { CommandOptions } from '../../config/command-options.ts';
+import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
 import { type MockOptions, startMock } from '../../mock/server.ts';
 import { isLoopback } from '../../server/listen-address.ts';
@@ -7,7 +8,16 @@ import type { Context } from '../run.ts';
 
 /** `fleetmon mock`: serves a simulated CPX provider until Ctrl-C or SIGTERM. */
 export async function runMock(ctx: Context, options: CommandOptions<'mock'>): Promise<number> {
-  const { host, latency, serversFault, churnInterval, listenPublic, ...rest } = options;
+  const {
+    host,
+    latency,
+    serversFault,
+    churnInterval,
+    listenPublic,
+    clockSkew,
+    nowDateOnly,
+    ...rest
+  } = options;
   if (!isLoopback(host) && !listenPublic) {
     throw new FleetmonError(
       'usage',
@@ -19,6 +29,8 @@ export async function runMock(ctx: Context, options: CommandOptions<'mock'>): Pr
     ...rest,
     host,
     churnIntervalMs: churnInterval,
+    clockSkewMs: clockSkew,
+    nowDateOnly,
     ...(latency === undefined ? {} : { latencyMs: latency }),
     ...(serversFault === undefined ? {} : { serversFault }),
   };
@@ -34,9 +46,13 @@ export async function runMock(ctx: Context, options: CommandOptions<'mock'>): Pr
       'choose another --port or --host',
     );
   }
+  const skew =
+    clockSkew === 0
+      ? ''
+      : `, clock ${clockSkew > 0 ? '+' : '-'}${formatDuration(Math.abs(clockSkew))}`;
   const about = `seed ${mockOptions.seed}, ${mockOptions.model}`;
   ctx.io.stderr.write(
-    `fleetmon mock: ${mock.roster.listedAt(Date.now()).length} instances on ${whereListening(mock, about)}; Ctrl-C stops\n`,
+    `fleetmon mock: ${mock.roster.listedAt(Date.now()).length} instances on ${whereListening(mock, about)}; time on ${mock.url}/now${nowDateOnly ? ' (Date header only)' : ''}${skew}; Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) =>
     ctx.signal.addEventListener('abort', () => resolve(), { once: true }),

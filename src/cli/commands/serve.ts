@@ -3,12 +3,14 @@ import { openAlerting } from '../../alert/open.ts';
 import type { CommandOptions } from '../../config/command-options.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError } from '../../core/errors.ts';
+import type { ProbeResult } from '../../core/probe-types.ts';
 import { scanFleet } from '../../scan/scan.ts';
 import { historyCapacity, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
 import { MAX_HISTORY_SCANS } from '../../store/memory-history.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Context } from '../run.ts';
+import { startServeProbes } from '../serve-probes.ts';
 import { serveAuth } from './serve-auth.ts';
 
 /** Requests in flight get this long to finish after SIGTERM. */
@@ -60,6 +62,13 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     { health: settings.rules, secret: ctx.secret },
   );
   const connection = await ctx.connect();
+  // Probe results reach alerting once it has started with the server.
+  let observeProbe: ((result: ProbeResult) => void) | undefined;
+  const probes = startServeProbes(ctx.config, {
+    windowMs: historyMs,
+    log,
+    onResult: (result) => observeProbe?.(result),
+  });
   try {
     const server = await startServer({
       scan: (signal) =>
@@ -81,10 +90,13 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       webRoot: findWebRoot(),
       log,
       alerts: (url) => openAlerting({ config: alertConfig, url, intervalMs, log }),
+      probes: probes.service.board,
     });
+    observeProbe = (result) => server.alerts?.observeProbe(result);
     log(describeAlerting(alertConfig));
+    const probeCount = probes.service.board.list().length;
     log(
-      `dashboard on ${server.url} (API ${server.url}api/v1/, metrics ${server.url}metrics); scanning ${connection.client.url} every ${formatDuration(intervalMs)}; Ctrl-C stops`,
+      `dashboard on ${server.url} (API ${server.url}api/v1/, metrics ${server.url}metrics); scanning ${connection.client.url} every ${formatDuration(intervalMs)}${probeCount > 0 ? `; ${probeCount} probe${probeCount === 1 ? '' : 's'}` : ''}; Ctrl-C stops`,
     );
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
@@ -94,6 +106,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     await server.stop(SHUTDOWN_GRACE_MS);
     return EXIT.ok;
   } finally {
+    await probes.stop();
     await connection.close();
   }
 }
