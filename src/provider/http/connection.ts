@@ -24,9 +24,7 @@ export interface ConnectionEvents {
   closed(connection: Connection): void;
 }
 
-/**
- * One socket, reading one answer at a time, with at most one request sent behind it.
- */
+/** One socket, reading one answer at a time, with at most one request sent behind it. */
 export class Connection implements ResponseSink, Carrier {
   readonly #events: ConnectionEvents;
   readonly #policy: FlowPolicy;
@@ -257,17 +255,21 @@ export class Connection implements ResponseSink, Carrier {
     const stale = this.#served > 0 && this.#parser?.started === false;
     this.#exchange = undefined;
     this.#parser = undefined;
-    const again = exchange !== undefined && !exchange.over && stale && !exchange.retried;
-    if (again) {
-      exchange.retried = true;
-      if (exchange.pipelined) this.#policy.pipelineFailed();
-      exchange.pipelined = false;
-      this.#events.resend(exchange);
+    if (exchange === undefined || exchange.over) {
+      this.destroy();
+      return;
     }
-    this.destroy();
-    if (exchange === undefined || exchange.over || again) return;
     // A pipelined request the server closed on without answering: it does not take them.
     if (exchange.pipelined) this.#policy.pipelineFailed();
+    if (stale && !exchange.retried) {
+      exchange.retried = true;
+      exchange.pipelined = false;
+      // Before this connection is reported closed, so that a closing pool waits for it.
+      this.#events.resend(exchange);
+      this.destroy();
+      return;
+    }
+    this.destroy();
     exchange.over = true;
     exchange.handler.onResponseError(err);
   }
