@@ -39,13 +39,11 @@ describe('createFleet', () => {
     assert.notDeepEqual(a.ips, b.ips);
   });
 
-  it('builds 100,000 unique private IPv4 addresses quickly', () => {
-    const started = performance.now();
+  // How fast a 100k fleet is built is measured by the benchmarks (bench/large-fleet.ts).
+  it('builds 100,000 unique private IPv4 addresses', () => {
     const fleet = createFleet({ instances: 100_000, seed: 1, model: 'drift' });
-    const elapsed = performance.now() - started;
     assert.equal(fleet.ips.length, 100_000);
     assert.equal(new Set(fleet.ips).size, 100_000);
-    assert.ok(elapsed < 1_000, `createFleet(100k) took ${elapsed.toFixed(0)} ms`);
     for (const ip of fleet.ips) {
       assert.match(ip, IPV4);
       const host = Number(ip.split('.')[3]);

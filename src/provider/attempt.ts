@@ -1,5 +1,6 @@
 import { BodyBuffer } from './body-buffer.ts';
-import type { Exchange, HttpPool, ResponseHandler } from './http/pool.ts';
+import type { Clock, Timer } from './clock.ts';
+import type { Exchange, ResponseHandler } from './http/exchange.ts';
 import { describeNetworkError } from './network-error.ts';
 import { parseRetryAfter } from './retry.ts';
 
@@ -15,9 +16,16 @@ export type AttemptResult =
       readonly retryAfterMs: number | null;
     };
 
+/** Sends one GET and reports its answer to `handler`: the pool (http/pool.ts). */
+export interface Sender {
+  /** `lastRound`: no request will follow this one soon. */
+  request(path: string, handler: ResponseHandler, lastRound: boolean): Exchange;
+}
+
 /** What one attempt needs: where, how long, how much, and the caller's cancellation. */
 export interface AttemptOptions {
-  readonly pool: HttpPool;
+  readonly sender: Sender;
+  readonly clock: Clock;
   readonly path: string;
   readonly timeoutMs: number;
   readonly timeoutText: string;
@@ -27,9 +35,9 @@ export interface AttemptOptions {
   readonly headersTimeoutMs?: number;
   /** Reason given when the headers did not arrive in time. */
   readonly headersTimeoutText?: string;
-  /** The caller's slot, freed when the pool sends the next request behind this answer. */
+  /** The caller's slot, freed when the next request goes out behind this answer. */
   readonly slot?: { release(): void };
-  /** No request will follow on this connection soon (see `HttpPool.request`). */
+  /** No request will follow this one soon (a scan's last round). */
   readonly lastRound?: boolean;
 }
 
@@ -55,8 +63,8 @@ class Attempt implements ResponseHandler {
   #exchange: Exchange | undefined;
   #settled = false;
   #phase: 'headers' | 'body' = 'headers';
-  #timer: NodeJS.Timeout | undefined;
-  #headersTimer: NodeJS.Timeout | undefined;
+  #timer: Timer | undefined;
+  #headersTimer: Timer | undefined;
   #status = 0;
   #retryAfterMs: number | null = null;
   #body = new BodyBuffer();
@@ -78,19 +86,19 @@ class Attempt implements ResponseHandler {
   }
 
   start(): void {
-    const { timeoutMs, headersTimeoutMs, timeoutText } = this.#options;
-    this.#timer = setTimeout(
+    const { clock, timeoutMs, headersTimeoutMs, timeoutText } = this.#options;
+    this.#timer = clock.setTimeout(
       () => this.#expire(this.#phase === 'body' ? `${timeoutText} reading the body` : timeoutText),
       timeoutMs,
     );
     if (headersTimeoutMs !== undefined && headersTimeoutMs < timeoutMs) {
-      this.#headersTimer = setTimeout(
+      this.#headersTimer = clock.setTimeout(
         () => this.#expire(this.#options.headersTimeoutText ?? timeoutText),
         headersTimeoutMs,
       );
     }
     if (this.#options.signal !== undefined) this.#watch(this.#options.signal);
-    this.#exchange = this.#options.pool.request(
+    this.#exchange = this.#options.sender.request(
       this.#options.path,
       this,
       this.#options.lastRound ?? false,
@@ -100,11 +108,11 @@ class Attempt implements ResponseHandler {
   onResponseStart(statusCode: number, headers: Readonly<Record<string, string>>): void {
     if (this.#settled) return;
     this.#phase = 'body';
-    clearTimeout(this.#headersTimer);
+    this.#options.clock.clearTimeout(this.#headersTimer);
     this.#status = statusCode;
     if (!isOk(statusCode)) {
       if (statusCode === 429 || statusCode === 503) {
-        this.#retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
+        this.#retryAfterMs = parseRetryAfter(headers['retry-after'], this.#options.clock.wallNow());
       }
       return;
     }
@@ -180,10 +188,9 @@ class Attempt implements ResponseHandler {
   }
 
   /**
-   * Joins the attempts in flight under `signal`, which has one abort listener for all of them.
-   * A listener per request cost ~1 µs of the ~20 µs of CPU a request takes at 100k instances
-   * (EventTarget's bookkeeping); a shared set cost 12 MB of peak RSS (its table is rebuilt as
-   * entries come and go), so the attempts are linked through themselves.
+   * Joins the attempts in flight under `signal`, which has one abort listener for all of them:
+   * a listener per request, or a shared set, cost measurable CPU or memory at 100k requests
+   * (docs/tuning.md), so the attempts are linked through themselves.
    */
   #watch(signal: AbortSignal): void {
     let list = inFlight.get(signal);
@@ -230,8 +237,8 @@ class Attempt implements ResponseHandler {
   #settle(): boolean {
     if (this.#settled) return false;
     this.#settled = true;
-    clearTimeout(this.#timer);
-    clearTimeout(this.#headersTimer);
+    this.#options.clock.clearTimeout(this.#timer);
+    this.#options.clock.clearTimeout(this.#headersTimer);
     this.#unwatch();
     return true;
   }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { FleetmonError } from '../core/errors.ts';
+import { readOne } from './client.test-helper.ts';
 import { createProviderClient, type ProviderClient, type ProviderClientOptions } from './client.ts';
+import { FakeClock } from './fake-clock.test-helper.ts';
 import { closedPort, type Loopback, serveHttp, statsJson } from './loopback.test-helper.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -15,22 +17,24 @@ after(async () => {
   }
 });
 
-const sleeps: number[] = [];
+/**
+ * A server answering with `handler` and a client on a fake clock whose waits between attempts
+ * end at once; `clock.slept` records each wait.
+ */
 async function setup(handler: Handler, options: Partial<ProviderClientOptions> = {}) {
   const server = await serveHttp(handler);
+  const clock = new FakeClock({ sleeps: 'skip' });
   const client = createProviderClient({
     baseUrl: server.url,
     timeoutMs: 1000,
     retries: 2,
     concurrency: 4,
     random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    clock,
     ...options,
   });
   open.push({ server, client });
-  return { server, client };
+  return { server, client, clock };
 }
 
 function answer(status: number, body: string, headers: Record<string, string> = {}): Handler {
@@ -62,36 +66,37 @@ describe('readInstance', () => {
       concurrency: 1,
     });
     open.push({ server, client });
-    const reading = await client.readInstance('10.0.0.7');
+    const reading = await readOne(client, '10.0.0.7');
     assert.deepEqual(reading, {
       ip: '10.0.0.7',
       ok: true,
       stats: { service: 'CartService', cpu: 12.5, memory: 80 },
       attempts: 1,
     });
-    await client.readInstance('fe80::1');
+    await readOne(client, 'fe80::1');
     assert.deepEqual(handler.paths, ['/api/v1/10.0.0.7', '/api/v1/fe80::1']);
     assert.equal(client.url, `${server.url.origin}/api/v1/`);
   });
 
   it('retries 5xx with exponential backoff and full jitter, then succeeds', async () => {
-    sleeps.length = 0;
     const handler = sequence(answer(500, 'x'), answer(502, ''), answer(200, statsJson()));
-    const { client } = await setup(handler, { retries: 3, backoff: { baseMs: 100, maxMs: 1000 } });
-    const reading = await client.readInstance('10.0.0.1');
+    const { client, clock } = await setup(handler, {
+      retries: 3,
+      backoff: { baseMs: 100, maxMs: 1000 },
+    });
+    const reading = await readOne(client, '10.0.0.1');
     assert.equal(reading.ok, true);
     assert.equal(reading.attempts, 3);
-    assert.deepEqual(sleeps, [50, 100]);
+    assert.deepEqual(clock.slept, [50, 100]);
   });
 
   it('caps the backoff at maxMs', async () => {
-    sleeps.length = 0;
-    const { client } = await setup(answer(503, ''), {
+    const { client, clock } = await setup(answer(503, ''), {
       retries: 5,
       random: () => 0.999,
       backoff: { baseMs: 10, maxMs: 40 },
     });
-    const reading = await client.readInstance('10.0.0.1');
+    const reading = await readOne(client, '10.0.0.1');
     assert.deepEqual(reading, {
       ip: '10.0.0.1',
       ok: false,
@@ -99,7 +104,7 @@ describe('readInstance', () => {
       error: 'HTTP 503',
       attempts: 6,
     });
-    assert.deepEqual(sleeps, [9, 19, 39, 39, 39]);
+    assert.deepEqual(clock.slept, [9, 19, 39, 39, 39]);
   });
 
   const noRetry: Array<[status: number, error: string]> = [
@@ -112,7 +117,7 @@ describe('readInstance', () => {
     it(`does not retry HTTP ${status}`, async () => {
       const handler = sequence(answer(status, '{"error": "Invalid IP"}'));
       const { client } = await setup(handler);
-      assert.deepEqual(await client.readInstance('10.0.0.2'), {
+      assert.deepEqual(await readOne(client, '10.0.0.2'), {
         ip: '10.0.0.2',
         ok: false,
         service: null,
@@ -124,22 +129,22 @@ describe('readInstance', () => {
   }
 
   it('honours Retry-After on 429 and 503', async () => {
-    sleeps.length = 0;
     const handler = sequence(
       answer(429, '', { 'retry-after': '0' }),
       answer(503, '', { 'retry-after': '1' }),
       answer(200, statsJson()),
     );
-    const { client } = await setup(handler, { timeoutMs: 1000, retries: 2 });
-    const reading = await client.readInstance('10.0.0.3');
+    const { client, clock } = await setup(handler, { timeoutMs: 1000, retries: 2 });
+    const reading = await readOne(client, '10.0.0.3');
     assert.equal(reading.ok, true);
-    assert.deepEqual(sleeps, [0, 1000]);
+    assert.deepEqual(clock.slept, [0, 1000]);
   });
 
   it('gives up when Retry-After is beyond the time a read may take', async () => {
-    sleeps.length = 0;
-    const { client } = await setup(answer(503, '', { 'retry-after': '120' }), { timeoutMs: 1000 });
-    const reading = await client.readInstance('10.0.0.4');
+    const { client, clock } = await setup(answer(503, '', { 'retry-after': '120' }), {
+      timeoutMs: 1000,
+    });
+    const reading = await readOne(client, '10.0.0.4');
     assert.deepEqual(reading, {
       ip: '10.0.0.4',
       ok: false,
@@ -147,13 +152,13 @@ describe('readInstance', () => {
       error: 'HTTP 503 (asked to retry after 2m)',
       attempts: 1,
     });
-    assert.deepEqual(sleeps, []);
+    assert.deepEqual(clock.slept, []);
   });
 
   it('reports a malformed body without retrying, keeping the service', async () => {
     const handler = sequence(answer(200, '{"cpu": "lots", "memory": "4%", "service": "Auth"}'));
     const { client } = await setup(handler);
-    assert.deepEqual(await client.readInstance('10.0.0.5'), {
+    assert.deepEqual(await readOne(client, '10.0.0.5'), {
       ip: '10.0.0.5',
       ok: false,
       service: 'Auth',
@@ -171,7 +176,7 @@ describe('readInstance', () => {
     };
     for (const handler of [answer(200, big), chunked]) {
       const { client } = await setup(handler, { maxBodyBytes: 256 });
-      const reading = await client.readInstance('10.0.0.6');
+      const reading = await readOne(client, '10.0.0.6');
       assert.equal(reading.ok ? '' : reading.error, 'body larger than 256 bytes');
     }
   });
@@ -181,14 +186,14 @@ describe('readInstance', () => {
       concurrency: 1,
       retries: 0,
     });
-    for (let i = 0; i < 20; i++) await client.readInstance('10.0.0.8');
+    for (let i = 0; i < 20; i++) await readOne(client, '10.0.0.8');
     assert.equal(server.connections(), 1);
   });
 
   it('rejects a non-IP without a request', async () => {
     const handler = sequence(answer(200, statsJson()));
     const { client } = await setup(handler);
-    const reading = await client.readInstance('../servers');
+    const reading = await readOne(client, '../servers');
     assert.deepEqual(reading, {
       ip: '../servers',
       ok: false,
@@ -276,7 +281,7 @@ describe('listServers', () => {
       timeoutMs: 300,
       retries: 1,
       concurrency: 2,
-      sleep: async () => undefined,
+      clock: new FakeClock({ sleeps: 'skip' }),
     });
     await assert.rejects(client.listServers(), (err: unknown) => {
       assert.ok(err instanceof FleetmonError);

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { FleetmonError } from '../core/errors.ts';
+import type { Reading } from '../core/types.ts';
+import { readOne } from './client.test-helper.ts';
 import { createProviderClient, type ProviderClient, type ProviderClientOptions } from './client.ts';
+import { FakeClock, until } from './fake-clock.test-helper.ts';
 import { type Loopback, serveHttp, serveRaw, statsJson } from './loopback.test-helper.ts';
 
 const open: Array<{ server: Loopback; client: ProviderClient }> = [];
@@ -13,17 +16,32 @@ after(async () => {
   }
 });
 
-function track(server: Loopback, options: Partial<ProviderClientOptions> = {}): ProviderClient {
+/** A client of `server` on a fake clock: its timeouts fire only when the test moves time on. */
+function track(
+  server: Loopback,
+  options: Partial<ProviderClientOptions> = {},
+): { client: ProviderClient; clock: FakeClock } {
+  const clock = options.clock instanceof FakeClock ? options.clock : new FakeClock();
   const client = createProviderClient({
     baseUrl: server.url,
     timeoutMs: 200,
     retries: 0,
     concurrency: 4,
     backoff: { baseMs: 1, maxMs: 5 },
+    clock,
     ...options,
   });
   open.push({ server, client });
-  return client;
+  return { client, clock };
+}
+
+/** A raw server that never answers, and how many requests it has received. */
+async function silent(): Promise<{ server: Loopback; received: () => number }> {
+  let received = 0;
+  const server = await serveRaw(() => {
+    received++;
+  });
+  return { server, received: () => received };
 }
 
 /** An HTTP/1.0 answer with no Content-Length: the body ends when the server closes. */
@@ -32,12 +50,18 @@ function http10(socket: Socket, body: string): void {
 }
 
 describe('provider client over the network', () => {
-  it('times out a provider that never answers, within the timeout', async () => {
-    const server = await serveRaw(() => undefined);
-    const client = track(server, { timeoutMs: 150 });
-    const started = performance.now();
-    const reading = await client.readInstance('10.0.0.1');
-    const took = performance.now() - started;
+  it('times out a provider that never answers, once its timeout has passed', async () => {
+    const { server, received } = await silent();
+    const { client, clock } = track(server, { timeoutMs: 150 });
+    let reading: Reading | undefined;
+    const read = readOne(client, '10.0.0.1').then((got) => {
+      reading = got;
+    });
+    await until(() => received() === 1, 'the request at the server');
+    await clock.advance(149);
+    assert.equal(reading, undefined);
+    await clock.advance(1);
+    await read;
     assert.deepEqual(reading, {
       ip: '10.0.0.1',
       ok: false,
@@ -45,67 +69,20 @@ describe('provider client over the network', () => {
       error: 'timeout after 150ms',
       attempts: 1,
     });
-    assert.ok(took >= 140 && took < 400, `took ${took} ms`);
-  });
-
-  it('times out a trickling body even though bytes keep arriving', async () => {
-    const timers: NodeJS.Timeout[] = [];
-    const server = await serveRaw((socket) => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n{');
-      timers.push(setInterval(() => socket.writable && socket.write(' '), 20));
-    });
-    const client = track(server, { timeoutMs: 200, retries: 1 });
-    const started = performance.now();
-    const reading = await client.readInstance('10.0.0.1');
-    const took = performance.now() - started;
-    for (const timer of timers) clearInterval(timer);
-    assert.equal(reading.ok ? '' : reading.error, 'timeout after 200ms reading the body');
-    assert.equal(reading.attempts, 2);
-    assert.ok(took < 700, `took ${took} ms`);
-  });
-
-  it('reads a body that arrives in pieces, a multi-byte character split between them', async () => {
-    const body = Buffer.from(statsJson('Zürich€Service'), 'utf8');
-    const cut = body.indexOf(0xe2) + 1; // inside the three bytes of €
-    const server = await serveRaw((socket) => {
-      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
-      setTimeout(() => socket.write(body.subarray(0, 5)), 10);
-      setTimeout(() => socket.write(body.subarray(5, cut)), 20);
-      setTimeout(() => socket.write(body.subarray(cut)), 30);
-    });
-    const reading = await track(server).readInstance('10.0.0.1');
-    assert.equal(reading.ok && reading.stats.service, 'Zürich€Service');
   });
 
   it('refuses a flood of response headers without reading them all', async () => {
     const server = await serveRaw((socket) =>
       socket.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(40_000)}\r\nContent-Length: 2\r\n\r\n{}`),
     );
-    const reading = await track(server).readInstance('10.0.0.1');
+    const reading = await readOne(track(server).client, '10.0.0.1');
     assert.equal(reading.ok ? '' : reading.error, 'response headers larger than 16 KiB');
-  });
-
-  it('names the header wait when headers trickle in slower than allowed', async () => {
-    const timers: NodeJS.Timeout[] = [];
-    const server = await serveRaw((socket) => {
-      socket.write('HTTP/1.1 200 OK\r\n');
-      timers.push(setInterval(() => socket.writable && socket.write('X-A: b\r\n'), 20));
-    });
-    const client = track(server, { timeoutMs: 1000, headersTimeoutMs: 150 });
-    const started = performance.now();
-    const reading = await client.readInstance('10.0.0.1');
-    for (const timer of timers) clearInterval(timer);
-    assert.equal(
-      reading.ok ? '' : reading.error,
-      'timeout after 150ms waiting for response headers',
-    );
-    assert.ok(performance.now() - started < 600);
   });
 
   it('names a reset connection and retries it', async () => {
     const server = await serveRaw((socket) => socket.resetAndDestroy());
-    const client = track(server, { retries: 2 });
-    const reading = await client.readInstance('10.0.0.1');
+    const { client } = track(server, { retries: 2, clock: new FakeClock({ sleeps: 'skip' }) });
+    const reading = await readOne(client, '10.0.0.1');
     assert.equal(reading.ok ? '' : reading.error, 'connection reset (ECONNRESET)');
     assert.equal(reading.attempts, 3);
     assert.equal(server.connections(), 3);
@@ -113,7 +90,7 @@ describe('provider client over the network', () => {
 
   it('names a connection closed before the answer', async () => {
     const server = await serveRaw((socket) => socket.end());
-    const reading = await track(server).readInstance('10.0.0.1');
+    const reading = await readOne(track(server).client, '10.0.0.1');
     assert.equal(
       reading.ok ? '' : reading.error,
       'connection closed before the response was complete',
@@ -122,7 +99,7 @@ describe('provider client over the network', () => {
 
   it('names a non-HTTP answer', async () => {
     const server = await serveRaw((socket) => socket.end('SSH-2.0-OpenSSH\r\n\r\n'));
-    const reading = await track(server).readInstance('10.0.0.1');
+    const reading = await readOne(track(server).client, '10.0.0.1');
     assert.equal(reading.ok ? '' : reading.error, 'invalid HTTP response (malformed status line)');
   });
 
@@ -132,10 +109,16 @@ describe('provider client over the network', () => {
       if (ip === 'servers') http10(socket, JSON.stringify(['10.0.0.1', '10.0.0.2']));
       else http10(socket, statsJson(`svc-${ip}`, '10%', '20%'));
     });
-    const client = track(server, { concurrency: 8 });
+    const { client } = track(server, { concurrency: 8 });
     assert.deepEqual(await client.listServers(), ['10.0.0.1', '10.0.0.2']);
     const ips = Array.from({ length: 200 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
-    const readings = await Promise.all(ips.map((ip) => client.readInstance(ip)));
+    const readings: Reading[] = [];
+    await client.readInstances(ips, {
+      concurrency: 8,
+      onReading: (index, reading) => {
+        readings[index] = reading;
+      },
+    });
     for (const [i, reading] of readings.entries()) {
       assert.deepEqual(reading, {
         ip: ips[i],
@@ -145,72 +128,76 @@ describe('provider client over the network', () => {
       });
     }
     assert.equal(server.connections(), 201);
+    // What `--stats` reports: a connection per request, none of them pipelined.
+    assert.equal(client.traffic?.connections, 201);
+    assert.equal(client.traffic?.pipelined, 0);
   });
 
-  it('rejects with the abort reason as soon as the caller aborts', async () => {
-    const server = await serveRaw(() => undefined);
-    const client = track(server, { timeoutMs: 5000 });
-    const controller = new AbortController();
-    const reason = new Error('stopped by user');
-    setTimeout(() => controller.abort(reason), 50);
-    const started = performance.now();
-    await assert.rejects(
-      client.readInstance('10.0.0.1', controller.signal),
-      (err) => err === reason,
-    );
-    assert.ok(performance.now() - started < 500);
-  });
-
-  it('one abort ends every request in flight under that signal, and only those', async () => {
-    const server = await serveRaw(() => undefined);
-    const client = track(server, { timeoutMs: 5000 });
+  it('one abort ends every read in flight under that signal, and only those', async () => {
+    const { server, received } = await silent();
+    const { client } = track(server, { timeoutMs: 5000 });
     const stopped = new AbortController();
     const other = new AbortController();
     const reason = new Error('stopped by user');
     const aborted = ['10.0.0.1', '10.0.0.2', '10.0.0.3'].map((ip) =>
-      client.readInstance(ip, stopped.signal),
+      readOne(client, ip, stopped.signal),
     );
     let otherSettled = false;
-    const untouched = client.readInstance('10.0.0.4', other.signal).finally(() => {
+    const untouched = readOne(client, '10.0.0.4', other.signal).finally(() => {
       otherSettled = true;
     });
-    setTimeout(() => stopped.abort(reason), 50);
+    await until(() => received() === 4, 'four requests at the server');
+    stopped.abort(reason);
     for (const read of aborted) await assert.rejects(read, (err) => err === reason);
     assert.equal(otherSettled, false);
     other.abort(new Error('done'));
     await assert.rejects(untouched, /done/);
   });
 
-  it('stops waiting in backoff when aborted', async () => {
-    const server = await serveHttp((_req, res) => res.writeHead(500).end());
-    const client = track(server, {
+  it('stops waiting between attempts when aborted', async () => {
+    let received = 0;
+    const server = await serveHttp((_req, res) => {
+      received++;
+      res.writeHead(500).end();
+    });
+    const { client, clock } = track(server, {
       retries: 5,
       backoff: { baseMs: 10_000, maxMs: 10_000 },
       random: () => 1,
     });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('stop')), 50);
-    await assert.rejects(client.readInstance('10.0.0.1', controller.signal), /stop/);
+    const read = readOne(client, '10.0.0.1', controller.signal);
+    await until(() => clock.slept.length === 1, 'the wait after the first attempt');
+    controller.abort(new Error('stop'));
+    await assert.rejects(read, /stop/);
+    assert.equal(received, 1);
   });
 
-  it('keeps at most `concurrency` requests in flight, and queueing never counts as timeout', async () => {
-    let inFlight = 0;
+  it('keeps at most `concurrency` requests in flight, and waiting for a slot never times out', async () => {
+    const waiting: Socket[] = [];
     let peak = 0;
-    const server = await serveHttp((_req, res) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      setTimeout(() => {
-        inFlight--;
-        res.end(statsJson());
-      }, 40);
+    const server = await serveRaw((socket) => {
+      waiting.push(socket);
+      peak = Math.max(peak, waiting.length);
     });
-    // 45 reads, 3 at a time, 40 ms each: the last waits ~560 ms for a slot, beyond the timeout,
-    // which leaves each read itself ample slack on a loaded machine.
-    const client = track(server, { concurrency: 3, timeoutMs: 500 });
-    const readings = await Promise.all(
-      Array.from({ length: 45 }, (_, i) => client.readInstance(`10.0.0.${i}`)),
-    );
+    const { client, clock } = track(server, { concurrency: 3, timeoutMs: 500 });
+    const readings: Reading[] = [];
+    const ips = Array.from({ length: 45 }, (_, i) => `10.0.0.${i}`);
+    const read = client.readInstances(ips, {
+      concurrency: 3,
+      onReading: (_, reading) => readings.push(reading),
+    });
+    // Each round waits 499 ms before it is answered: 7.5 s in all, far past the timeout.
+    for (let round = 0; round < 15; round++) {
+      await until(() => waiting.length === 3, `round ${round} at the server`);
+      await clock.advance(499);
+      for (const socket of waiting.splice(0)) {
+        socket.end(`HTTP/1.0 200 OK\r\n\r\n${statsJson()}`);
+      }
+    }
+    await read;
     assert.equal(peak, 3);
+    assert.equal(readings.length, 45);
     assert.deepEqual(
       readings.filter((reading) => !reading.ok),
       [],
@@ -218,14 +205,23 @@ describe('provider client over the network', () => {
   });
 
   it('lists through a timeout into provider-unreachable naming --timeout', async () => {
-    const server = await serveRaw(() => undefined);
-    const client = track(server, { timeoutMs: 100, retries: 1 });
-    await assert.rejects(client.listServers(), (err: unknown) => {
+    const { server, received } = await silent();
+    const { client, clock } = track(server, {
+      timeoutMs: 100,
+      retries: 1,
+      clock: new FakeClock({ sleeps: 'skip' }),
+    });
+    const listed = assert.rejects(client.listServers(), (err: unknown) => {
       assert.ok(err instanceof FleetmonError);
       assert.equal(err.code, 'provider-unreachable');
       assert.equal(err.message, `cannot reach ${server.url.origin}/servers: timeout after 100ms`);
       assert.match(err.hint ?? '', /--timeout/);
       return true;
     });
+    await until(() => received() === 1, 'the first attempt');
+    await clock.advance(100);
+    await until(() => received() === 2, 'the retry');
+    await clock.advance(100);
+    await listed;
   });
 });

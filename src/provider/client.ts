@@ -1,15 +1,16 @@
 import { isIP } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from '../core/duration.ts';
 import { FleetmonError } from '../core/errors.ts';
 import { ipv4Key } from '../core/ip.ts';
 import type { Reading, TrafficSummary } from '../core/types.ts';
 import { displayUrl } from './address.ts';
 import { type AttemptResult, attemptGet, formatBytes } from './attempt.ts';
-import { ConnectPacer, createRetryingConnector } from './connector.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { createRetryingConnector } from './connector.ts';
+import { FlowPolicy } from './flow/policy.ts';
 import { HttpPool } from './http/pool.ts';
-import { RequestGate } from './request-gate.ts';
-import { type Backoff, backoffDelay, DEFAULT_BACKOFF } from './retry.ts';
+import { readEach } from './read-each.ts';
+import { type Backoff, DEFAULT_BACKOFF, decideRetry, type RetryRules } from './retry.ts';
 import { parseServerList } from './servers-body.ts';
 import { parseStatsBody } from './stats-body.ts';
 import { TrafficCounter } from './traffic.ts';
@@ -41,38 +42,41 @@ export interface ProviderClientOptions {
   backoff?: Backoff;
   /** Source of jitter in [0, 1); injected by tests. */
   random?: () => number;
-  /** Waits between attempts; rejects when the signal aborts. Injected by tests. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Time and timers; default the system clock. Injected by tests. */
+  clock?: Clock;
 }
 
-/** The CPX provider as fleetmon sees it (docs/architecture.md §1). */
+/** How to read many instances at once. */
+export interface ReadOptions {
+  /** Readings under way at once (the scan's `--concurrency`). */
+  readonly concurrency: number;
+  /** Aborting stops the read: readings under way end, and no more start. */
+  readonly signal?: AbortSignal | undefined;
+  /** Gets each reading as it ends, with the index of its ip. */
+  readonly onReading: (index: number, reading: Reading) => void;
+}
+
+/** The CPX provider as fleetmon sees it (docs/architecture.md §1): list the fleet, read instances, close. */
 export interface ProviderClient {
   /** Display form of the base URL, e.g. `http://127.0.0.1:9001`. */
   readonly url: string;
   /** Problems found in the last `/servers` answer that did not stop the scan. */
   readonly lastListWarnings: readonly string[];
+  /** What was asked of the provider so far, for `--stats` and metrics; absent on stand-ins. */
+  readonly traffic?: TrafficSummary;
   /**
    * Distinct instance IPs in listing order. Throws FleetmonError `provider-unreachable` or
    * `provider-invalid`, or the signal's reason when aborted.
    */
   listServers(signal?: AbortSignal): Promise<string[]>;
   /**
-   * Stats of one instance. Failures come back as `{ok: false, error}`; throws only the signal's
-   * reason on abort. `lastRound`: no reading will start after the ones in flight end (a scan's
-   * last round), so the connection need not be kept for another.
+   * Reads the stats of every ip; each ends as a reading, failures included, handed to
+   * `onReading`. Resolves once all are read or the signal aborted (then the ips not read yet
+   * get no reading); never rejects otherwise.
    */
-  readInstance(ip: string, signal?: AbortSignal, lastRound?: boolean): Promise<Reading>;
+  readInstances(ips: readonly string[], options: ReadOptions): Promise<void>;
   /** Closes pooled connections once requests in flight have finished. */
   close(): Promise<void>;
-  /** What was asked of the provider so far, for `--stats` and benchmarks; absent on stand-ins. */
-  readonly traffic?: TrafficSummary;
-  /**
-   * Readers a scan may run beyond its concurrency, since this client keeps the requests in
-   * flight within `--concurrency` itself: they wait for a slot, and take one at once when an
-   * answer frees its slot before it ends (pipelining, http/pool.ts). It may grow during a scan,
-   * which then adds readers. Absent: none.
-   */
-  readonly spareReaders?: number;
 }
 
 /** Default cap on a stats body. */
@@ -83,67 +87,44 @@ export const DEFAULT_MAX_INSTANCES = 1_000_000;
 const LIST_BYTES_PER_ENTRY = 64;
 /** Response heads larger than this are refused, so a flood of headers cannot exhaust memory. */
 const MAX_HEADER_BYTES = 16 * 1024;
-/**
- * Connects at once to a provider that closes every connection, without the pacer's slow start:
- * the original's listen backlog was 5, and each request is a connect, so a cap that doubled
- * while none was dropped overflowed it (the seed scan took up to 400 ms instead of ~130). Only
- * the connects are paced; the request window still starts at `--concurrency`, since a
- * threaded HTTP/1.0 provider with 50 ms answers serves 64 at once (starting it from 16 in slow
- * start cost ~90 ms of a 1 s scan; a serial one is no faster from 16, bench/README.md).
- */
-const CLOSING_PROVIDER_CONNECTS = 4;
-/**
- * A provider that closes every connection and answers faster than this (lowest recent latency)
- * holds no more connections after a dropped SYN than it held then, until it lets go of one.
- * Re-sending a dropped connect waits 2 ms or more and costs a connect's CPU, as much as such an
- * answer, and against a quick single-threaded provider the client's CPU is what limits the scan:
- * the seed provider (150 × 0.2 ms, backlog 5) had ~60 connects re-sent for 151 answers, and the
- * scan took ~8 ms longer than at a fixed window of 8. With slow answers a re-send costs little
- * and the connections matter: a cap at what Python's threaded server (backlog 5, 50 ms answers)
- * held at a drop took 1,000 instances from ~1 s to 5-6 s (bench/README.md).
- */
-const QUICK_ANSWER_MS = 20;
-/**
- * One spare reader (see `spareReaders`) per this many slots: a spare that pipelines behind a
- * stalled answer frees that answer's reader, which becomes the next spare, so a few keep up.
- */
-const SPARE_READERS_PER = 8;
 const API_HINT = 'check that the provider is running and --api (or FLEETMON_API) points at it';
-
-async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  await delay(ms, undefined, { signal });
-}
 
 /** Builds a client over one connection pool to the provider. */
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   return new CpxClient(options);
 }
 
+/**
+ * How a read travels: `readInstances` runs readers (read-each.ts) as the policy allows; each
+ * read is attempts (`#get`): admitted by the policy, sent by the pool (attempt.ts, http/), the
+ * result fed back to the policy, and a retry decided by `decideRetry` (retry.ts).
+ */
 class CpxClient implements ProviderClient {
   readonly url: string;
   readonly #options: ProviderClientOptions;
+  readonly #clock: Clock;
   readonly #basePath: string;
-  readonly #retries: number;
+  readonly #retry: RetryRules;
   readonly #timeoutText: string;
   readonly #headersTimeout: { headersTimeoutMs?: number; headersTimeoutText?: string };
-  readonly #gate: RequestGate;
+  readonly #policy: FlowPolicy;
   readonly #pool: HttpPool;
-  readonly #pacer = new ConnectPacer({
-    onCut: () => this.#connectsOverflowed(),
-    held: (maxAgeMs) => this.#pool.heldWithin(maxAgeMs),
-  });
-  /** The provider closes every connection, or the pool asks it to: each request is a connect. */
-  #closing = false;
   readonly #serversUrl: string;
   #lastListWarnings: readonly string[] = [];
   readonly #traffic = new TrafficCounter();
 
   constructor(options: ProviderClientOptions) {
     const { baseUrl, timeoutMs } = options;
+    const clock = options.clock ?? systemClock;
     this.#options = options;
+    this.#clock = clock;
     // Callers may hand in a URL not made by parseApiAddress; paths are joined onto a directory.
     this.#basePath = baseUrl.pathname.endsWith('/') ? baseUrl.pathname : `${baseUrl.pathname}/`;
-    this.#retries = Math.max(0, Math.floor(options.retries));
+    this.#retry = {
+      retries: Math.max(0, Math.floor(options.retries)),
+      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      random: options.random ?? Math.random,
+    };
     this.#timeoutText = `timeout after ${formatDuration(timeoutMs)}`;
     const headersMs = options.headersTimeoutMs;
     this.#headersTimeout =
@@ -153,42 +134,22 @@ class CpxClient implements ProviderClient {
             headersTimeoutMs: headersMs,
             headersTimeoutText: `timeout after ${formatDuration(headersMs)} waiting for response headers`,
           };
-    this.#gate = new RequestGate({
+    this.#policy = new FlowPolicy({
       concurrency: options.concurrency,
       ratePerSecond: options.ratePerSecond,
       adaptive: options.adaptive ?? true,
+      clock,
     });
+    const policy = this.#policy;
     this.#pool = new HttpPool({
       origin: new URL(baseUrl.origin),
-      connect: createRetryingConnector({ origin: baseUrl, timeoutMs, pacer: this.#pacer }),
+      connect: createRetryingConnector({ origin: baseUrl, timeoutMs, policy, clock }),
+      policy,
+      clock,
       maxHeadBytes: MAX_HEADER_BYTES,
-      onReleased: (heldMs) => this.#pacer.released(heldMs),
-      // A connection per request from now on: pace the connects as for an HTTP/1.0 provider.
-      onCloseEach: () => this.#eachRequestConnects(),
     });
     this.url = displayUrl(new URL(this.#basePath, baseUrl));
     this.#serversUrl = new URL(`${this.#basePath}servers`, baseUrl).href;
-  }
-
-  #eachRequestConnects(): void {
-    this.#closing = true;
-    this.#pacer.limit(CLOSING_PROVIDER_CONNECTS);
-  }
-
-  /** A dropped SYN cut the connects: the provider's listen queue overflowed. */
-  #connectsOverflowed(): void {
-    if (!this.#closing) return;
-    const baseline = this.#gate.adaptive?.baselineMs ?? Number.POSITIVE_INFINITY;
-    if (baseline < QUICK_ANSWER_MS) {
-      this.#pacer.holdAtCurrent(CLOSING_PROVIDER_CONNECTS);
-    }
-  }
-
-  /** Some once the provider's answers are seen to come apart from their heads; else none. */
-  get spareReaders(): number {
-    return this.#closing || !this.#pool.headsAlone
-      ? 0
-      : Math.ceil(this.#gate.max / SPARE_READERS_PER);
   }
 
   get traffic(): TrafficSummary {
@@ -199,13 +160,9 @@ class CpxClient implements ProviderClient {
       activeMs: traffic.activeMs,
       latency: traffic.latency(),
       connections: this.#pool.opened,
-      resentConnects: this.#pacer.resent,
+      resentConnects: this.#policy.resentConnects,
       pipelined: this.#pool.pipelined,
-      window: {
-        max: this.#gate.max,
-        limit: this.#gate.limit,
-        decreases: this.#gate.adaptive?.decreases ?? 0,
-      },
+      window: this.#policy.window,
     };
   }
 
@@ -218,9 +175,7 @@ class CpxClient implements ProviderClient {
     const maxInstances = this.#options.maxInstances ?? DEFAULT_MAX_INSTANCES;
     const maxBytes = listBytesFor(maxInstances);
     const path = `${this.#basePath}servers`;
-    const { result } = await this.#getWithRetries(path, maxBytes, signal, false, false);
-    // The provider closes the connection after each answer (HTTP/1.0, `Connection: close`).
-    if (result.ok && this.#pool.lastReusable === false) this.#eachRequestConnects();
+    const { result } = await this.#get(path, maxBytes, signal, false, false);
     if (!result.ok) throw listFailure(this.#serversUrl, result, maxBytes, maxInstances);
     const list = parseServerList(result.text, maxInstances);
     if (!list.ok && list.entries !== undefined) {
@@ -241,21 +196,30 @@ class CpxClient implements ProviderClient {
     return list.ips;
   }
 
-  async readInstance(ip: string, signal?: AbortSignal, lastRound = false): Promise<Reading> {
-    // The digit-by-digit IPv4 check first: net.isIP's regex was 0.15 µs of each read at 100k.
+  readInstances(ips: readonly string[], options: ReadOptions): Promise<void> {
+    const width = Math.max(1, Math.floor(options.concurrency));
+    return readEach(ips, {
+      readers: () => this.#policy.readers(width),
+      signal: options.signal,
+      read: (ip, signal, lastRound) => this.#read(ip, signal, lastRound),
+      onReading: options.onReading,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
+  /** Stats of one instance; failures come back as readings, aborts as the signal's reason. */
+  async #read(ip: string, signal: AbortSignal | undefined, lastRound: boolean): Promise<Reading> {
+    // The digit-by-digit IPv4 check first: it is much cheaper than net.isIP's regex.
     if (ipv4Key(ip) === null && isIP(ip) === 0) {
       // The list's non-IP entries stay visible as rows; asking the provider about them is pointless.
       return { ip, ok: false, service: null, error: 'not an IP address', attempts: 0 };
     }
     const maxBytes = this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const path = instancePath(this.#basePath, ip);
-    const { result, attempts } = await this.#getWithRetries(
-      path,
-      maxBytes,
-      signal,
-      true,
-      lastRound,
-    );
+    const { result, attempts } = await this.#get(path, maxBytes, signal, true, lastRound);
     if (!result.ok) {
       // The provider answers 400 for an IP it no longer knows (docs/architecture.md §1).
       const error = result.status === 400 ? 'HTTP 400 (instance gone)' : result.reason;
@@ -266,12 +230,11 @@ class CpxClient implements ProviderClient {
     return { ip, ok: false, service: parsed.service, error: parsed.error, attempts };
   }
 
-  close(): Promise<void> {
-    return this.#pool.close();
-  }
-
-  /** Attempts until success, a final failure, or the retries run out. */
-  async #getWithRetries(
+  /**
+   * Attempts until success, a final failure, or the retries run out. `sampled`: the answer
+   * time says something about load (stats reads, not the large list).
+   */
+  async #get(
     path: string,
     maxBodyBytes: number,
     signal: AbortSignal | undefined,
@@ -279,59 +242,38 @@ class CpxClient implements ProviderClient {
     lastRound: boolean,
   ): Promise<{ result: AttemptResult; attempts: number }> {
     const { timeoutMs } = this.#options;
+    const clock = this.#clock;
     // Retry-After is honoured only while it fits in the time a read may take overall,
     // counted from the first attempt so that waiting for a slot does not eat into it.
     let budgetEnd: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      const entered = this.#gate.enter(signal, sampled);
-      const pass = entered instanceof Promise ? await entered : entered;
-      budgetEnd ??= Date.now() + timeoutMs * (this.#retries + 1);
-      this.#traffic.sent(pass.startedAt, attempt > 1);
+      const admitted = this.#policy.admit(signal, sampled);
+      const ticket = admitted instanceof Promise ? await admitted : admitted;
+      budgetEnd ??= clock.now() + timeoutMs * (this.#retry.retries + 1);
+      this.#traffic.sent(ticket.startedAt, attempt > 1);
       let result: AttemptResult | undefined;
       try {
         result = await attemptGet({
-          pool: this.#pool,
+          sender: this.#pool,
+          clock,
           path,
           timeoutMs,
           timeoutText: this.#timeoutText,
           maxBodyBytes,
           signal,
-          slot: pass,
+          slot: ticket,
           lastRound,
           ...this.#headersTimeout,
         });
       } finally {
-        const end = performance.now();
-        this.#traffic.ended(end, sampled && result?.ok ? end - pass.startedAt : undefined);
-        this.#gate.leave(pass, result);
+        const end = clock.now();
+        this.#traffic.ended(end, sampled && result?.ok ? end - ticket.startedAt : undefined);
+        this.#policy.settle(ticket, result);
       }
-      if (result.ok || !result.retryable || attempt > this.#retries) {
-        return { result, attempts: attempt };
-      }
-      const asked = result.retryAfterMs;
-      if (asked !== null && asked > budgetEnd - Date.now()) {
-        const reason = `${result.reason} (asked to retry after ${formatDuration(asked)})`;
-        return { result: { ...result, reason }, attempts: attempt };
-      }
-      // Retry-After speaks to the client, not to one request: nobody starts one meanwhile.
-      if (asked !== null) this.#gate.holdFor(asked);
-      await this.#pause(asked ?? this.#backoff(attempt), signal);
-    }
-  }
-
-  #backoff(attempt: number): number {
-    return backoffDelay(
-      attempt,
-      this.#options.backoff ?? DEFAULT_BACKOFF,
-      this.#options.random ?? Math.random,
-    );
-  }
-
-  async #pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    try {
-      await (this.#options.sleep ?? defaultSleep)(ms, signal);
-    } catch (err) {
-      throw signal?.aborted ? signal.reason : err;
+      const step = decideRetry(result, attempt, budgetEnd - clock.now(), this.#retry);
+      if (!step.retry) return { result: step.result, attempts: attempt };
+      if (step.pauseAll) this.#policy.pause(step.waitMs);
+      await clock.sleep(step.waitMs, signal);
     }
   }
 }

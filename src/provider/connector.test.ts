@@ -1,192 +1,196 @@
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { ConnectPacer } from './connector.ts';
+import { createRetryingConnector, type OpenSocket } from './connector.ts';
+import { FakeClock } from './fake-clock.test-helper.ts';
+import { FlowPolicy } from './flow/policy.ts';
 
-describe('ConnectPacer', () => {
-  it('starts 4 connects at once and doubles that every round while none is dropped', () => {
-    const pacer = new ConnectPacer();
-    let started = 0;
-    for (let i = 0; i < 64; i++) pacer.enter(() => started++);
-    assert.equal(started, 4);
-    for (let i = 0; i < 4; i++) {
-      pacer.completed();
-      pacer.leave();
-    }
-    assert.deepEqual([pacer.cap, started], [8, 12]);
+/** One connect the fake network has under way. */
+interface PendingConnect {
+  readonly openedAt: number;
+  destroyed: boolean;
+  /** The network's answer to the connect: null when it got through. */
+  finish(err: Error | null): void;
+}
+
+/** A connector on a fake clock over a fake network whose connects finish when a test says so. */
+function setup(options: { timeoutMs?: number; minRetryMs?: number } = {}) {
+  const clock = new FakeClock();
+  const policy = new FlowPolicy({ concurrency: 64, clock });
+  const opened: PendingConnect[] = [];
+  const open: OpenSocket = (done) => {
+    const pending: PendingConnect = {
+      openedAt: clock.now(),
+      destroyed: false,
+      finish: (err) => done(err),
+    };
+    opened.push(pending);
+    return {
+      destroy: () => {
+        pending.destroyed = true;
+      },
+    } as unknown as Socket;
+  };
+  const connect = createRetryingConnector({
+    origin: new URL('http://127.0.0.1:9001'),
+    timeoutMs: options.timeoutMs ?? 1000,
+    policy,
+    clock,
+    open,
+    ...(options.minRetryMs === undefined ? {} : { minRetryMs: options.minRetryMs }),
   });
-
-  it('after a dropped SYN runs half the connects then under way, and the rest in turn', () => {
-    const pacer = new ConnectPacer();
-    const started: number[] = [];
-    for (let i = 0; i < 4; i++) pacer.enter(() => started.push(i));
-    for (let i = 0; i < 4; i++) pacer.completed();
-    for (let i = 4; i < 8; i++) pacer.enter(() => started.push(i));
-    assert.equal(started.length, 8, 'slow start: the cap is 8 by now');
-    pacer.dropped(0, 2);
-    assert.equal(pacer.cap, 4);
-    for (let i = 8; i < 12; i++) pacer.enter(() => started.push(i));
-    assert.equal(started.length, 8, 'the new connects wait');
-    for (let i = 0; i < 4; i++) pacer.leave();
-    assert.equal(started.length, 8, 'still 4 under way, the cap');
-    pacer.leave();
-    assert.deepEqual(started.slice(8), [8]);
-  });
-
-  it('cuts once per burst: drops of connects begun before the cut are the same news', () => {
-    const pacer = new ConnectPacer();
-    for (let i = 0; i < 16; i++) pacer.enter(() => undefined);
-    for (let i = 0; i < 12; i++) pacer.completed();
-    assert.equal(pacer.cap, 16);
-    pacer.dropped(0, 5);
-    pacer.dropped(1, 6);
-    pacer.dropped(4, 7);
-    assert.equal(pacer.cap, 8);
-    pacer.dropped(6, 9);
-    assert.equal(pacer.cap, 8);
-    // Every re-sent connect counts for --stats, cut or not.
-    assert.equal(pacer.resent, 4);
-  });
-
-  it('raises the cap by one per round of connects that get through at the first try', () => {
-    const pacer = new ConnectPacer();
-    for (let i = 0; i < 4; i++) pacer.enter(() => undefined);
-    pacer.dropped(0, 1);
-    assert.equal(pacer.cap, 2);
-    pacer.completed();
-    pacer.completed();
-    assert.equal(pacer.cap, 3);
-  });
-
-  it('can be capped before any overflow, for a provider known to close every connection', () => {
-    const pacer = new ConnectPacer();
-    pacer.limit(4);
-    let started = 0;
-    for (let i = 0; i < 16; i++) pacer.enter(() => started++);
-    assert.equal(started, 4);
-    pacer.limit(8);
-    assert.equal(pacer.cap, 4, 'a limit never raises the cap');
-    for (let i = 0; i < 4; i++) pacer.completed();
-    assert.equal(pacer.cap, 5, 'no slow start after a limit: one more per round');
-  });
-
-  it('once told to, starts connects only while the provider holds fewer than that, and one per release', () => {
-    let held = 0;
-    const pacer = new ConnectPacer({ held: () => held });
-    pacer.limit(4);
-    held = 3;
-    pacer.holdAtCurrent(5);
-    let started = 0;
-    for (let i = 0; i < 8; i++) {
-      pacer.enter(() => {
-        started++;
-      });
-    }
-    assert.equal(started, 2, '3 held and 2 under way make 5');
-    held = 4;
-    pacer.leave();
-    assert.equal(started, 2, 'a connect that got through is held now: no room');
-    held = 3;
-    pacer.released(1);
-    assert.equal(started, 3);
-  });
-
-  it('raises the hold cap by one per round of connects that get through at the first try', () => {
-    let held = 0;
-    const pacer = new ConnectPacer({ held: () => held });
-    pacer.limit(4);
-    pacer.holdAtCurrent(2);
-    let started = 0;
-    for (let i = 0; i < 8; i++) {
-      pacer.enter(() => {
-        started++;
-      });
-    }
-    assert.equal(started, 2);
-    for (let i = 0; i < 2; i++) {
-      pacer.completed();
-      held++;
-      pacer.leave();
-    }
-    assert.equal(started, 3, 'a round of 2 at the first try: 3 may be held now');
-    held = 1;
-    pacer.released(1);
-    assert.equal(started, 4);
-  });
-
-  it('does not count a connection held four times as long as usual (and 50 ms): it is hung, not queued', () => {
-    const ages = [1, 2, 3, 4];
-    const pacer = new ConnectPacer({
-      held: (maxAgeMs) => ages.filter((age) => age <= maxAgeMs).length,
+  /** Starts a connect; its outcome lands in the returned record. */
+  const start = () => {
+    const outcome: { err?: Error | null; socket?: Socket | null; abandon: () => void } = {
+      abandon: () => undefined,
+    };
+    outcome.abandon = connect((err, socket) => {
+      outcome.err = err;
+      outcome.socket = socket;
     });
-    pacer.limit(4);
-    pacer.holdAtCurrent(1);
-    let started = 0;
-    pacer.enter(() => {
-      started++;
-    });
-    assert.equal(started, 0, 'four held, the cap');
-    // Two of them grow old without an answer while the provider answers another in 2 ms.
-    ages.splice(0, 4, 2, 3, 60, 70);
-    pacer.released(2);
-    assert.equal(
-      started,
-      1,
-      'held 60 and 70 ms against a usual 2: hung, so 2 held and 1 under way',
+    return outcome;
+  };
+  return { clock, policy, opened, start };
+}
+
+/** Makes the connect to come take `ms`: one that gets through at once, on the fake clock. */
+async function learnConnectTime(run: ReturnType<typeof setup>, ms: number): Promise<void> {
+  run.start();
+  await run.clock.advance(ms);
+  run.opened.at(-1)?.finish(null);
+}
+
+describe('createRetryingConnector', () => {
+  it('hands over the socket of a connect that gets through, and a refused one as its error', () => {
+    const run = setup();
+    const through = run.start();
+    run.opened[0]?.finish(null);
+    assert.equal(through.err, null);
+    assert.ok(through.socket);
+    const refused = run.start();
+    run.opened[1]?.finish(new Error('connect ECONNREFUSED'));
+    assert.match(String(refused.err), /ECONNREFUSED/);
+    assert.equal(refused.socket, null);
+    assert.equal(run.opened[1]?.destroyed, true);
+    assert.equal(run.policy.resentConnects, 0);
+  });
+
+  it('before any connect got through, re-sends a pending one after 200 ms, the wait doubling', async () => {
+    const run = setup({ timeoutMs: 5000 });
+    run.start();
+    await run.clock.advance(199);
+    assert.equal(run.opened.length, 1);
+    await run.clock.advance(1);
+    assert.deepEqual(
+      run.opened.map((c) => [c.openedAt, c.destroyed]),
+      [
+        [0, true],
+        [200, false],
+      ],
     );
+    await run.clock.advance(400);
+    assert.deepEqual(
+      run.opened.map((c) => c.openedAt),
+      [0, 200, 600],
+    );
+    assert.equal(run.policy.resentConnects, 2);
   });
 
-  it('looks again once the connections it waits on count as hung, even if none is let go', async () => {
-    const since = performance.now();
-    const pacer = new ConnectPacer({
-      // Four connections, held since the start and never answered.
-      held: (maxAgeMs) => (performance.now() - since <= maxAgeMs ? 4 : 0),
-    });
-    pacer.limit(4);
-    pacer.released(1);
-    pacer.holdAtCurrent(1);
-    let started = false;
-    pacer.enter(() => {
-      started = true;
-    });
-    assert.equal(started, false);
-    // The look is due after 50 ms; a timer that fires early on a busy machine looks once more.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(started, true, 'after 50 ms they are hung and no longer count');
+  it('once connects are known to take 1 ms, re-sends one pending for 4 ms', async () => {
+    const run = setup();
+    await learnConnectTime(run, 1);
+    run.start();
+    await run.clock.advance(3);
+    assert.equal(run.opened.length, 2);
+    await run.clock.advance(1);
+    assert.equal(run.opened.length, 3, 're-sent at 4 × the usual connect time');
+    run.opened[2]?.finish(null);
+    assert.equal(run.policy.resentConnects, 1);
   });
 
-  it('on a release, re-sends the oldest connect that was most likely dropped instead of starting another', () => {
-    const pacer = new ConnectPacer();
-    pacer.limit(1);
-    const resent: string[] = [];
-    pacer.track(() => false);
-    const forget = pacer.track(() => resent.push('older') > 0);
-    pacer.track(() => resent.push('newer') > 0);
-    pacer.enter(() => undefined);
-    let started = false;
-    pacer.enter(() => {
-      started = true;
-    });
-    pacer.released(1);
-    assert.deepEqual(resent, ['older']);
-    forget();
-    pacer.released(1);
-    assert.deepEqual(resent, ['older', 'newer']);
-    assert.equal(started, false, 'the cap of 1 is still taken');
+  it('never re-sends sooner than the floor, however quick connects usually are', async () => {
+    const run = setup({ minRetryMs: 2 });
+    await learnConnectTime(run, 0.1);
+    run.start();
+    await run.clock.advance(1.9);
+    assert.equal(run.opened.length, 2);
+    await run.clock.advance(0.1);
+    assert.equal(run.opened.length, 3);
   });
 
-  it('forgets a connect withdrawn while it waited', () => {
-    const pacer = new ConnectPacer();
-    pacer.enter(() => undefined);
-    pacer.enter(() => undefined);
-    pacer.dropped(0, 1);
-    assert.equal(pacer.cap, 1);
-    let ran = false;
-    const withdraw = pacer.enter(() => {
-      ran = true;
-    });
-    withdraw();
-    pacer.leave();
-    pacer.leave();
-    assert.equal(ran, false);
+  it('gives the last try the time left, then fails as a connect timeout', async () => {
+    const run = setup({ timeoutMs: 1000 });
+    const outcome = run.start();
+    // Tries at 0 and 200 ms; a third at 600 would leave less than its own wait, so the second
+    // is the last and runs to the deadline.
+    await run.clock.advance(999);
+    assert.equal(run.opened.length, 2);
+    assert.equal(outcome.err, undefined);
+    await run.clock.advance(1);
+    assert.equal((outcome.err as Error | undefined)?.message, 'connect timed out after 1s');
+    assert.equal(run.opened[1]?.destroyed, true);
+  });
+
+  it('does not give up a connect that got through in the same turn as its timer', async () => {
+    const run = setup();
+    const outcome = run.start();
+    run.clock.fireNext();
+    // The connect's I/O is handled before the immediates of the turn, where the decision waits.
+    run.opened[0]?.finish(null);
+    run.clock.runImmediates();
+    assert.equal(outcome.err, null);
+    assert.equal(run.opened.length, 1);
+    assert.equal(run.policy.resentConnects, 0);
+  });
+
+  it('waits longer before re-sending once the listen queue stayed full for a while', async () => {
+    const run = setup();
+    await learnConnectTime(run, 1);
+    // Re-sent after 4 ms, then 8 ms: it got through after a wait of 16.
+    run.start();
+    await run.clock.advance(12);
+    assert.equal(run.opened.length, 4);
+    run.opened[3]?.finish(null);
+    // The next connect waits half that, 8 ms, before its first re-send, instead of 4.
+    run.start();
+    await run.clock.advance(7);
+    assert.equal(run.opened.length, 5);
+    await run.clock.advance(1);
+    assert.equal(run.opened.length, 6);
+  });
+
+  it('re-sends at once a connect that has waited 4× the usual time when the provider lets go of a connection', async () => {
+    const run = setup({ minRetryMs: 2 });
+    await learnConnectTime(run, 0.25);
+    const held = {};
+    run.policy.carrying(held);
+    run.start();
+    await run.clock.advance(1);
+    assert.equal(run.opened.length, 2, 'its timer waits the 2 ms floor');
+    run.policy.released(held, true);
+    run.clock.runImmediates();
+    assert.equal(run.opened.length, 3);
+    assert.equal(run.opened[1]?.destroyed, true);
+    assert.equal(run.policy.resentConnects, 1);
+  });
+
+  it('abandoning a connect under way destroys it and lets a waiting one start', () => {
+    const run = setup();
+    // The pacer lets 4 connects run at first; the fifth waits for one of them.
+    const outcomes = Array.from({ length: 5 }, () => run.start());
+    assert.equal(run.opened.length, 4);
+    outcomes[0]?.abandon();
+    assert.equal(run.opened[0]?.destroyed, true);
+    assert.equal(run.opened.length, 5);
+    outcomes[0]?.abandon();
+    assert.equal(run.opened.length, 5, 'abandoned once');
+  });
+
+  it('abandoning a connect still waiting for its turn withdraws it', () => {
+    const run = setup();
+    const outcomes = Array.from({ length: 5 }, () => run.start());
+    outcomes[4]?.abandon();
+    run.opened[0]?.finish(null);
+    assert.equal(run.opened.length, 4);
   });
 });

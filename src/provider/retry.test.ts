@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Limiter } from './limiter.ts';
-import { backoffDelay, parseRetryAfter } from './retry.ts';
+import type { AttemptResult } from './attempt.ts';
+import { backoffDelay, decideRetry, parseRetryAfter, type RetryRules } from './retry.ts';
 
 describe('backoffDelay', () => {
   it('doubles from baseMs up to maxMs, scaled by the jitter draw', () => {
@@ -12,6 +12,65 @@ describe('backoffDelay', () => {
     assert.equal(
       backoffDelay(3, backoff, () => 0),
       0,
+    );
+  });
+});
+
+describe('decideRetry', () => {
+  const rules: RetryRules = {
+    retries: 2,
+    backoff: { baseMs: 100, maxMs: 1000 },
+    random: () => 0.5,
+  };
+  const failure = (
+    status: number | null,
+    retryAfterMs: number | null = null,
+    retryable = true,
+  ): AttemptResult => ({
+    ok: false,
+    kind: status === null ? 'timeout' : 'http',
+    reason: status === null ? 'timeout after 1s' : `HTTP ${status}`,
+    status,
+    retryable,
+    retryAfterMs,
+  });
+
+  it('stops on success, on a failure that will not change, and when the retries are used up', () => {
+    const ok: AttemptResult = { ok: true, text: '{}' };
+    assert.deepEqual(decideRetry(ok, 1, 3000, rules), { retry: false, result: ok });
+    const gone = failure(400, null, false);
+    assert.deepEqual(decideRetry(gone, 1, 3000, rules), { retry: false, result: gone });
+    const late = failure(500);
+    assert.deepEqual(decideRetry(late, 3, 3000, rules), { retry: false, result: late });
+  });
+
+  it('waits an exponential backoff with full jitter between attempts', () => {
+    const waits = [1, 2].map((attempt) => decideRetry(failure(null), attempt, 3000, rules));
+    assert.deepEqual(waits, [
+      { retry: true, waitMs: 50, pauseAll: false },
+      { retry: true, waitMs: 100, pauseAll: false },
+    ]);
+  });
+
+  it('waits as Retry-After asks, pausing every request, while it fits in the budget left', () => {
+    assert.deepEqual(decideRetry(failure(429, 0), 1, 3000, rules), {
+      retry: true,
+      waitMs: 0,
+      pauseAll: true,
+    });
+    assert.deepEqual(decideRetry(failure(503, 3000), 1, 3000, rules), {
+      retry: true,
+      waitMs: 3000,
+      pauseAll: true,
+    });
+  });
+
+  it('gives up, saying what was asked, when Retry-After asks for more than the budget left', () => {
+    const step = decideRetry(failure(503, 120_000), 1, 3000, rules);
+    assert.equal(step.retry, false);
+    assert.equal(
+      !step.retry && !step.result.ok && step.result.reason,
+      'HTTP 503 (asked to retry after 2m)',
     );
   });
 });
@@ -31,49 +90,6 @@ describe('parseRetryAfter', () => {
   for (const [header, ms] of cases) {
     it(JSON.stringify(header), () => assert.equal(parseRetryAfter(header, now), ms));
   }
-});
-
-describe('Limiter', () => {
-  it('holds waiters beyond the limit and hands slots over in order', async () => {
-    const limiter = new Limiter(2);
-    const order: number[] = [];
-    await limiter.acquire();
-    await limiter.acquire();
-    const third = limiter.acquire().then(() => order.push(3));
-    const fourth = limiter.acquire().then(() => order.push(4));
-    assert.equal(limiter.active, 2);
-    limiter.release();
-    limiter.release();
-    await Promise.all([third, fourth]);
-    assert.deepEqual(order, [3, 4]);
-    assert.equal(limiter.active, 2);
-  });
-
-  it('drops a waiter whose signal aborts, without losing the slot', async () => {
-    const limiter = new Limiter(1);
-    await limiter.acquire();
-    const controller = new AbortController();
-    const abandoned = limiter.acquire(controller.signal);
-    const next = limiter.acquire();
-    controller.abort(new Error('gone'));
-    await assert.rejects(abandoned, /gone/);
-    limiter.release();
-    await next;
-    assert.equal(limiter.active, 1);
-    limiter.release();
-    assert.equal(limiter.active, 0);
-  });
-
-  it('stays O(1) per release with 100k waiters', async () => {
-    const limiter = new Limiter(1);
-    await limiter.acquire();
-    const waiters = Array.from({ length: 100_000 }, () =>
-      limiter.acquire().then(() => limiter.release()),
-    );
-    limiter.release();
-    await Promise.all(waiters);
-    assert.equal(limiter.active, 0);
-  });
 });
 
 describe('parseRetryAfter properties', () => {

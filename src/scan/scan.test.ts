@@ -3,24 +3,9 @@ import { describe, it } from 'node:test';
 import { FleetmonError } from '../core/errors.ts';
 import type { Reading } from '../core/types.ts';
 import type { ProviderClient } from '../provider/client.ts';
+import { FakeClock } from '../provider/fake-clock.test-helper.ts';
+import { readEach } from '../provider/read-each.ts';
 import { type ScanProgress, scanFleet, scanInstances } from './scan.ts';
-
-/** Resolves after `ms`, or rejects with the signal's reason like the real client. */
-function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    if (ms <= 0) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 interface FakeOptions {
   ips?: string[];
@@ -29,33 +14,44 @@ interface FakeOptions {
   listDelayMs?: number;
 }
 
-/** A stand-in for the provider client behind its interface: no network, controllable timing. */
-function fakeClient(options: FakeOptions = {}) {
+/**
+ * A stand-in for the provider client behind its interface: no network, answers that take
+ * `delayMs` on the fake clock, and the real fan-out (read-each.ts) with `concurrency` readers.
+ */
+function fakeClient(clock: FakeClock, options: FakeOptions = {}) {
   let inFlight = 0;
   const seen = { peak: 0, calls: 0 };
+  const read = async (ip: string, signal: AbortSignal | undefined): Promise<Reading> => {
+    seen.calls++;
+    inFlight++;
+    seen.peak = Math.max(seen.peak, inFlight);
+    try {
+      await clock.sleep(options.delayMs?.(ip) ?? 0, signal);
+    } finally {
+      inFlight--;
+    }
+    const error = options.fail?.(ip) ?? null;
+    if (error !== null) return { ip, ok: false, service: null, error, attempts: 1 };
+    return { ip, ok: true, stats: { service: 'S', cpu: 1, memory: 2 }, attempts: 1 };
+  };
   const client: ProviderClient = {
     url: 'http://fake',
     lastListWarnings: [],
     async listServers(signal) {
-      await wait(options.listDelayMs ?? 0, signal);
+      await clock.sleep(options.listDelayMs ?? 0, signal);
       return options.ips ?? [];
     },
-    async readInstance(ip, signal): Promise<Reading> {
-      seen.calls++;
-      inFlight++;
-      seen.peak = Math.max(seen.peak, inFlight);
-      try {
-        await wait(options.delayMs?.(ip) ?? 0, signal);
-      } finally {
-        inFlight--;
-      }
-      const error = options.fail?.(ip) ?? null;
-      if (error !== null) return { ip, ok: false, service: null, error, attempts: 1 };
-      return { ip, ok: true, stats: { service: 'S', cpu: 1, memory: 2 }, attempts: 1 };
-    },
+    readInstances: (ips, { concurrency, signal, onReading }) =>
+      readEach(ips, { readers: () => concurrency, signal, read, onReading }),
     async close() {},
   };
   return { client, seen };
+}
+
+/** Runs `scan` while moving the fake clock on by `ms` in all. */
+async function within<T>(clock: FakeClock, ms: number, scan: Promise<T>): Promise<T> {
+  await clock.advance(ms);
+  return scan;
 }
 
 const ipsOf = (n: number): string[] =>
@@ -63,12 +59,17 @@ const ipsOf = (n: number): string[] =>
 
 describe('scanInstances', () => {
   it('returns one reading per ip in input order, with bounded concurrency', async () => {
+    const clock = new FakeClock();
     const ips = ipsOf(100);
-    const { client, seen } = fakeClient({
+    const { client, seen } = fakeClient(clock, {
       delayMs: (ip) => (Number(ip.split('.')[3]) % 7) * 2,
       fail: (ip) => (ip.endsWith('.13') ? 'HTTP 500' : null),
     });
-    const snapshot = await scanInstances(client, ips, { concurrency: 8 });
+    const snapshot = await within(
+      clock,
+      1000,
+      scanInstances(client, ips, { concurrency: 8, clock }),
+    );
     assert.deepEqual(
       snapshot.readings.map((r) => r.ip),
       ips,
@@ -77,73 +78,70 @@ describe('scanInstances', () => {
     assert.equal(snapshot.readings.filter((r) => !r.ok).length, 1);
   });
 
-  it("runs the client's spare readers too, and marks the last round's readings", async () => {
-    const ips = ipsOf(40);
-    const { client: base, seen } = fakeClient({ delayMs: () => 2 });
-    const lastRound: string[] = [];
-    const client: ProviderClient = {
-      ...base,
-      spareReaders: 2,
-      readInstance: (ip, signal, last) => {
-        if (last === true) lastRound.push(ip);
-        return base.readInstance(ip, signal);
-      },
-    };
-    await scanInstances(client, ips, { concurrency: 4 });
-    // The client keeps its requests within the concurrency itself; the spares wait there.
-    assert.equal(seen.peak, 6);
-    // No reading starts after these: their connections need not be kept.
-    assert.deepEqual(lastRound.sort(), ips.slice(-6).sort());
-  });
-
   it('keeps duplicates and copes with an empty list', async () => {
-    const { client } = fakeClient();
-    const snapshot = await scanInstances(client, ['10.0.0.1', '10.0.0.1'], { concurrency: 4 });
+    const clock = new FakeClock();
+    const { client } = fakeClient(clock);
+    const snapshot = await scanInstances(client, ['10.0.0.1', '10.0.0.1'], {
+      concurrency: 4,
+      clock,
+    });
     assert.equal(snapshot.readings.length, 2);
-    const empty = await scanInstances(client, [], { concurrency: 4 });
+    const empty = await scanInstances(client, [], { concurrency: 4, clock });
     assert.deepEqual(empty.readings, []);
   });
 
-  it('stamps start and duration with the injected clock', async () => {
-    let t = 1_000;
-    const { client } = fakeClient();
-    const snapshot = await scanInstances(client, ipsOf(3), {
-      concurrency: 1,
-      now: () => (t += 10),
-    });
-    assert.equal(snapshot.startedAt, 1_010);
-    assert.ok(snapshot.durationMs > 0);
-  });
-
-  it('reports progress throttled by the clock, and once at the end', async () => {
-    let t = 0;
-    const reports: ScanProgress[] = [];
-    const { client } = fakeClient({ fail: (ip) => (ip.endsWith('.1') ? 'x' : null) });
-    await scanInstances(client, ipsOf(10), {
-      concurrency: 1,
-      now: () => (t += 40),
-      onProgress: (p) => reports.push(p),
-    });
-    // Clock advances 40 ms per reading: at most one report per 100 ms, then the final one.
-    assert.deepEqual(reports.at(-1), { done: 10, total: 10, failed: 1 });
-    assert.ok(reports.length >= 3 && reports.length <= 5, JSON.stringify(reports));
-    const done = reports.map((p) => p.done);
-    assert.deepEqual(
-      done,
-      [...done].sort((a, b) => a - b),
+  it('stamps its start in wall time and its duration on the clock', async () => {
+    const clock = new FakeClock({ wallStart: Date.UTC(2026, 5, 1) });
+    const { client } = fakeClient(clock, { delayMs: () => 30 });
+    const snapshot = await within(
+      clock,
+      90,
+      scanInstances(client, ipsOf(3), { concurrency: 1, clock }),
     );
+    assert.equal(snapshot.startedAt, Date.UTC(2026, 5, 1));
+    assert.equal(snapshot.durationMs, 90);
   });
 
-  it('marks every unfinished instance when the deadline passes, and returns promptly', async () => {
-    const { client } = fakeClient({ delayMs: (ip) => (ip.endsWith('.0') ? 0 : 10_000) });
+  it('reports progress at most every 100 ms, and once at the end', async () => {
+    const clock = new FakeClock();
+    const reports: Array<ScanProgress & { at: number }> = [];
+    const { client } = fakeClient(clock, {
+      delayMs: () => 40,
+      fail: (ip) => (ip.endsWith('.1') ? 'x' : null),
+    });
+    const scan = scanInstances(client, ipsOf(10), {
+      concurrency: 1,
+      clock,
+      onProgress: (p) => reports.push({ ...p, at: clock.now() }),
+    });
+    await within(clock, 400, scan);
+    // One reading per 40 ms: a report at 120, 240 and 360 ms, then the final one at 400.
+    assert.deepEqual(reports, [
+      { done: 3, total: 10, failed: 1, at: 120 },
+      { done: 6, total: 10, failed: 1, at: 240 },
+      { done: 9, total: 10, failed: 1, at: 360 },
+      { done: 10, total: 10, failed: 1, at: 400 },
+    ]);
+  });
+
+  it('marks every unfinished instance when the deadline passes, and returns at once', async () => {
+    const clock = new FakeClock();
+    const { client } = fakeClient(clock, { delayMs: (ip) => (ip.endsWith('.0') ? 0 : 10_000) });
     const reports: ScanProgress[] = [];
-    const started = performance.now();
-    const snapshot = await scanInstances(client, ipsOf(20), {
+    let returned = false;
+    const scan = scanInstances(client, ipsOf(20), {
       concurrency: 4,
       deadlineMs: 100,
+      clock,
       onProgress: (p) => reports.push(p),
+    }).finally(() => {
+      returned = true;
     });
-    assert.ok(performance.now() - started < 400);
+    await clock.advance(99);
+    assert.equal(returned, false);
+    await clock.advance(1);
+    assert.equal(returned, true);
+    const snapshot = await scan;
     assert.equal(snapshot.readings.length, 20);
     assert.equal(snapshot.readings[0]?.ok, true);
     for (const reading of snapshot.readings.slice(1)) {
@@ -158,62 +156,48 @@ describe('scanInstances', () => {
     assert.deepEqual(reports.at(-1), { done: 20, total: 20, failed: 19 });
   });
 
-  it('rejects with the abort reason promptly when the caller aborts', async () => {
-    const { client } = fakeClient({ delayMs: () => 10_000 });
+  it('rejects with the abort reason as soon as the caller aborts', async () => {
+    const clock = new FakeClock();
+    const { client } = fakeClient(clock, { delayMs: () => 10_000 });
     const controller = new AbortController();
     const reason = new Error('interrupted');
-    setTimeout(() => controller.abort(reason), 30);
-    const started = performance.now();
-    await assert.rejects(
-      scanInstances(client, ipsOf(50), { concurrency: 5, signal: controller.signal }),
-      (err) => err === reason,
-    );
-    assert.ok(performance.now() - started < 300);
+    const scan = scanInstances(client, ipsOf(50), {
+      concurrency: 5,
+      signal: controller.signal,
+      clock,
+    });
+    const rejected = assert.rejects(scan, (err) => err === reason);
+    await clock.advance(30);
+    controller.abort(reason);
+    await rejected;
   });
 
   it('rejects at once when already aborted', async () => {
-    const { client, seen } = fakeClient();
+    const clock = new FakeClock();
+    const { client, seen } = fakeClient(clock);
     const signal = AbortSignal.abort(new Error('before'));
-    await assert.rejects(scanInstances(client, ipsOf(5), { concurrency: 2, signal }), /before/);
+    await assert.rejects(
+      scanInstances(client, ipsOf(5), { concurrency: 2, signal, clock }),
+      /before/,
+    );
     assert.equal(seen.calls, 0);
   });
 
-  it('turns an unexpected throw into a reading instead of losing the ip', async () => {
-    const { client } = fakeClient();
-    const broken: ProviderClient = {
-      ...client,
-      url: client.url,
-      lastListWarnings: [],
-      readInstance: async (ip) => {
-        if (ip === '10.0.0.2') throw new Error('bug');
-        return client.readInstance(ip);
-      },
-    };
-    const snapshot = await scanInstances(broken, ipsOf(4), { concurrency: 2 });
-    assert.equal(snapshot.readings.length, 4);
-    const bad = snapshot.readings[2];
-    assert.equal(bad?.ok === false && bad.error, 'internal error: bug');
-  });
-
   it('rejects a concurrency below 1 as a usage error', async () => {
-    const { client } = fakeClient();
-    await assert.rejects(scanInstances(client, ipsOf(1), { concurrency: 0 }), (err: unknown) => {
-      return err instanceof FleetmonError && err.code === 'usage';
-    });
-  });
-
-  it('scans 100k ips with memory bounded by concurrency', async () => {
-    const { client, seen } = fakeClient();
-    const snapshot = await scanInstances(client, ipsOf(100_000), { concurrency: 64 });
-    assert.equal(snapshot.readings.length, 100_000);
-    assert.equal(seen.peak, 64);
+    const clock = new FakeClock();
+    const { client } = fakeClient(clock);
+    await assert.rejects(
+      scanInstances(client, ipsOf(1), { concurrency: 0, clock }),
+      (err: unknown) => err instanceof FleetmonError && err.code === 'usage',
+    );
   });
 });
 
 describe('scanFleet', () => {
   it('lists then scans, in listing order', async () => {
-    const { client } = fakeClient({ ips: ['10.0.0.3', '10.0.0.1'] });
-    const snapshot = await scanFleet(client, { concurrency: 2 });
+    const clock = new FakeClock();
+    const { client } = fakeClient(clock, { ips: ['10.0.0.3', '10.0.0.1'] });
+    const snapshot = await scanFleet(client, { concurrency: 2, clock });
     assert.deepEqual(
       snapshot.readings.map((r) => r.ip),
       ['10.0.0.3', '10.0.0.1'],
@@ -221,28 +205,41 @@ describe('scanFleet', () => {
   });
 
   it('counts listing time against the deadline', async () => {
-    const { client } = fakeClient({ ips: ipsOf(3), listDelayMs: 60, delayMs: () => 80 });
-    const snapshot = await scanFleet(client, { concurrency: 3, deadlineMs: 100 });
+    const clock = new FakeClock();
+    const { client } = fakeClient(clock, { ips: ipsOf(3), listDelayMs: 60, delayMs: () => 80 });
+    const scan = scanFleet(client, { concurrency: 3, deadlineMs: 100, clock });
+    const snapshot = await within(clock, 100, scan);
     assert.ok(
       snapshot.readings.every((r) => !r.ok && r.error === 'scan deadline exceeded (100ms)'),
     );
   });
 
   it('fails as provider-unreachable when listing outlasts the deadline', async () => {
-    const { client } = fakeClient({ ips: ipsOf(3), listDelayMs: 10_000 });
-    await assert.rejects(scanFleet(client, { concurrency: 3, deadlineMs: 50 }), (err: unknown) => {
+    const clock = new FakeClock();
+    const { client } = fakeClient(clock, { ips: ipsOf(3), listDelayMs: 10_000 });
+    const scan = scanFleet(client, { concurrency: 3, deadlineMs: 50, clock });
+    const failed = assert.rejects(scan, (err: unknown) => {
       assert.ok(err instanceof FleetmonError);
       assert.equal(err.code, 'provider-unreachable');
       assert.equal(err.message, 'cannot list http://fake/servers within the scan deadline (50ms)');
       return true;
     });
+    await clock.advance(50);
+    await failed;
+    assert.deepEqual(clock.pending(), [], 'no timer left behind');
   });
 
   it('passes caller aborts during listing through unchanged', async () => {
-    const { client } = fakeClient({ listDelayMs: 10_000 });
+    const clock = new FakeClock();
+    const { client } = fakeClient(clock, { listDelayMs: 10_000 });
     const reason = new Error('ctrl-c');
     await assert.rejects(
-      scanFleet(client, { concurrency: 1, deadlineMs: 5000, signal: AbortSignal.abort(reason) }),
+      scanFleet(client, {
+        concurrency: 1,
+        deadlineMs: 5000,
+        signal: AbortSignal.abort(reason),
+        clock,
+      }),
       (err) => err === reason,
     );
   });

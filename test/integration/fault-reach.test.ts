@@ -14,9 +14,9 @@ const suite = guardSuite();
 
 async function expectUnreachable(api: string, cause: RegExp): Promise<void> {
   const client = createProviderClient({ baseUrl: parseApiAddress(api), ...FAST_CLIENT });
-  const started = performance.now();
   try {
-    await assert.rejects(scanFleet(client, { concurrency: 4, deadlineMs: 5000 }), (err) => {
+    // Within the deadline: past it the message would name the deadline instead of the cause.
+    await assert.rejects(scanFleet(client, { concurrency: 4, deadlineMs: 2000 }), (err) => {
       assert.ok(err instanceof FleetmonError);
       assert.equal(err.code, 'provider-unreachable');
       assert.match(err.message, cause);
@@ -25,7 +25,6 @@ async function expectUnreachable(api: string, cause: RegExp): Promise<void> {
   } finally {
     await client.close();
   }
-  assert.ok(performance.now() - started < 2000);
 }
 
 describe('a provider on the other address family', () => {

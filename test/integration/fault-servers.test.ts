@@ -58,15 +58,14 @@ describe('a /servers that fails', () => {
     for (const http10 of [false, true]) {
       it(`${name} fails the scan with one line naming the URL (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
         const { client } = await fleetWith({ http10, ...faults });
-        const started = performance.now();
-        await assert.rejects(scanFleet(client, { concurrency: 4, deadlineMs: 5000 }), (err) => {
+        // Within the deadline: past it the message would name the deadline instead.
+        await assert.rejects(scanFleet(client, { concurrency: 4, deadlineMs: 1500 }), (err) => {
           assert.ok(err instanceof FleetmonError);
           assert.equal(err.code, code);
           assert.match(err.message, message);
           assert.ok(err.hint);
           return true;
         });
-        assert.ok(performance.now() - started < 1500);
       });
     }
   }
@@ -153,8 +152,7 @@ describe('limits on what a /servers answer may hold', () => {
 describe('a 50 MB /servers answer', () => {
   it('is cut off at the size the instance limit allows, in bounded time', async () => {
     const { client } = await fleetWith({ serversFault: 'flood' }, { maxInstances: 1000 });
-    const started = performance.now();
-    await assert.rejects(scanFleet(client, { concurrency: 4 }), (err) => {
+    await assert.rejects(scanFleet(client, { concurrency: 4, deadlineMs: 1000 }), (err) => {
       assert.ok(err instanceof FleetmonError);
       assert.equal(err.code, 'provider-invalid');
       assert.match(
@@ -163,7 +161,6 @@ describe('a 50 MB /servers answer', () => {
       );
       return true;
     });
-    assert.ok(performance.now() - started < 1000);
   });
 
   it('is read within the default limit when it is a valid list, padding and all', async () => {

@@ -1,51 +1,34 @@
 import type { Socket } from 'node:net';
+import type { Clock } from '../clock.ts';
 import type { Connect } from '../connector.ts';
+import type { FlowPolicy } from '../flow/policy.ts';
+import type { Carrier, PoolExchange } from './exchange.ts';
 import { HttpError } from './http-error.ts';
-import type { Exchange, HttpPool, ResponseHandler } from './pool.ts';
 import { type ResponseHead, ResponseParser, type ResponseSink } from './response-parser.ts';
 
-// The pool's sockets and the requests they carry: one connection reads one answer at a time,
-// with at most one request sent behind it. What to do with a connection (reuse it, pipeline
-// behind it, let it go) is the pool's to decide (pool.ts).
-
 /**
- * The most body Nagle's algorithm holds back whole after a head (one segment: ~64 KiB on
- * loopback, ~1.4 KiB on Ethernet). A head that comes alone before more than this is a large
- * body streaming in (a 100k `/servers` list), not an answer written apart.
+ * What a connection tells its owner (the pool), which decides what to do with it. The
+ * connection calls nothing else above it; what it learns about the provider's answers goes to
+ * the flow policy.
  */
-const HELD_BODY_BYTES = 64 * 1024;
-
-/** One request: which connection carries it now, and whether it is still wanted. */
-export class PoolExchange implements Exchange {
-  readonly pool: HttpPool;
-  readonly head: string;
-  readonly handler: ResponseHandler;
-  connection: Connection | undefined;
-  over = false;
-  retried = false;
-  /** Sent behind another answer on its connection, and its own answer has not begun. */
-  pipelined = false;
-
-  constructor(pool: HttpPool, head: string, handler: ResponseHandler) {
-    this.pool = pool;
-    this.head = head;
-    this.handler = handler;
-  }
-
-  abort(): void {
-    if (this.over) return;
-    this.over = true;
-    // Given up before its answer began: the server may not take pipelined requests (or the
-    // caller aborted, and it no longer matters).
-    if (this.pipelined) this.pool.stopPipelining();
-    // Behind another answer, it must not cut that one short: its connection drops it later.
-    if (this.connection?.carrying(this) === true) this.connection.destroy();
-  }
+export interface ConnectionEvents {
+  /** Connected; its first request goes out now. */
+  connected(connection: Connection): void;
+  /** The head of the current answer came alone and the policy wants a request behind it. */
+  stalled(connection: Connection): void;
+  /** An answer ended and nothing is queued behind it: reuse the connection, or let it go. */
+  free(connection: Connection, reusable: boolean, keepAlive: string | undefined): void;
+  /** `exchange` never got its answer here and must go out again on a new connection. */
+  resend(exchange: PoolExchange): void;
+  /** The connection is closed (or closing) and carries nothing any more. */
+  closed(connection: Connection): void;
 }
 
-/** One socket and the response it is reading, if any. */
-export class Connection implements ResponseSink {
-  readonly #pool: HttpPool;
+/** One socket, reading one answer at a time, with at most one request sent behind it. */
+export class Connection implements ResponseSink, Carrier {
+  readonly #events: ConnectionEvents;
+  readonly #policy: FlowPolicy;
+  readonly #clock: Clock;
   readonly #maxHeadBytes: number;
   #socket: Socket | undefined;
   #cancelConnect: (() => void) | undefined;
@@ -57,20 +40,22 @@ export class Connection implements ResponseSink {
   #served = 0;
   /** The status in the head of the current response; 0 until it has arrived. */
   #status = 0;
-  /** When the head arrived without the whole body (0: with it, or not yet). */
-  #bodyDueSince = 0;
+  /** When the head arrived without the whole body (-1: with it, or not yet). */
+  #bodyDueSince = -1;
   #dead = false;
+  /** Until when the pool may reuse it, on the pool's clock. */
   usableUntil = 0;
-  /** When it began to carry its current request, on the pool's clock. */
-  heldSince = Number.NaN;
-  /** Its last request was answered (and it is being let go). */
+  /** Its last request was answered, and the pool lets it go. */
   answered = false;
 
-  constructor(pool: HttpPool, maxHeadBytes: number) {
-    this.#pool = pool;
+  constructor(events: ConnectionEvents, policy: FlowPolicy, clock: Clock, maxHeadBytes: number) {
+    this.#events = events;
+    this.#policy = policy;
+    this.#clock = clock;
     this.#maxHeadBytes = maxHeadBytes;
   }
 
+  /** Opens the socket with `connect` and sends `exchange` once it is up. */
   connect(connect: Connect, exchange: PoolExchange): void {
     this.#exchange = exchange;
     exchange.connection = this;
@@ -89,7 +74,7 @@ export class Connection implements ResponseSink {
         socket.destroy();
         return;
       }
-      this.#pool.hold(this);
+      this.#events.connected(this);
       this.#write();
     });
   }
@@ -98,12 +83,11 @@ export class Connection implements ResponseSink {
   run(exchange: PoolExchange): void {
     this.#exchange = exchange;
     exchange.connection = this;
-    this.#pool.hold(this);
     this.#socket?.ref();
     this.#write();
   }
 
-  /** Sends `exchange` behind the current answer, whose head has come (see `HttpPool.stalled`). */
+  /** Sends `exchange` behind the current answer, whose head has come alone. */
   pipeline(exchange: PoolExchange): void {
     this.#next = exchange;
     exchange.connection = this;
@@ -111,9 +95,11 @@ export class Connection implements ResponseSink {
     this.#socket?.write(exchange.head, 'latin1');
   }
 
-  /** Whether `exchange` is the request whose answer this connection is reading. */
-  carrying(exchange: PoolExchange): boolean {
-    return this.#exchange === exchange;
+  abandon(exchange: PoolExchange): void {
+    // Given up before its answer began: the server may not take pipelined requests.
+    if (exchange.pipelined) this.#policy.pipelineFailed();
+    // Behind another answer it must not cut that one short: it is dropped when that one ends.
+    if (this.#exchange === exchange) this.destroy();
   }
 
   destroy(): void {
@@ -123,14 +109,14 @@ export class Connection implements ResponseSink {
     this.#socket?.destroy();
     const next = this.#next;
     this.#next = undefined;
-    // The server closed, or the answer ahead failed: the request behind it goes out again,
-    // before this connection is forgotten so that a closing pool waits for it.
+    // The server closed, or the answer ahead failed: the request behind goes out again (before
+    // this connection is reported closed, so that a closing pool waits for it).
     if (next !== undefined && !next.over) {
-      this.#pool.stopPipelining();
+      this.#policy.pipelineFailed();
       next.pipelined = false;
-      this.#pool.send(next, false);
+      this.#events.resend(next);
     }
-    this.#pool.forget(this);
+    this.#events.closed(this);
   }
 
   onHead(head: ResponseHead): void {
@@ -154,11 +140,10 @@ export class Connection implements ResponseSink {
     this.#exchange = undefined;
     exchange.over = true;
     const due = this.#bodyDueSince;
-    if (due !== 0) this.#pool.unstalled(this);
-    this.#pool.answered(this.#served > 0, due === 0 ? 0 : this.#pool.now() - due);
-    this.#served++;
     const ended = this.#socket === undefined || this.#socket.readableEnded;
     const reusable = (this.#parser?.reusable ?? false) && !ended && !this.#dead;
+    this.#policy.answered(this.#served > 0, due < 0 ? 0 : this.#clock.now() - due, reusable);
+    this.#served++;
     this.#parser = undefined;
     const next = this.#next;
     if (next !== undefined && reusable && !next.over) {
@@ -171,7 +156,7 @@ export class Connection implements ResponseSink {
       this.destroy();
     } else {
       if (reusable) this.#socket?.unref();
-      this.#pool.done(this, reusable, this.#keepAlive);
+      this.#events.free(this, reusable, this.#keepAlive);
     }
     exchange.handler.onResponseEnd();
   }
@@ -188,7 +173,7 @@ export class Connection implements ResponseSink {
     this.#parser = new ResponseParser(this, this.#maxHeadBytes);
     this.#keepAlive = undefined;
     this.#status = 0;
-    this.#bodyDueSince = 0;
+    this.#bodyDueSince = -1;
   }
 
   readonly #onData = (chunk: Buffer): void => {
@@ -210,29 +195,29 @@ export class Connection implements ResponseSink {
       if (rest !== undefined && this.#parser === parser) this.#parser = undefined;
     }
     // Only a body that did not come with its head is timed: no clock reads on the usual path.
-    // (Not on a connection given up while reading: it must not carry a request behind.)
     if (
       this.#status !== 0 &&
-      this.#bodyDueSince === 0 &&
+      this.#bodyDueSince < 0 &&
       this.#exchange !== undefined &&
       !this.#dead
     ) {
-      this.#bodyDueSince = this.#pool.now();
-      const exchange = this.#exchange;
-      const parser = this.#parser;
-      // Not behind an error either: a 429 or 503 may ask for a pause, known once it has ended.
-      // Nor behind a body too large to be one held segment: that is a body streaming in.
-      if (
-        this.#next === undefined &&
-        this.#status < 300 &&
-        parser?.reusable === true &&
-        parser.bodyLeft <= HELD_BODY_BYTES &&
-        this.#pool.stalled(this)
-      ) {
-        exchange.handler.onResponseStalled?.();
-      }
+      this.#bodyDueSince = this.#clock.now();
+      this.#headAlone(this.#exchange);
     }
   };
+
+  /**
+   * The head of `exchange`'s answer came alone. A request may go behind it only after a 2xx
+   * (a 429 or 503 may ask for a pause, known once it has ended), on a connection that stays
+   * open, with nothing behind it yet; whether one does is the policy's call.
+   */
+  #headAlone(exchange: PoolExchange): void {
+    const parser = this.#parser;
+    if (this.#next !== undefined || this.#status >= 300 || parser?.reusable !== true) return;
+    if (!this.#policy.headAlone(parser.bodyLeft)) return;
+    this.#events.stalled(this);
+    exchange.handler.onResponseStalled?.();
+  }
 
   readonly #onEnd = (): void => {
     const parser = this.#parser;
@@ -258,24 +243,33 @@ export class Connection implements ResponseSink {
       );
     }
     this.#dead = true;
-    this.#pool.forget(this);
+    this.#events.closed(this);
   };
 
-  /** Ends the current request with `err`, or re-sends it once when a reused connection had gone stale. */
+  /**
+   * Ends the current request with `err`, or sends it again, once, when it went out on a reused
+   * connection that turned out to be stale (nothing of the answer arrived; GET is idempotent).
+   */
   #fail(err: Error): void {
     const exchange = this.#exchange;
     const stale = this.#served > 0 && this.#parser?.started === false;
     this.#exchange = undefined;
     this.#parser = undefined;
-    this.destroy();
-    if (exchange === undefined || exchange.over) return;
-    // A pipelined request the server closed on without answering: it does not take them.
-    if (exchange.pipelined) this.#pool.stopPipelining();
-    if (stale && !exchange.retried) {
-      exchange.retried = true;
-      this.#pool.send(exchange, false);
+    if (exchange === undefined || exchange.over) {
+      this.destroy();
       return;
     }
+    // A pipelined request the server closed on without answering: it does not take them.
+    if (exchange.pipelined) this.#policy.pipelineFailed();
+    if (stale && !exchange.retried) {
+      exchange.retried = true;
+      exchange.pipelined = false;
+      // Before this connection is reported closed, so that a closing pool waits for it.
+      this.#events.resend(exchange);
+      this.destroy();
+      return;
+    }
+    this.destroy();
     exchange.over = true;
     exchange.handler.onResponseError(err);
   }

@@ -1,36 +1,54 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { type Clock, systemClock } from '../clock.ts';
 import { createRetryingConnector } from '../connector.ts';
+import { FakeClock, until } from '../fake-clock.test-helper.ts';
+import { FlowPolicy } from '../flow/policy.ts';
 import { serveHeads, serveStalling } from '../loopback.test-helper.ts';
-import { HttpPool, type PoolOptions } from './pool.ts';
+import { HttpPool } from './pool.ts';
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => {
   for (const close of closers.reverse()) await close();
 });
 
-function poolFor(
-  url: URL,
-  extra: Pick<PoolOptions, 'now' | 'onCloseEach' | 'onReleased'> = {},
-): HttpPool {
+/** A policy that also records what the pool says of each connection it lets go of. */
+class WatchedPolicy extends FlowPolicy {
+  readonly releases: boolean[] = [];
+
+  override released(connection: object, answered: boolean): void {
+    this.releases.push(answered);
+    super.released(connection, answered);
+  }
+}
+
+function poolFor(url: URL, clock: Clock = systemClock): { pool: HttpPool; policy: WatchedPolicy } {
+  const policy = new WatchedPolicy({ concurrency: 64, clock });
   const pool = new HttpPool({
     origin: url,
-    connect: createRetryingConnector({ origin: url, timeoutMs: 1000 }),
+    connect: createRetryingConnector({ origin: url, timeoutMs: 1000, policy, clock }),
+    policy,
+    clock,
     maxHeadBytes: 16 * 1024,
-    ...extra,
   });
   closers.push(() => pool.close());
-  return pool;
+  return { pool, policy };
 }
 
 /**
  * GET `path` (default `/x`): the status and body, or the error's message. `onStalled` is told
- * when the pool frees the caller's slot early, as a caller with a request to spare would be.
+ * when the pool frees the caller's slot early, as a caller with a request to spare would be;
+ * `onStart` when the head has come.
  */
 function get(
   pool: HttpPool,
-  options: { path?: string; lastRound?: boolean; onStalled?: () => void } = {},
+  options: {
+    path?: string;
+    lastRound?: boolean;
+    onStalled?: () => void;
+    onStart?: () => void;
+  } = {},
 ): Promise<{ status: number; body: string } | string> {
   return new Promise((resolve) => {
     let status = 0;
@@ -40,6 +58,7 @@ function get(
       {
         onResponseStart: (code) => {
           status = code;
+          options.onStart?.();
         },
         onResponseStalled: options.onStalled,
         onResponseData: (chunk) => chunks.push(chunk),
@@ -63,11 +82,10 @@ describe('HttpPool', () => {
       ok(socket, 'hi');
     });
     closers.push(server.close);
-    const pool = poolFor(server.url);
+    const { pool } = poolFor(server.url);
     assert.deepEqual(await get(pool, { path: '/10.0.0.1' }), { status: 200, body: 'hi' });
     assert.deepEqual(await get(pool, { path: '/10.0.0.2' }), { status: 200, body: 'hi' });
     assert.equal(server.connections(), 1);
-    assert.equal(pool.lastReusable, true);
     assert.equal(
       heads[0],
       `GET /10.0.0.1 HTTP/1.1\r\nHost: ${server.url.host}\r\nAccept: application/json`,
@@ -77,51 +95,32 @@ describe('HttpPool', () => {
   it('opens a connection per request when the server closes each one', async () => {
     const server = await serveHeads((socket) => socket.end('HTTP/1.0 200 OK\r\n\r\n{}'));
     closers.push(server.close);
-    const pool = poolFor(server.url);
+    const { pool } = poolFor(server.url);
     const answers = await Promise.all([get(pool), get(pool), get(pool)]);
     assert.deepEqual(answers, Array(3).fill({ status: 200, body: '{}' }));
     assert.equal(server.connections(), 3);
-    assert.equal(pool.lastReusable, false);
     assert.equal(pool.connected, 0);
   });
 
-  it('counts the connections a server holds, and says when it lets go of one', async () => {
+  it('tells the policy which connections the server holds, and when it lets go of one', async () => {
     const waiting: Socket[] = [];
-    let arrived: () => void = () => undefined;
     const server = await serveHeads((socket) => {
       waiting.push(socket);
-      if (waiting.length === 3) arrived();
     });
     closers.push(server.close);
-    let released = 0;
-    const pool = poolFor(server.url, {
-      onReleased: (heldMs) => {
-        assert.ok(heldMs !== undefined && heldMs >= 0, 'answered: it says how long');
-        released++;
-      },
-    });
-    const all = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
+    const { pool, policy } = poolFor(server.url);
     const answers = Promise.all([get(pool), get(pool), get(pool)]);
-    await all;
-    assert.deepEqual([pool.heldWithin(Number.POSITIVE_INFINITY), released], [3, 0]);
-    assert.equal(pool.heldWithin(-1), 0, 'none connected in the future');
+    await until(() => waiting.length === 3, 'three requests at the server');
+    assert.deepEqual([policy.connectionsHeld, policy.releases], [3, []]);
     waiting[0]?.end('HTTP/1.0 200 OK\r\n\r\n{}');
-    const first = await new Promise<number>((resolve) => {
-      const check = (): void => {
-        if (released > 0) resolve(pool.heldWithin(Number.POSITIVE_INFINITY));
-        else setImmediate(check);
-      };
-      check();
-    });
-    assert.equal(first, 2);
+    await until(() => policy.connectionsHeld === 2, 'one let go');
     for (const socket of waiting.slice(1)) socket.end('HTTP/1.0 200 OK\r\n\r\n{}');
     await answers;
-    assert.deepEqual([pool.heldWithin(Number.POSITIVE_INFINITY), released], [0, 3]);
+    assert.equal(policy.connectionsHeld, 0);
+    assert.ok(policy.releases.slice(0, 3).every(Boolean), 'each after its answer');
   });
 
-  it('does not count what a server that keeps connections holds', async () => {
+  it('counts nothing held by a server that keeps its connections', async () => {
     let requests = 0;
     let second: (socket: Socket) => void = () => undefined;
     const arrived = new Promise<Socket>((resolve) => {
@@ -133,11 +132,11 @@ describe('HttpPool', () => {
       else second(socket);
     });
     closers.push(server.close);
-    const pool = poolFor(server.url);
+    const { pool, policy } = poolFor(server.url);
     assert.deepEqual(await get(pool), { status: 200, body: 'hi' });
     const answer = get(pool);
     const socket = await arrived;
-    assert.equal(pool.heldWithin(Number.POSITIVE_INFINITY), 0);
+    assert.equal(policy.connectionsHeld, 0);
     ok(socket, 'ho');
     assert.deepEqual(await answer, { status: 200, body: 'ho' });
   });
@@ -152,7 +151,7 @@ describe('HttpPool', () => {
       else socket.resetAndDestroy();
     });
     closers.push(server.close);
-    const pool = poolFor(server.url);
+    const { pool } = poolFor(server.url);
     assert.deepEqual(await get(pool), { status: 200, body: 'first' });
     assert.deepEqual(await get(pool), { status: 200, body: 'second' });
     assert.equal(server.connections(), 2);
@@ -164,45 +163,48 @@ describe('HttpPool', () => {
       socket.resetAndDestroy();
     });
     closers.push(server.close);
-    const pool = poolFor(server.url);
+    const { pool } = poolFor(server.url);
     const answer = await get(pool);
     assert.match(String(answer), /^(read ECONNRESET|response shorter than its Content-Length)$/);
     assert.equal(server.connections(), 1);
   });
 
   it('stops reusing a connection at the keep-alive timeout the server announced, less a second', async () => {
-    let clock = 0;
+    const clock = new FakeClock();
     const server = await serveHeads((socket) => ok(socket, '{}', 'Keep-Alive: timeout=3\r\n'));
     closers.push(server.close);
-    const pool = poolFor(server.url, { now: () => clock });
+    const { pool } = poolFor(server.url, clock);
     await get(pool);
-    clock = 1999;
+    await clock.advance(1999);
     await get(pool);
     assert.equal(server.connections(), 1);
-    clock += 2001;
+    await clock.advance(2001);
     await get(pool);
     assert.equal(server.connections(), 2);
   });
 
   it('drops an idle connection that sends bytes nobody asked for', async () => {
+    let garbage: () => void = () => undefined;
     const server = await serveHeads((socket) => {
       ok(socket, '{}');
-      setTimeout(() => socket.writable && socket.write('HTTP/1.1 200 OK\r\n'), 20);
+      garbage = () => socket.write('HTTP/1.1 200 OK\r\n');
     });
     closers.push(server.close);
-    const pool = poolFor(server.url);
+    const { pool } = poolFor(server.url);
     await get(pool);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    assert.equal(pool.connected, 0);
+    garbage();
+    await until(() => pool.connected === 0, 'the connection dropped');
     assert.deepEqual(await get(pool), { status: 200, body: '{}' });
     assert.equal(server.connections(), 2);
   });
 
   it('aborting a request drops its connection and reports nothing more', async () => {
-    const server = await serveHeads(() => undefined);
+    let arrived = false;
+    const server = await serveHeads(() => {
+      arrived = true;
+    });
     closers.push(server.close);
-    const released: Array<number | undefined> = [];
-    const pool = poolFor(server.url, { onReleased: (heldMs) => released.push(heldMs) });
+    const { pool, policy } = poolFor(server.url);
     const calls: string[] = [];
     const exchange = pool.request('/x', {
       onResponseStart: () => calls.push('start'),
@@ -210,22 +212,25 @@ describe('HttpPool', () => {
       onResponseEnd: () => calls.push('end'),
       onResponseError: () => calls.push('error'),
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await until(() => arrived, 'the request at the server');
     exchange.abort();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await until(() => pool.connected === 0, 'the connection dropped');
     assert.deepEqual(calls, []);
-    assert.equal(pool.connected, 0);
-    assert.deepEqual(released, [undefined], 'let go unanswered: no holding time to learn from');
+    assert.deepEqual(policy.releases, [false], 'let go unanswered: no holding time to learn from');
   });
 
   it('closes once requests in flight end, and refuses new ones', async () => {
-    const server = await serveHeads((socket) => setTimeout(() => ok(socket, 'late'), 50));
+    let answer: (() => void) | undefined;
+    const server = await serveHeads((socket) => {
+      answer = () => ok(socket, 'late');
+    });
     closers.push(server.close);
-    const pool = poolFor(server.url);
+    const { pool } = poolFor(server.url);
     const pending = get(pool);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => answer !== undefined, 'the request at the server');
     const closed = pool.close();
     assert.equal(await get(pool), 'client closed');
+    answer?.();
     assert.deepEqual(await pending, { status: 200, body: 'late' });
     await closed;
     assert.equal(pool.connected, 0);
@@ -234,16 +239,15 @@ describe('HttpPool', () => {
   describe('a body that lags behind its head', () => {
     /**
      * A server that sends the body of the answers `lags` picks (by the answer's number on its
-     * connection, from 1) 60 ms after their head, and the others with it.
+     * connection, from 1) only when the test says so, after moving the fake clock on by 60 ms,
+     * and the others with their head. Six requests, one after the other.
      */
     async function lagging(lags: (nth: number) => boolean) {
+      const clock = new FakeClock();
       const heads: string[] = [];
-      const served = new Map<number, number>();
-      const server = await serveHeads((socket, head, connection) => {
-        socket.setNoDelay(true);
+      let held: (() => void) | undefined;
+      const server = await serveHeads((socket, head, _connection, nth) => {
         heads.push(head);
-        const nth = (served.get(connection) ?? 0) + 1;
-        served.set(connection, nth);
         const close = /connection: close/i.test(head);
         const answer = `HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
         const end = (): void => {
@@ -254,14 +258,27 @@ describe('HttpPool', () => {
           return;
         }
         socket.write(answer);
-        setTimeout(() => socket.write('ok', end), 60);
+        held = () => socket.write('ok', end);
       });
       closers.push(server.close);
-      let switched = 0;
-      const pool = poolFor(server.url, { onCloseEach: () => switched++ });
+      const { pool, policy } = poolFor(server.url, clock);
       const bodies: unknown[] = [];
-      for (let i = 0; i < 6; i++) bodies.push(await get(pool));
-      return { heads, bodies, connections: server.connections(), switched: () => switched };
+      for (let i = 0; i < 6; i++) {
+        let started = false;
+        const answer = get(pool, {
+          onStart: () => {
+            started = true;
+          },
+        });
+        await until(() => started, 'the head');
+        if (held !== undefined) {
+          await clock.advance(60);
+          held();
+          held = undefined;
+        }
+        bodies.push(await answer);
+      }
+      return { heads, bodies, connections: server.connections(), policy };
     }
 
     it('asks for a connection per request once kept-alive answers stall (Nagle and delayed ACK)', async () => {
@@ -274,7 +291,7 @@ describe('HttpPool', () => {
         [false, false, false, false, true, true],
       );
       assert.equal(run.connections, 3);
-      assert.equal(run.switched(), 1);
+      assert.equal(run.policy.closesAfter(false), true);
     });
 
     it('keeps connections alive for a server whose bodies lag on new connections too', async () => {
@@ -282,7 +299,7 @@ describe('HttpPool', () => {
       assert.deepEqual(run.bodies, Array(6).fill({ status: 200, body: 'ok' }));
       assert.ok(run.heads.every((head) => !/connection: close/i.test(head)));
       assert.equal(run.connections, 1);
-      assert.equal(run.switched(), 0);
+      assert.equal(run.policy.closesAfter(false), false);
     });
   });
 
@@ -314,12 +331,13 @@ describe('HttpPool', () => {
 
     it('sends the next request behind the head, which brings the body at once', async () => {
       const { server, heads, released } = await stalling(2000);
-      const pool = poolFor(server.url);
+      const { pool } = poolFor(server.url);
       // Before any answer stalled, a last-round request keeps its connection.
       assert.deepEqual(await get(pool, { lastRound: true }), { status: 200, body: 'ok' });
       assert.deepEqual(await chain(pool, 5), Array(5).fill({ status: 200, body: 'ok' }));
       assert.deepEqual(released, { byRequest: 4, byTimer: 0 });
       assert.equal(server.connections(), 1);
+      assert.equal(pool.pipelined, 4);
       // The last one asked the server to close after answering: its body came with the FIN.
       assert.deepEqual(
         heads.map((head) => /\r\nConnection: close$/.test(head)),
@@ -329,24 +347,25 @@ describe('HttpPool', () => {
 
     it('sends nothing behind the head of a large body streaming in', async () => {
       const body = 'x'.repeat(100_000);
+      let rest: () => void = () => undefined;
       const server = await serveHeads((socket) => {
         socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
-        setTimeout(() => socket.write(body), 20);
+        rest = () => socket.write(body);
       });
       closers.push(server.close);
-      const pool = poolFor(server.url);
+      const { pool, policy } = poolFor(server.url);
       let stalls = 0;
       for (let i = 0; i < 2; i++) {
-        const answer = await get(pool, { onStalled: () => stalls++ });
+        const answer = await get(pool, { onStalled: () => stalls++, onStart: () => rest() });
         assert.equal(typeof answer === 'string' ? answer : answer.body.length, body.length);
       }
       assert.equal(stalls, 0);
-      assert.equal(pool.headsAlone, false);
+      assert.equal(policy.readers(8), 8, 'no spare readers: answers do not stall');
     });
 
     it('sends nothing behind an answer given up on as its head came', async () => {
       const { server } = await stalling(2000);
-      const pool = poolFor(server.url);
+      const { pool } = poolFor(server.url);
       await get(pool);
       // The second answer's head comes alone; the caller drops it there (say, too large).
       await new Promise<void>((resolve) => {
@@ -360,13 +379,13 @@ describe('HttpPool', () => {
           onResponseError: () => undefined,
         });
       });
-      const late = new Promise((resolve) => setTimeout(() => resolve('no answer in 1 s'), 1000));
-      assert.deepEqual(await Promise.race([get(pool), late]), { status: 200, body: 'ok' });
+      assert.deepEqual(await get(pool), { status: 200, body: 'ok' });
+      assert.equal(pool.pipelined, 0);
     });
 
     it('lets the answer ahead of a request given up end, then drops their connection', async () => {
       const { server } = await stalling(2000);
-      const pool = poolFor(server.url);
+      const { pool } = poolFor(server.url);
       await get(pool);
       const calls: string[] = [];
       const ahead = await get(pool, {
@@ -389,7 +408,7 @@ describe('HttpPool', () => {
 
     it('re-sends a pipelined request the server closed on, and pipelines no more', async () => {
       const { server, released } = await stalling(50, true);
-      const pool = poolFor(server.url);
+      const { pool } = poolFor(server.url);
       let stalls = 0;
       assert.deepEqual(await get(pool), { status: 200, body: 'ok' });
       const behind = new Promise<unknown>((resolve) => {

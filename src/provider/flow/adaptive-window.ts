@@ -5,16 +5,13 @@ export type LoadSignal =
   /** Timeout, reset, refused, closed early, 429 or 503: the provider may be overloaded. */
   | 'overload';
 
-/** Tuning of {@link AdaptiveConcurrency}; the defaults are what fleetmon uses. */
+/** Tuning of {@link AdaptiveWindow}; the defaults are what fleetmon uses (docs/tuning.md). */
 export interface AdaptiveOptions {
   /** Hard ceiling: `--concurrency`. Never exceeded. */
   readonly max: number;
   /** An answer slower than `tolerance × baseline + slackMs` is inflated; default 2. */
   readonly tolerance?: number;
-  /**
-   * Absolute slack in ms, default 5: on loopback a busy client's own event loop adds a few ms
-   * to every answer, which is not the provider queueing (it cost 40% of a 100k scan at 1 ms).
-   */
+  /** Absolute slack in ms, default 5: a busy client's own event loop adds a few ms to answers. */
   readonly slackMs?: number;
   /** Multiplicative decrease on overload (timeouts, resets, 429/503); default 0.5. */
   readonly decrease?: number;
@@ -25,29 +22,22 @@ export interface AdaptiveOptions {
 }
 
 /**
- * Adaptive concurrency for one provider, in the manner of TCP congestion control (AIMD),
- * with latency inflation as the congestion signal besides errors.
+ * The request window: how many requests may be in flight, adapted like TCP's congestion
+ * window (AIMD) with latency inflation as a congestion signal besides errors.
  *
- * - The window starts at `max` (`--concurrency`): a provider that cannot take that many shows
- *   it within a round trip, and a slow start from a small window would cost a provider with
- *   50 ms calls several round trips. That holds for providers that close every connection too
- *   (a threaded HTTP/1.0 server answers 64 at once): there the connector paces the connects
- *   themselves and re-sends dropped ones long before the kernel would (connector.ts), and a
- *   dropped connect does not shrink this window.
- * - The baseline is the lowest latency seen recently (windowed minimum, so a provider that
- *   becomes slower for good is re-learned within ~1000 answers).
+ * - It starts at `max` (`--concurrency`): a provider that cannot take that many shows it
+ *   within a round trip. Dropped connects do not cut it; the connect pacer handles those.
+ * - The baseline is the lowest recent latency (a windowed minimum, so a provider that becomes
+ *   slower for good is re-learned).
  * - An answer slower than `tolerance × baseline + slack` is inflated. When most answers of a
- *   round (one window's worth) were inflated, the window shrinks to 3/4; at once on a sign
- *   of overload (timeout, reset, refused, 429, 503) it halves. Never below 1. Requests
- *   already in flight when the window was cut cannot cut it again (one decrease per round
- *   trip, as in TCP NewReno), so one burst is one signal, not forty.
- * - After that, the window grows by one per round trip (additive increase), probing
- *   slowly, and is cut again on the next signal: a saw-tooth just below the point
- *   where the provider starts queueing.
+ *   round (one window's worth) were inflated the window is cut to 3/4; on overload (timeout,
+ *   reset, refused, 429, 503) it is halved at once. Requests already in flight at a cut
+ *   cannot cut it again (one decrease per round trip, as in TCP NewReno).
+ * - Otherwise it grows by one per round trip, up to `max`.
  *
  * Pure: no clock and no timers; the caller measures latency and feeds samples in.
  */
-export class AdaptiveConcurrency {
+export class AdaptiveWindow {
   readonly #max: number;
   readonly #tolerance: number;
   readonly #slackMs: number;
@@ -103,7 +93,7 @@ export class AdaptiveConcurrency {
   /** Call when the request sent under `ticket` ended, with its latency in ms. */
   finish(ticket: number, latencyMs: number, signal: LoadSignal): void {
     if (signal === 'overload') {
-      this.#congestion(ticket, this.#decrease);
+      this.#cut(ticket, this.#decrease);
       return;
     }
     const baseline = this.baselineMs;
@@ -126,7 +116,7 @@ export class AdaptiveConcurrency {
     const congested = this.#roundInflated * 2 > this.#roundSamples;
     this.#roundSamples = 0;
     this.#roundInflated = 0;
-    if (congested) this.#congestion(ticket, this.#latencyDecrease);
+    if (congested) this.#cut(ticket, this.#latencyDecrease);
   }
 
   #threshold(baseline: number): number {
@@ -152,7 +142,8 @@ export class AdaptiveConcurrency {
     }
   }
 
-  #congestion(ticket: number, factor: number): void {
+  /** Where the window is cut: by `factor`, once per round trip, never below 1. */
+  #cut(ticket: number, factor: number): void {
     // Sent before the last cut: its slowness was already answered for.
     if (ticket <= this.#recoverUpTo) return;
     this.#credit = 0;

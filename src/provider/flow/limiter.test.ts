@@ -70,4 +70,15 @@ describe('Limiter', () => {
     await kept;
     assert.equal(limiter.active, 1);
   });
+
+  it('stays O(1) per release with 100k waiters', async () => {
+    const limiter = new Limiter(1);
+    await limiter.acquire();
+    const waiters = Array.from({ length: 100_000 }, () =>
+      limiter.acquire().then(() => limiter.release()),
+    );
+    limiter.release();
+    await Promise.all(waiters);
+    assert.equal(limiter.active, 0);
+  });
 });

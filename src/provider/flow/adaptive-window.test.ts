@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AdaptiveConcurrency, type LoadSignal } from './adaptive-concurrency.ts';
+import { AdaptiveWindow, type LoadSignal } from './adaptive-window.ts';
 
 /** One answer: its latency in ms and what it says about load. */
 type Step = readonly [latencyMs: number, signal?: LoadSignal];
@@ -9,7 +9,7 @@ type Step = readonly [latencyMs: number, signal?: LoadSignal];
  * Drives the controller like a closed loop: keeps `limit` requests in flight and answers
  * them in order with the given latencies; returns the limit after each answer.
  */
-function drive(controller: AdaptiveConcurrency, steps: readonly Step[]): number[] {
+function drive(controller: AdaptiveWindow, steps: readonly Step[]): number[] {
   const inFlight: number[] = [];
   const limits: number[] = [];
   for (const [latency, signal = 'answered'] of steps) {
@@ -23,7 +23,7 @@ function drive(controller: AdaptiveConcurrency, steps: readonly Step[]): number[
 
 const repeat = (n: number, step: Step): Step[] => Array.from({ length: n }, () => step);
 
-describe('AdaptiveConcurrency', () => {
+describe('AdaptiveWindow', () => {
   const cases: ReadonlyArray<{
     name: string;
     max: number;
@@ -76,7 +76,7 @@ describe('AdaptiveConcurrency', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const controller = new AdaptiveConcurrency({ max: c.max });
+      const controller = new AdaptiveWindow({ max: c.max });
       drive(controller, c.steps);
       assert.equal(controller.limit, c.limit);
       assert.equal(controller.decreases, c.decreases);
@@ -84,7 +84,7 @@ describe('AdaptiveConcurrency', () => {
   }
 
   it('after a cut it probes upward by one per round trip (additive increase)', () => {
-    const controller = new AdaptiveConcurrency({ max: 8 });
+    const controller = new AdaptiveWindow({ max: 8 });
     drive(controller, [[1], [1, 'overload']]);
     assert.equal(controller.limit, 4);
     const limits = drive(controller, repeat(4 + 5 + 6, [1]));
@@ -93,15 +93,15 @@ describe('AdaptiveConcurrency', () => {
   });
 
   it('starts at --concurrency and never goes below 1', () => {
-    assert.equal(new AdaptiveConcurrency({ max: 64 }).limit, 64);
-    assert.equal(new AdaptiveConcurrency({ max: 0 }).limit, 1);
-    const controller = new AdaptiveConcurrency({ max: 2 });
+    assert.equal(new AdaptiveWindow({ max: 64 }).limit, 64);
+    assert.equal(new AdaptiveWindow({ max: 0 }).limit, 1);
+    const controller = new AdaptiveWindow({ max: 2 });
     drive(controller, repeat(20, [1, 'overload']));
     assert.equal(controller.limit, 1);
   });
 
   it('re-learns the baseline when the provider becomes slower for good', () => {
-    const controller = new AdaptiveConcurrency({ max: 64, baselineWindow: 50 });
+    const controller = new AdaptiveWindow({ max: 64, baselineWindow: 50 });
     drive(controller, repeat(60, [1]));
     assert.equal(controller.baselineMs, 1);
     drive(controller, repeat(200, [40]));
