@@ -6,9 +6,10 @@
 // lazy modules sharing code with it; loading them cost 8 ms of CPU per run (`--version` and
 // `instances`, interleaved runs). The lazy bundles carry their own copies of the core modules
 // instead, so nothing may depend on class identity across the two (isFleetmonError does not).
-// Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle.
+// Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle,
+// and copies the store's migrations (src/store/migrations/) to dist/migrations/, read at run time.
 import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +137,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [builtinsByRequire],
 });
+
+await cp('src/store/migrations', 'dist/migrations', { recursive: true });
 
 await viteBuild({
   root: fileURLToPath(new URL('../web', import.meta.url)),

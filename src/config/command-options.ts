@@ -2,7 +2,7 @@ import { SORT_FIELDS, type SortSpec } from '../core/instances.ts';
 import type { InstanceStatus } from '../core/types.ts';
 import { SERVERS_FAULTS } from '../mock/faults.ts';
 import { listenAddress } from '../server/listen-address.ts';
-import { duration, type FieldParser, integer, oneOf, rate, text } from './fields.ts';
+import { bytes, duration, type FieldParser, integer, oneOf, rate, text } from './fields.ts';
 import { list, type OptionDefs, type Resolved, toggle, value } from './options.ts';
 
 // Each command's options, defined once: commander declares them from here, and each resolves
@@ -92,9 +92,15 @@ const serve = {
   }),
   history: value(
     '--history <duration>',
-    'chart history kept in memory',
+    'with --store memory: history kept in memory',
     duration(1000, 7 * 86_400_000),
     { defaultText: '1h, or 2879 scans at short intervals' },
+  ),
+  storeBuffer: value(
+    '--store-buffer <size>',
+    'most memory for scans waiting while the history store is down; beyond it the oldest are dropped',
+    bytes(1024 * 1024, 16 * 1024 ** 3),
+    { default: 64 * 1024 ** 2, defaultText: '64MiB' },
   ),
   // Secrets: never in the config file, and safer in the environment than on a command line,
   // which `ps` shows to every user of the machine.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { retentionSection } from './retention-section.ts';
 
 /**
  * Sections of the config file with a schema of their own (`probes:`, `alerts:`…), by key. Each
@@ -6,7 +7,9 @@ import type { z } from 'zod';
  * its line and column. The shared settings and each command's options are not here: they come
  * from their option definitions (settings.ts, command-options.ts).
  */
-export const FILE_SECTIONS = {} as const satisfies Record<string, z.ZodType>;
+export const FILE_SECTIONS = {
+  retention: retentionSection,
+} as const satisfies Record<string, z.ZodType>;
 
 /** The validated sections of one file; absent sections are `undefined`. */
 export type FileSections = {

@@ -7,7 +7,9 @@ export type ErrorCode =
   | 'config' // a config file or environment value is wrong
   | 'input' // data handed to us is wrong (e.g. a stats body), at the edge
   | 'provider-unreachable' // the provider could not be reached at all
-  | 'provider-invalid'; // the provider answered, but nothing usable
+  | 'provider-invalid' // the provider answered, but nothing usable
+  | 'store-unreachable' // the history store could not be reached (or its disk is full)
+  | 'store-refused'; // the history store answered no: credentials, missing database, newer schema
 
 /** Marks our errors; a registered symbol is the same in every copy of this module. */
 const BRAND = Symbol.for('fleetmon.FleetmonError');

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { HealthRules } from '../core/types.ts';
+import type { StoreHealth } from '../store/recorder.ts';
 import { apiRoutes } from './api-routes.ts';
 import { type AuthConfig, authMiddleware } from './auth.ts';
 import type { VersionInfo } from './build-info.ts';
@@ -27,6 +28,8 @@ export interface HttpAppDeps {
     readonly intervalMs: number;
     readonly rules: HealthRules;
   };
+  /** The history store's health, for /readyz, /api/v1/status and the dashboard's banner. */
+  readonly store?: () => StoreHealth;
   /** Aborted at shutdown: live streams end so the server can close. */
   readonly closing?: AbortSignal;
   /** Where internal errors are reported (never request headers or credentials). */

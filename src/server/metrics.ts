@@ -2,10 +2,12 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { TrafficSummary } from '../core/types.ts';
+import type { StoreHealth } from '../store/recorder.ts';
 import type { VersionInfo } from './build-info.ts';
 import { renderFleetGauges } from './exposition.ts';
 import type { FleetView } from './fleet-view.ts';
 import { reasonOf, SCAN_ERROR_REASONS, type ScanErrorReason } from './scan-error-reason.ts';
+import { registerStoreMetrics } from './store-metrics.ts';
 
 /** The Prometheus side of the server: fed by the collector, rendered by `/metrics`. */
 export interface FleetMetrics {
@@ -45,10 +47,13 @@ export function createFleetMetrics(
   version: VersionInfo,
   now: () => number,
   traffic?: () => TrafficSummary | undefined,
+  store?: () => StoreHealth,
 ): FleetMetrics {
   const scanRegistry = new Registry();
   const processRegistry = new Registry();
   collectDefaultMetrics({ register: processRegistry });
+  // Read at each rendering of the process part (at most once a second), not once per scan.
+  if (store !== undefined) registerStoreMetrics([processRegistry], store);
   const registers = [scanRegistry];
   if (traffic !== undefined) registerProviderMetrics(registers, traffic);
   const duration = new Histogram({

@@ -1,4 +1,3 @@
-import { parseDuration } from '../core/duration.ts';
 import { SORT_FIELDS, type SortSpec } from '../core/instances.ts';
 import type { InstanceStatus } from '../core/types.ts';
 
@@ -39,25 +38,6 @@ export function sortParam(value: string | undefined): SortSpec {
     );
   }
   return { field, descending };
-}
-
-/**
- * `?since=` as epoch ms (`1732252800000`), ISO 8601 (`2026-11-22T05:00:00Z`), or a
- * duration back from now (`15m`); absent means the whole retained window.
- */
-export function sinceParam(value: string | undefined, now: number): number {
-  const text = value?.trim() ?? '';
-  if (text === '') return Number.NEGATIVE_INFINITY;
-  if (/^\d+$/.test(text)) return Number(text);
-  if (/^\d+(\.\d+)?\s*(ms|s|m|h)$/.test(text)) {
-    const ms = parseDuration(text);
-    if (ms !== null) return now - ms;
-  }
-  const parsed = Date.parse(text);
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(parsed)) return parsed;
-  throw new BadQuery(
-    `since "${text}" is not valid; expected epoch milliseconds, an ISO 8601 time, or a duration such as 15m`,
-  );
 }
 
 /** `?members=N`: at most N busiest instances by cpu and N by memory; absent means all. */

@@ -1,5 +1,9 @@
 import type { HealthRules, Snapshot, TrafficSummary } from '../core/types.ts';
-import { MemoryHistory } from '../store/memory-history.ts';
+import { type Clock, systemClock } from '../store/clock.ts';
+import { startMaintenance } from '../store/maintenance.ts';
+import { HistoryRecorder, type StoreHealth } from '../store/recorder.ts';
+import { scanRecordOf } from '../store/scan-record.ts';
+import type { Store } from '../store/store.ts';
 import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
 import { buildInfo } from './build-info.ts';
@@ -18,8 +22,10 @@ export interface ServerOptions {
   readonly provider: string;
   readonly rules: HealthRules;
   readonly intervalMs: number;
-  /** Retained chart history in ms. */
-  readonly historyMs: number;
+  /** Where history goes (and the charts read it from); `serve` opens and closes it. */
+  readonly store: Store;
+  /** Most memory the scans waiting for the store may hold; default 64 MiB. */
+  readonly storeBufferBytes?: number;
   readonly listen: ListenAddress;
   readonly auth: AuthConfig;
   /** Built dashboard directory; `undefined` serves the API only. */
@@ -29,6 +35,8 @@ export interface ServerOptions {
   readonly now?: () => number;
   /** What the provider client has asked so far, for /metrics. */
   readonly traffic?: () => TrafficSummary | undefined;
+  /** Timing of the history write path and its maintenance; default the wall clock. */
+  readonly clock?: Clock;
 }
 
 /** A running server: listening, and scanning every interval. */
@@ -36,6 +44,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly state: LiveState;
+  /** The history store's write path. */
+  readonly storeHealth: () => StoreHealth;
   /**
    * Graceful stop: no new connections, live streams end, the scan in flight is aborted,
    * and requests in flight get up to `graceMs` to finish.
@@ -43,21 +53,43 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Scans in memory this many times the interval apart, so the ring covers the whole window. */
+/** Scans the in-memory store keeps to cover `historyMs` at `intervalMs`. */
 export function historyCapacity(historyMs: number, intervalMs: number): number {
   return Math.ceil(historyMs / intervalMs) + 1;
 }
+
+/** Rollups and pruning run this often (and batch after batch while behind). */
+const MAINTENANCE_MS = 10_000;
 
 /** Listens first (so a busy port fails fast), then starts the collector. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const now = options.now ?? Date.now;
   const version = buildInfo();
-  const history = new MemoryHistory({
-    windowMs: options.historyMs,
-    capacity: historyCapacity(options.historyMs, options.intervalMs),
+  const clock = options.clock ?? systemClock;
+  const { store } = options;
+  const state = new LiveState(store.history);
+  const recorder = new HistoryRecorder({
+    writer: store.writer,
+    maxBufferBytes: options.storeBufferBytes ?? 64 * 1024 ** 2,
+    clock,
+    log: options.log,
   });
-  const state = new LiveState(history);
-  const metrics = createFleetMetrics(version, now, options.traffic);
+  const storeHealth = (): StoreHealth => ({ backend: store.backend, ...recorder.status });
+  // Scans reach the store through the recorder's queue: writing never holds up the next scan.
+  state.subscribe((event) => {
+    if (event.type !== 'scan') return;
+    const { view } = event;
+    recorder.record(
+      scanRecordOf(view.scannedAt, view.durationMs, view.instances, options.rules.minHealthy),
+    );
+  });
+  const maintenance = startMaintenance({
+    store: store.maintenance,
+    clock,
+    everyMs: MAINTENANCE_MS,
+    log: options.log,
+  });
+  const metrics = createFleetMetrics(version, now, options.traffic, storeHealth);
   const closing = new AbortController();
   const app = createHttpApp({
     state,
@@ -69,6 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings: { provider: options.provider, intervalMs: options.intervalMs, rules: options.rules },
     closing: closing.signal,
     log: options.log,
+    store: storeHealth,
   });
   const listener = await listenHttp(app, options.listen);
   const collector = createCollector({
@@ -86,11 +119,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: listener.url,
     port: listener.port,
     state,
+    storeHealth,
     stop(graceMs = 5_000) {
       stopping ??= (async () => {
         closing.abort();
         const closed = listener.close(graceMs);
         await collector.stop();
+        await maintenance.stop();
+        await recorder.close(graceMs);
         await closed;
       })();
       return stopping;

@@ -5,9 +5,12 @@ import { scanFleet } from '../../scan/scan.ts';
 import type { AuthConfig } from '../../server/auth.ts';
 import { historyCapacity, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
-import { MAX_HISTORY_SCANS } from '../../store/memory-history.ts';
+import { MAX_HISTORY_SCANS } from '../../store/memory/memory-store.ts';
+import type { Store } from '../../store/store.ts';
+import { classifyStoreError } from '../../store/store-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Context } from '../run.ts';
+import { openCommandStore, retentionOf, storeName } from '../store-access.ts';
 
 /** Requests in flight get this long to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -43,7 +46,21 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     log('warning: listening beyond loopback without --auth-token or --basic-auth');
   }
 
-  const connection = await ctx.connect();
+  const store = await openCommandStore(ctx, 'write', {
+    memory: { windowMs: historyMs, maxScans: historyCapacity(historyMs, intervalMs) },
+    // A writer that stops renewing for three intervals (or a minute) hands over to another.
+    leaseMs: Math.max(60_000, 3 * intervalMs),
+  });
+  try {
+    await migrateOnStart(ctx, store, log, historyMs);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const connection = await ctx.connect().catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const { settings } = ctx;
   try {
     const server = await startServer({
@@ -57,7 +74,8 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       traffic: () => connection.client.traffic,
       rules: settings.rules,
       intervalMs,
-      historyMs,
+      store,
+      storeBufferBytes: options.storeBuffer,
       listen,
       auth,
       webRoot: findWebRoot(),
@@ -75,5 +93,41 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     return EXIT.ok;
   } finally {
     await connection.close();
+    await store.close();
+  }
+}
+
+/**
+ * Brings the store's schema up to date before scanning. A store that cannot be reached is no
+ * reason not to serve live data: writes wait in memory and the schema is migrated when it
+ * answers. A store that refuses (credentials, a missing database, a newer schema) is an error.
+ */
+async function migrateOnStart(
+  ctx: Context,
+  store: Store,
+  log: (line: string) => void,
+  historyMs: number,
+): Promise<void> {
+  if (store.backend === 'memory') {
+    log(
+      `history: kept in memory for ${formatDuration(historyMs)} (--store memory; nothing survives a restart)`,
+    );
+    return;
+  }
+  const r = retentionOf(ctx);
+  const kept = `raw ${formatDuration(r.raw)}, minutes ${formatDuration(r.minute)}, hours ${formatDuration(r.hour)}`;
+  try {
+    const report = await store.migrate({ dryRun: false });
+    const migrated =
+      report.applied.length === 0
+        ? ''
+        : `; migrated ${report.before} → ${report.after} (${report.applied.map((m) => m.name).join(', ')})`;
+    log(`history: ${storeName(ctx)}, schema ${report.after} (${kept})${migrated}`);
+  } catch (err) {
+    const failure = classifyStoreError(err, `history store ${store.location}`);
+    if (failure.kind === 'refused' || failure.kind === 'internal') throw err;
+    log(
+      `${failure.message}; serving live data anyway, history is kept in memory until the store answers`,
+    );
   }
 }
