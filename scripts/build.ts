@@ -83,6 +83,9 @@ const LAZY_MODULES: Record<string, string> = {
   'config-file': 'src/config/config-file.ts',
   'config-check': 'src/cli/commands/config-check.ts',
   'live-monitor': 'src/tui/live-monitor.ts',
+  history: 'src/cli/commands/history.ts',
+  migrate: 'src/cli/commands/migrate.ts',
+  'store-info': 'src/cli/commands/store-info.ts',
 };
 const lazyByPath = new Map(
   Object.entries(LAZY_MODULES).map(([name, file]) => [resolve(file), `./lazy/${name}.js`]),

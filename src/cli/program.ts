@@ -11,7 +11,7 @@ export interface GlobalFlags {
 }
 
 /** A command fleetmon runs: one with options of its own, or one whose only inputs are arguments. */
-export type CommandId = CommandName | 'config-check';
+export type CommandId = CommandName | 'config-check' | 'store-info';
 
 /** What the user asked for: a command, its arguments and raw flags, and the global flags. */
 export interface Invocation {
@@ -105,6 +105,29 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     ),
   );
   dispatch('mock', declare('mock', 'run a CPX-compatible simulated provider'));
+  dispatch(
+    'history',
+    declare(
+      'history',
+      'what a service or an instance did: the series kept by serve (table with sparklines), or its transitions',
+    ).argument('<service|ip>', 'a service name, or an instance IP'),
+  );
+  dispatch(
+    'migrate',
+    declare(
+      'migrate',
+      "bring the history store's schema up to this fleetmon (serve does it on start)",
+    ),
+  );
+  const store = program.command('store').description('look at the history store');
+  dispatch(
+    'store-info',
+    store
+      .command('info')
+      .description(
+        'backend, schema version, size, rows per tier, oldest and newest sample, writer',
+      ),
+  );
 
   const config = program.command('config').description('work with the config file (YAML or JSON)');
   dispatch(
@@ -130,9 +153,14 @@ Examples:
   fleetmon --api demo health --min-healthy 3
   fleetmon --api demo monitor UserService --interval 2s
   fleetmon serve --api demo                 dashboard, API and /metrics on http://127.0.0.1:8080/
+  fleetmon history PaymentService --since 24h    what it did, from the history serve keeps
+  fleetmon history 10.58.1.121 --events     an instance's status changes
   fleetmon 127.0.0.1:9001 --summary         the original utility's flags still work
 
-Exit codes: 0 ok, 1 health found flagged services, 2 bad usage or config, 3 provider unreachable or unusable,
+History is kept by serve in $XDG_STATE_HOME/fleetmon/history.db unless --store (FLEETMON_STORE,
+DATABASE_URL, store:) names another file, a postgres:// URL, or memory.
+
+Exit codes: 0 ok, 1 health found flagged services, 2 bad usage or config, 3 provider or store unreachable,
 130 / 143 a scan stopped by Ctrl-C / SIGTERM (monitor, serve and mock stop with 0).`,
   );
   return program;

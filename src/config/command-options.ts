@@ -2,7 +2,17 @@ import { SORT_FIELDS, type SortSpec } from '../core/instances.ts';
 import type { InstanceStatus } from '../core/types.ts';
 import { SERVERS_FAULTS } from '../mock/faults.ts';
 import { listenAddress } from '../server/listen-address.ts';
-import { bytes, duration, type FieldParser, integer, oneOf, rate, text } from './fields.ts';
+import {
+  bytes,
+  duration,
+  type FieldParser,
+  historyStep,
+  integer,
+  oneOf,
+  rate,
+  text,
+  timePoint,
+} from './fields.ts';
 import { list, type OptionDefs, type Resolved, toggle, value } from './options.ts';
 
 // Each command's options, defined once: commander declares them from here, and each resolves
@@ -198,6 +208,38 @@ const mock = {
   ),
 } as const satisfies OptionDefs;
 
+const history = {
+  since: value(
+    '--since <duration>',
+    'how far back from now, e.g. 6h, 7d',
+    duration(1000, 3650 * 86_400_000),
+    {
+      defaultText: '6h',
+    },
+  ),
+  from: value(
+    '--from <time>',
+    'start: 2026-12-06T03:00 (local), …Z (UTC), a date, epoch ms, or 6h (ago)',
+    timePoint,
+  ),
+  to: value('--to <time>', 'end, not included; same forms as --from', timePoint, {
+    defaultText: 'now',
+  }),
+  step: value(
+    '--step <duration|raw>',
+    'width of one row: 1m, 5m, 1h…, or raw for every scan',
+    historyStep,
+    {
+      defaultText: 'about 100 rows',
+    },
+  ),
+  events: toggle('--events', 'list the transitions (status changes, appeared, gone) instead'),
+} as const satisfies OptionDefs;
+
+const migrate = {
+  dryRun: toggle('--dry-run', 'list the migrations that would be applied, and apply none'),
+} as const satisfies OptionDefs;
+
 /** Every command's options, by command name (which is also its config-file section). */
 export const COMMAND_OPTIONS = {
   instances,
@@ -206,6 +248,8 @@ export const COMMAND_OPTIONS = {
   monitor,
   serve,
   mock,
+  history,
+  migrate,
 } as const satisfies Record<string, OptionDefs>;
 
 /** A command that has options. */

@@ -1,5 +1,6 @@
 // The public face of render/: the CLI, TUI and server import from here only.
 export { renderHealth } from './health.ts';
+export { type HistoryTimeFormatter, renderEvents, renderHistory } from './history.ts';
 export { renderInstances } from './instances.ts';
 export {
   formatUtcTime,
@@ -17,6 +18,7 @@ export {
 export { displayPercent, formatPercent } from './percent.ts';
 export { renderServices } from './services.ts';
 export { sparkline } from './sparkline.ts';
+export { type InfoTimeFormatter, renderStoreInfo } from './store-info.ts';
 export { stripAnsi } from './style.ts';
 export { plural, sanitize } from './text.ts';
 export { formatTraffic } from './traffic.ts';

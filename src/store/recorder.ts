@@ -138,10 +138,10 @@ export class HistoryRecorder {
         const outcome = await this.#options.writer.writeScan(head.record);
         this.#writing = false;
         this.#lastWriteMs = performance.now() - started;
+        this.#recovered();
         this.#shift(head);
         this.#written += outcome === 'written' ? 1 : 0;
         this.#setRole(outcome === 'standby' ? 'standby' : 'writer');
-        this.#recovered();
       } catch (err) {
         this.#writing = false;
         const failure = classifyStoreError(err, 'history store');

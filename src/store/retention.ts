@@ -1,20 +1,10 @@
+import type { Retention } from '../core/store-info.ts';
+
+export type { Retention };
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/** How long each kind of history is kept, in ms. */
-export interface Retention {
-  /** Every scan's samples. */
-  readonly raw: number;
-  /** Per-minute rollups. */
-  readonly minute: number;
-  /** Per-hour rollups. */
-  readonly hour: number;
-  /** Status transitions. */
-  readonly events: number;
-  /** Probe results. */
-  readonly probes: number;
-}
 
 /** Raw 48 h, minutes 30 d, hours 400 d; events and probe results 30 d. */
 export const DEFAULT_RETENTION: Retention = {

@@ -127,7 +127,7 @@ function hintFor(kind: StoreFailureKind): string {
     case 'full':
       return 'free disk space, or shorten retention in the config file';
     default:
-      return 'check that the database runs and is reachable, or pass --store memory';
+      return 'check that the database runs and is reachable at the address in --store, FLEETMON_STORE or DATABASE_URL';
   }
 }
 

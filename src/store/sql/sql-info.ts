@@ -10,6 +10,7 @@ export async function sqlStoreInfo(
   driver: SqlDriver,
   base: Pick<StoreInfo, 'backend' | 'location' | 'schema'>,
   retention: Retention,
+  now: number,
 ): Promise<StoreInfo> {
   const extent = async (sql: string): Promise<Extent & { samples: number }> => {
     const [row] = await driver.all<{
@@ -65,16 +66,19 @@ export async function sqlStoreInfo(
         UNKNOWN_SERVICE_NAME,
       ]),
     },
-    writer: await writerOf(driver),
+    writer: await writerOf(driver, now),
   };
 }
 
-async function writerOf(driver: SqlDriver): Promise<StoreInfo['writer']> {
+async function writerOf(driver: SqlDriver, now: number): Promise<StoreInfo['writer']> {
   if (driver.dialect === 'sqlite') {
     const [lease] = await driver.all<{ holder: string; expires_at: number }>(
       'SELECT holder, expires_at FROM writer_lease WHERE id = 1',
     );
-    return lease === undefined ? null : { holder: lease.holder, until: Number(lease.expires_at) };
+    // A lease given up (at shutdown) or run out means nobody writes now.
+    return lease === undefined || Number(lease.expires_at) < now
+      ? null
+      : { holder: lease.holder, until: Number(lease.expires_at) };
   }
   const [holder] = await driver.all<{ app: string; addr: string | null; pid: number }>(
     `SELECT a.application_name AS app, host(a.client_addr) AS addr, a.pid FROM pg_locks l

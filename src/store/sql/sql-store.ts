@@ -111,7 +111,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions): Sto
         schema: { version: status.version, latest: status.latest },
       };
       if (status.version === 0) return emptyInfo(base, options.retention, await driver.sizeBytes());
-      return sqlStoreInfo(driver, base, options.retention);
+      return sqlStoreInfo(driver, base, options.retention, options.clock.now());
     },
     close: () => driver.close(),
   };

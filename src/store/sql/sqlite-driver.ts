@@ -21,6 +21,23 @@ export interface SqliteOptions {
 const BUSY_TIMEOUT_MS = 5_000;
 
 /**
+ * Writes to one file from this process, in order. node:sqlite blocks the thread while it waits
+ * for a lock, so two connections of one process taking turns by SQLite's busy wait would
+ * deadlock; other processes are kept apart by SQLite's own lock.
+ */
+const writeQueues = new Map<string, Promise<unknown>>();
+
+function enqueue<T>(path: string, run: () => Promise<T>): Promise<T> {
+  const next = (writeQueues.get(path) ?? Promise.resolve()).then(run, run);
+  const settled = next.catch(() => {});
+  writeQueues.set(path, settled);
+  void settled.then(() => {
+    if (writeQueues.get(path) === settled) writeQueues.delete(path);
+  });
+  return next;
+}
+
+/**
  * An SQLite file through `node:sqlite` (built into Node, nothing to install). WAL journal, so
  * readers never wait for the writer and a killed process leaves the file intact; synchronous
  * NORMAL, so a commit is safe against a crash of the process (not of the machine) without an
@@ -74,7 +91,6 @@ class SqliteDriver implements SqlDriver {
   readonly #read: DatabaseSync;
   readonly #write: DatabaseSync | undefined;
   readonly #statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
-  #queue: Promise<unknown> = Promise.resolve();
   #leaseHeld = false;
 
   constructor(options: SqliteOptions, read: DatabaseSync, write: DatabaseSync | undefined) {
@@ -102,9 +118,7 @@ class SqliteDriver implements SqlDriver {
         throw err;
       }
     };
-    const next = this.#queue.then(run, run);
-    this.#queue = next.catch(() => {});
-    return next;
+    return enqueue(this.#options.path, run);
   }
 
   async claimWriter(tx: SqlTx): Promise<WriterClaim> {
@@ -147,16 +161,13 @@ class SqliteDriver implements SqlDriver {
   compact(): Promise<void> {
     const db = this.#write;
     if (db === undefined) return Promise.resolve();
-    const run = async () => {
+    return enqueue(this.#options.path, async () => {
       db.prepare('PRAGMA incremental_vacuum(1000)').all();
-    };
-    const next = this.#queue.then(run, run);
-    this.#queue = next.catch(() => {});
-    return next;
+    });
   }
 
   async close(): Promise<void> {
-    await this.#queue;
+    await enqueue(this.#options.path, async () => {});
     const db = this.#write;
     if (db?.isOpen === true) {
       if (this.#leaseHeld) {
