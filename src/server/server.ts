@@ -70,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const state = new LiveState(store.history);
   const recorder = new HistoryRecorder({
     writer: store.writer,
+    name: `history store ${store.location}`,
     maxBufferBytes: options.storeBufferBytes ?? 64 * 1024 ** 2,
     clock,
     log: options.log,

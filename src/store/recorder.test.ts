@@ -49,6 +49,7 @@ function setup(maxBufferBytes = 1024 ** 2) {
   const lines: string[] = [];
   const recorder = new HistoryRecorder({
     writer,
+    name: 'history store',
     maxBufferBytes,
     clock,
     log: (l) => lines.push(l),

@@ -32,6 +32,8 @@ export interface StoreHealth extends RecorderStatus {
 /** What the recorder needs. */
 export interface RecorderOptions {
   readonly writer: HistoryWriter;
+  /** The store in messages: `history store /var/lib/fleetmon/history.db`. */
+  readonly name: string;
   /** Most memory the unwritten scans may hold; beyond it the oldest are dropped (and counted). */
   readonly maxBufferBytes: number;
   readonly clock: Clock;
@@ -144,7 +146,7 @@ export class HistoryRecorder {
         this.#setRole(outcome === 'standby' ? 'standby' : 'writer');
       } catch (err) {
         this.#writing = false;
-        const failure = classifyStoreError(err, 'history store');
+        const failure = classifyStoreError(err, this.#options.name);
         if (failure.kind === 'internal' && ++head.attempts >= MAX_ATTEMPTS) {
           this.#shift(head);
           this.#dropped++;

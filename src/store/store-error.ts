@@ -95,7 +95,10 @@ function classifySqlite(primary: number, text: string, where: string): StoreFail
     case SQLITE_LOCKED:
       return { kind: 'busy', message: `${where}: locked by another process (${text})` };
     case SQLITE_IOERR:
-      return { kind: 'unreachable', message: `${where}: I/O error (${text})` };
+      return {
+        kind: 'unreachable',
+        message: `${where}: cannot write to disk (${text}; is it full, or a file size limit reached?)`,
+      };
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_READONLY:

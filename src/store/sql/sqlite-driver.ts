@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Clock } from '../clock.ts';
@@ -13,7 +14,7 @@ export interface SqliteOptions {
   readonly clock: Clock;
   /** How long the writer lease lasts without being renewed. */
   readonly leaseMs: number;
-  /** Who this process is, in the lease row. */
+  /** Who this process is, in the lease row: `host:pid:nonce`. */
   readonly holder: string;
 }
 
@@ -127,7 +128,7 @@ class SqliteDriver implements SqlDriver {
       'SELECT holder, expires_at FROM writer_lease WHERE id = 1',
     );
     const mine = lease?.holder === this.#options.holder && lease.expires_at >= now;
-    if (lease !== undefined && !mine && lease.expires_at >= now) {
+    if (lease !== undefined && !mine && lease.expires_at >= now && !deadHere(lease.holder)) {
       this.#leaseHeld = false;
       return 'standby';
     }
@@ -221,5 +222,23 @@ class SqliteDriver implements SqlDriver {
       cache.set(sql, statement);
     }
     return statement;
+  }
+}
+
+/**
+ * True when a lease holder ran on this host and its process is gone (killed, crashed): a
+ * restarted serve takes over at once instead of waiting for the lease to run out.
+ */
+function deadHere(holder: string): boolean {
+  const parts = holder.split(':');
+  const pid = Number(parts[parts.length - 2]);
+  if (parts.slice(0, -2).join(':') !== hostname() || !Number.isInteger(pid) || pid <= 0)
+    return false;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
