@@ -1,7 +1,6 @@
 import './style.css';
 import {
   getJson,
-  type HistoryAnswer,
   type InstanceRow,
   openStream,
   type ScanEvent,
@@ -9,16 +8,15 @@ import {
   type StatusAnswer,
 } from './api.ts';
 import { renderCards } from './cards.ts';
-import { MAX_LINES, ServiceCharts } from './charts.ts';
 import { byId } from './dom.ts';
-import { HistoryBuffer } from './history-buffer.ts';
+import { renderStoreProblem } from './store-banner.ts';
 import { renderScanError, renderSummary } from './summary.ts';
 import { InstanceTable } from './table.ts';
+import { Trends } from './trends.ts';
 
-/** Page state: the server's settings, the latest scan, and chart history per service. */
-const buffers = new Map<string, HistoryBuffer>();
-const charts = new Map<string, ServiceCharts>();
+/** Page state: the server's settings, the latest scan, and the charts. */
 const table = new InstanceTable();
+let trends: Trends | undefined;
 let status: StatusAnswer | undefined;
 let seenSeq = 0;
 /** When the last scan event arrived, by this browser's clock (immune to server clock skew). */
@@ -32,6 +30,8 @@ async function start(): Promise<void> {
   byId('version').textContent = `fleetmon ${version} (build ${build}, ${commit})`;
   byId('provider').textContent = `watching ${status.provider}`;
   renderScanError(status.lastError, false);
+  renderStoreProblem(status.store);
+  trends = new Trends(status, (problem) => renderStoreProblem(status?.store ?? null, problem));
   const stream = openStream();
   stream.addEventListener('open', () => {
     connected = true;
@@ -55,9 +55,7 @@ async function start(): Promise<void> {
   stream.addEventListener('scan-error', (event) => {
     renderScanError(JSON.parse((event as MessageEvent<string>).data) as ScanFailure, seenSeq > 0);
   });
-  new ResizeObserver(() => {
-    for (const chart of charts.values()) chart.resize();
-  }).observe(byId('charts'));
+  new ResizeObserver(() => trends?.resize()).observe(byId('charts'));
 }
 
 async function onScan(scan: ScanEvent): Promise<void> {
@@ -68,52 +66,8 @@ async function onScan(scan: ScanEvent): Promise<void> {
   renderScanError(null, true);
   renderSummary(scan, status);
   renderCards(scan, status, (service) => table.showService(service));
-  const [rows] = await Promise.all([getJson<InstanceRow[]>('instances'), updateCharts(scan)]);
+  const [rows] = await Promise.all([getJson<InstanceRow[]>('instances'), trends?.update(scan)]);
   table.setRows(rows);
-}
-
-async function updateCharts(scan: ScanEvent): Promise<void> {
-  if (status === undefined) return;
-  // Same order as the cards: flagged services first.
-  const names = scan.services
-    .flatMap((s) => (s.service === null ? [] : [s]))
-    .sort((a, b) => Number(b.status === 'flagged') - Number(a.status === 'flagged'))
-    .map((s) => s.service as string);
-  const answers = await Promise.all(
-    names.map((name) => {
-      const since = buffers.get(name)?.lastTs;
-      const query = `history?service=${encodeURIComponent(name)}&members=${MAX_LINES}${since === undefined ? '' : `&since=${since}`}`;
-      return getJson<HistoryAnswer>(query).catch(() => undefined);
-    }),
-  );
-  const container = byId('charts');
-  for (const [name, chart] of charts) {
-    if (names.includes(name)) continue;
-    chart.destroy();
-    charts.delete(name);
-    buffers.delete(name);
-  }
-  names.forEach((name, i) => {
-    const answer = answers[i];
-    let buffer = buffers.get(name);
-    if (buffer === undefined) {
-      buffer = new HistoryBuffer();
-      buffers.set(name, buffer);
-    }
-    if (answer !== undefined) buffer.merge(answer);
-    let chart = charts.get(name);
-    if (chart === undefined) {
-      chart = new ServiceCharts(name);
-      charts.set(name, chart);
-    }
-    container.append(chart.element);
-    if (status !== undefined)
-      chart.update(
-        buffer,
-        scan.services.find((s) => s.service === name),
-        status,
-      );
-  });
 }
 
 const CONNECTION_LOOK = {
