@@ -55,8 +55,8 @@ export class ServiceCharts {
   }
 
   /**
-   * Redraws from the buffer over the whole window (a stretch without data stays empty);
-   * charts are rebuilt only when the set of drawn instances changes.
+   * Redraws from the buffer up to the window's end (a stretch without data, such as serve
+   * being stopped, stays empty); charts are rebuilt only when the set of drawn instances changes.
    */
   update(
     buffer: HistoryBuffer,
@@ -64,7 +64,8 @@ export class ServiceCharts {
     status: StatusAnswer,
     window: ChartWindow,
   ): void {
-    this.#window = window;
+    // From the first point held, not the range's start: a fresh store fills the width.
+    this.#window = { ...window, from: Math.max(window.from, buffer.ts[0] ?? window.from) };
     // For tests and scripts: what the charts hold.
     this.element.dataset.points = String(buffer.ts.length);
     this.element.dataset.first = String(buffer.ts[0] ?? '');
