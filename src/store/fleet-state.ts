@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../core/history-types.ts';
 import type { InstanceStatus, ServiceStatus } from '../core/types.ts';
-import { NO_VALUE } from './codec.ts';
+import { NO_VALUE, statusOfCode } from './codec.ts';
 import { type ScanRecord, serviceOfRow, statusOfRow } from './scan-record.ts';
 
 /** What the store remembers of a present instance between scans. */
@@ -25,6 +25,8 @@ export interface FleetDiff {
   readonly goneIps: readonly string[];
   /** Services whose status changes (`null`: gone). */
   readonly services: ReadonlyMap<string, ServiceStatus | null>;
+  /** True when an instance appeared, left, or moved to another service: who is where changed. */
+  readonly moved: boolean;
 }
 
 /**
@@ -40,34 +42,56 @@ export class FleetState {
    * baseline, rather than reporting every instance of the fleet as having appeared.
    */
   known = false;
+  /**
+   * The last applied scan by row. A steady fleet lists the same IPs in the same order scan
+   * after scan: then rows are compared by index, without a lookup per instance (a 100k-instance
+   * scan: ~2 ms instead of ~100).
+   */
+  #rows:
+    | {
+        readonly ips: string;
+        readonly status: Uint8Array;
+        readonly service: readonly (string | null)[];
+      }
+    | undefined;
 
-  /** What `scan` (whose IPs are `ips`, in row order) changes; nothing is applied yet. */
-  diff(scan: ScanRecord, ips: readonly string[]): FleetDiff {
+  /** What `scan` changes (its IPs, in row order, from `ips` when needed); nothing is applied yet. */
+  diff(scan: ScanRecord, ips: () => readonly string[]): FleetDiff {
     const events: HistoryEvent[] = [];
     const rowService: (string | null)[] = new Array(scan.count);
     const changedRows: number[] = [];
-    const seen = new Set<string>();
+    const rows = this.#rows?.ips === scan.ips ? this.#rows : undefined;
+    const list = rows === undefined ? ips() : undefined;
     const tallies = new Map<string, { healthy: number; instances: number }>();
+    let moved = false;
     for (let i = 0; i < scan.count; i++) {
-      const ip = ips[i] as string;
-      seen.add(ip);
-      const previous = this.instances.get(ip);
+      let previous: InstanceState | undefined;
+      if (rows !== undefined) {
+        const status = statusOfCode(rows.status[i] ?? 0);
+        previous = status === undefined ? undefined : { service: rows.service[i] ?? null, status };
+      } else {
+        previous = this.instances.get(list?.[i] as string);
+      }
       const service = serviceOfRow(scan, i) ?? previous?.service ?? null;
       const status = statusOfRow(scan, i);
       rowService[i] = service;
       if (service !== null) {
-        const tally = tallies.get(service) ?? { healthy: 0, instances: 0 };
+        let tally = tallies.get(service);
+        if (tally === undefined) {
+          tally = { healthy: 0, instances: 0 };
+          tallies.set(service, tally);
+        }
         tally.instances++;
         if (status === 'healthy') tally.healthy++;
-        tallies.set(service, tally);
       }
       if (previous?.status === status && previous.service === service) continue;
       changedRows.push(i);
+      if (previous?.service !== service) moved = true;
       if (!this.known || previous?.status === status) continue;
       events.push({
         ts: scan.ts,
         scope: 'instance',
-        subject: ip,
+        subject: (list ?? ips())[i] as string,
         service,
         kind: previous === undefined ? 'appeared' : 'changed',
         from: previous?.status ?? null,
@@ -80,11 +104,15 @@ export class FleetState {
       });
     }
     const goneIps: string[] = [];
-    for (const [ip, previous] of this.instances) {
-      if (seen.has(ip)) continue;
-      goneIps.push(ip);
-      events.push(instanceGone(scan.ts, ip, previous));
+    if (list !== undefined && this.instances.size > 0) {
+      const seen = new Set(list);
+      for (const [ip, previous] of this.instances) {
+        if (seen.has(ip)) continue;
+        goneIps.push(ip);
+        events.push(instanceGone(scan.ts, ip, previous));
+      }
     }
+    moved ||= goneIps.length > 0;
     const services = new Map<string, ServiceStatus | null>();
     for (const [name, tally] of tallies) {
       const status: ServiceStatus = tally.healthy >= scan.minHealthy ? 'ok' : 'flagged';
@@ -100,22 +128,26 @@ export class FleetState {
       services.set(name, null);
       events.push(serviceEvent(scan.ts, name, 'gone', previous, null, undefined));
     }
-    return { events, rowService, changedRows, goneIps, services };
+    return { events, rowService, changedRows, goneIps, services, moved };
   }
 
-  /** Makes `diff` (of `scan`, `ips`) the present state. */
-  apply(scan: ScanRecord, ips: readonly string[], diff: FleetDiff): void {
-    for (const i of diff.changedRows) {
-      this.instances.set(ips[i] as string, {
-        service: diff.rowService[i] ?? null,
-        status: statusOfRow(scan, i),
-      });
+  /** Makes `diff` (of `scan`, whose IPs `ips` gives) the present state. */
+  apply(scan: ScanRecord, ips: () => readonly string[], diff: FleetDiff): void {
+    if (diff.changedRows.length > 0) {
+      const list = ips();
+      for (const i of diff.changedRows) {
+        this.instances.set(list[i] as string, {
+          service: diff.rowService[i] ?? null,
+          status: statusOfRow(scan, i),
+        });
+      }
     }
     for (const ip of diff.goneIps) this.instances.delete(ip);
     for (const [name, state] of diff.services) {
       if (state === null) this.services.delete(name);
       else this.services.set(name, state);
     }
+    this.#rows = { ips: scan.ips, status: scan.status, service: diff.rowService };
     this.known = true;
   }
 }

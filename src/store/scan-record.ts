@@ -84,6 +84,15 @@ export function ipsOf(record: ScanRecord): string[] {
   return record.count === 0 ? [] : record.ips.split('\n');
 }
 
+/** {@link ipsOf}, split at the first call only: a steady fleet's scan often needs none. */
+export function lazyIps(record: ScanRecord): () => string[] {
+  let ips: string[] | undefined;
+  return () => {
+    ips ??= ipsOf(record);
+    return ips;
+  };
+}
+
 /** The service named by row `i`, or `null`. */
 export function serviceOfRow(record: ScanRecord, i: number): string | null {
   const index = record.serviceIndex[i] ?? NO_SERVICE;

@@ -154,8 +154,8 @@ class MemoryHistory {
     if (last !== undefined && scan.ts <= last.ts) return 'duplicate';
     const seq = this.#seq++;
     const ips = ipsOf(scan);
-    const diff = this.#state.diff(scan, ips);
-    this.#state.apply(scan, ips, diff);
+    const diff = this.#state.diff(scan, () => ips);
+    this.#state.apply(scan, () => ips, diff);
     const byService = new Map<number, [id: number, row: number][]>();
     for (let i = 0; i < scan.count; i++) {
       const service = this.#entry(this.#services, this.#serviceName, diff.rowService[i] ?? '', seq);

@@ -3,7 +3,7 @@ import { addSample, emptyAgg } from '../aggregate.ts';
 import { encodeSamples, STATUS_CODE, statusOfCode } from '../codec.ts';
 import { type FleetDiff, FleetState } from '../fleet-state.ts';
 import { TIER_MS } from '../retention.ts';
-import { ipsOf, type ScanRecord, statusOfRow } from '../scan-record.ts';
+import { lazyIps, type ScanRecord, statusOfRow } from '../scan-record.ts';
 import type { SqlTx, SqlValue } from './driver.ts';
 
 /** The name samples of instances that never said their service are kept under. */
@@ -23,10 +23,13 @@ export class SqlScanWriter {
   /** Ids of present instances (and only those: memory follows the fleet). */
   readonly #instanceIds = new Map<string, number>();
   readonly #serviceIds = new Map<string, number>();
+  /** How the last scan's rows were grouped and ordered; reused while the fleet stays put. */
+  #layout: Layout | undefined;
 
   /** Drops what it remembers; the next scan reloads it from the store. */
   forget(): void {
     this.#state = undefined;
+    this.#layout = undefined;
     this.#instanceIds.clear();
     this.#serviceIds.clear();
   }
@@ -39,20 +42,26 @@ export class SqlScanWriter {
       [scan.ts, Math.round(scan.durationMs), scan.count],
     );
     if (fresh === 0) return 'duplicate';
-    const ips = ipsOf(scan);
+    const ips = lazyIps(scan);
     const diff = state.diff(scan, ips);
     const serviceIds = await this.#ensureServices(tx, diff);
-    const instanceIds = await this.#saveInstances(tx, scan, ips, diff, serviceIds);
+    const instanceIds =
+      diff.changedRows.length === 0
+        ? new Map<string, number>()
+        : await this.#saveInstances(tx, scan, ips(), diff, serviceIds, state);
     await this.#saveGone(tx, scan.ts, diff.goneIps);
     await this.#saveServices(tx, scan.ts, diff, serviceIds);
-    await insertRawSamples(
-      tx,
-      scan,
-      ips,
-      diff,
-      serviceIds,
-      (ip) => instanceIds.get(ip) ?? this.#instanceIds.get(ip),
-    );
+    const layout =
+      this.#layout?.ips === scan.ips && !diff.moved
+        ? this.#layout
+        : layoutOf(
+            scan,
+            ips(),
+            diff,
+            serviceIds,
+            (ip) => instanceIds.get(ip) ?? this.#instanceIds.get(ip),
+          );
+    await insertRawSamples(tx, scan, layout);
     await insertEvents(tx, diff.events);
     // A scan older than rolled-up buckets (written late, from the buffer) reopens them.
     for (const [tier, width] of [
@@ -66,13 +75,14 @@ export class SqlScanWriter {
         bucket,
       ]);
     }
-    return { scan, ips, diff, state, instanceIds, serviceIds };
+    return { scan, ips, diff, state, instanceIds, serviceIds, layout };
   }
 
   /** Makes a committed write's changes what this writer remembers. */
   commit(pending: PendingWrite): void {
     pending.state.apply(pending.scan, pending.ips, pending.diff);
     this.#state = pending.state;
+    this.#layout = pending.layout;
     for (const [ip, id] of pending.instanceIds) this.#instanceIds.set(ip, id);
     for (const ip of pending.diff.goneIps) this.#instanceIds.delete(ip);
     for (const [name, id] of pending.serviceIds) this.#serviceIds.set(name, id);
@@ -85,7 +95,8 @@ export class SqlScanWriter {
     this.forget();
     const state = new FleetState();
     const services = await tx.all<{ id: number; name: string; status: string | null }>(
-      'SELECT id, name, status FROM services WHERE status IS NOT NULL',
+      'SELECT id, name, status FROM services WHERE status IS NOT NULL OR name = ?',
+      [UNKNOWN_SERVICE_NAME],
     );
     const names = new Map<number, string>();
     for (const row of services) {
@@ -142,12 +153,20 @@ export class SqlScanWriter {
     ips: readonly string[],
     diff: FleetDiff,
     serviceIds: ReadonlyMap<string, number>,
+    state: FleetState,
   ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     const rows: SqlValue[][] = [];
+    // Instances new here or in another service: every service ever holding their samples is listed.
+    const moved: SqlValue[][] = [];
     for (const i of diff.changedRows) {
       const service = serviceIds.get(diff.rowService[i] ?? UNKNOWN_SERVICE_NAME) ?? null;
-      rows.push([ips[i] as string, service, STATUS_CODE[statusOfRow(scan, i)]]);
+      const ip = ips[i] as string;
+      rows.push([ip, service, STATUS_CODE[statusOfRow(scan, i)]]);
+      const before = state.instances.get(ip);
+      if (before === undefined || before.service !== (diff.rowService[i] ?? null)) {
+        moved.push([ip, service]);
+      }
     }
     const saved = await tx.insertMany<{ id: number; ip: string }>({
       table: 'instances',
@@ -168,7 +187,7 @@ export class SqlScanWriter {
         ['instance_id', 'bigint'],
         ['service_id', 'bigint'],
       ],
-      rows: rows.map((row) => [ids.get(row[0] as string) ?? null, row[1] ?? null]),
+      rows: moved.map((row) => [ids.get(row[0] as string) ?? null, row[1] ?? null]),
       conflict: 'ON CONFLICT DO NOTHING',
     });
     return ids;
@@ -207,55 +226,77 @@ export class SqlScanWriter {
 /** A write done inside a transaction, to remember once it has committed. */
 export interface PendingWrite {
   readonly scan: ScanRecord;
-  readonly ips: readonly string[];
+  readonly ips: () => readonly string[];
   readonly diff: FleetDiff;
   readonly state: FleetState;
   readonly instanceIds: ReadonlyMap<string, number>;
   readonly serviceIds: ReadonlyMap<string, number>;
+  readonly layout: Layout;
 }
 
-/** One row per service: its totals and its instances' samples packed by id. */
-async function insertRawSamples(
-  tx: SqlTx,
+/** A scan's rows grouped by the service they are kept under, each group ordered by instance id. */
+interface Layout {
+  /** The IPs text of the scan it was made for: the same text, the same rows. */
+  readonly ips: string;
+  readonly groups: readonly {
+    readonly service: number;
+    readonly rows: Uint32Array;
+    readonly ids: Uint32Array;
+  }[];
+}
+
+function layoutOf(
   scan: ScanRecord,
   ips: readonly string[],
   diff: FleetDiff,
   serviceIds: ReadonlyMap<string, number>,
   idOf: (ip: string) => number | undefined,
-): Promise<void> {
-  const groups = new Map<number, number[]>();
+): Layout {
+  const byService = new Map<number, [id: number, row: number][]>();
   for (let i = 0; i < scan.count; i++) {
     const service = serviceIds.get(diff.rowService[i] ?? UNKNOWN_SERVICE_NAME);
-    if (service === undefined) continue;
-    let rows = groups.get(service);
-    if (rows === undefined) {
-      rows = [];
-      groups.set(service, rows);
+    const id = idOf(ips[i] as string);
+    if (service === undefined || id === undefined) continue;
+    let entries = byService.get(service);
+    if (entries === undefined) {
+      entries = [];
+      byService.set(service, entries);
     }
-    rows.push(i);
+    entries.push([id, i]);
   }
-  const out: SqlValue[][] = [];
-  for (const [service, rows] of groups) {
-    const entries = rows.flatMap((i) => {
-      const id = idOf(ips[i] as string);
-      return id === undefined ? [] : [[id, i] as const];
-    });
+  const groups = [...byService].map(([service, entries]) => {
     entries.sort((a, b) => a[0] - b[0]);
-    const n = entries.length;
+    return {
+      service,
+      ids: Uint32Array.from(entries, ([id]) => id),
+      rows: Uint32Array.from(entries, ([, row]) => row),
+    };
+  });
+  return { ips: scan.ips, groups };
+}
+
+/** One row per service: its totals and its instances' samples packed by id. */
+async function insertRawSamples(tx: SqlTx, scan: ScanRecord, layout: Layout): Promise<void> {
+  const out: SqlValue[][] = [];
+  for (const { service, rows, ids } of layout.groups) {
+    const n = rows.length;
     const columns = {
-      ids: new Uint32Array(n),
+      ids,
       cpu: new Uint16Array(n),
       memory: new Uint16Array(n),
       status: new Uint8Array(n),
     };
     const agg = emptyAgg();
-    entries.forEach(([id, i], k) => {
-      columns.ids[k] = id;
-      columns.cpu[k] = scan.cpu[i] ?? 0;
-      columns.memory[k] = scan.memory[i] ?? 0;
-      columns.status[k] = scan.status[i] ?? 0;
-      addSample(agg, columns.status[k] ?? 0, columns.cpu[k] ?? 0, columns.memory[k] ?? 0);
-    });
+    for (let k = 0; k < n; k++) {
+      const row = rows[k] ?? 0;
+      const status = scan.status[row] ?? 0;
+      const cpu = scan.cpu[row] ?? 0;
+      const memory = scan.memory[row] ?? 0;
+      columns.status[k] = status;
+      columns.cpu[k] = cpu;
+      columns.memory[k] = memory;
+      addSample(agg, status, cpu, memory);
+    }
     const answered = agg.samples - agg.unreachable > 0;
     out.push([
       service,
