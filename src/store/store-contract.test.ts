@@ -206,5 +206,19 @@ for (const backend of BACKENDS) {
         assert.deepEqual(pay, []);
       });
     }
+    it('follows an instance by IP across the services it moved between, and back after leaving', async () => {
+      const at = T0 + 10 * S;
+      await store.writer.writeScan(testScan(at, [['10.0.9.9', 'Left', 10, 10]]));
+      await store.writer.writeScan(testScan(at + S, [['10.0.9.9', 'Right', 20, 10]]));
+      await store.writer.writeScan(testScan(at + 2 * S, []));
+      await store.writer.writeScan(testScan(at + 3 * S, [['10.0.9.9', 'Third', 30, 10]]));
+      const s = await store.history.series({
+        target: { kind: 'instance', ip: '10.0.9.9' },
+        from: at,
+        to: at + 4 * S,
+        stepMs: null,
+      });
+      assert.deepEqual([s?.service, s?.cpu], ['Third', [10, 20, null, 30]]);
+    });
   });
 }

@@ -102,18 +102,25 @@ export class SqlHistoryReader {
   }
 
   async #instanceSeries(query: SeriesQuery, ip: string): Promise<HistorySeries | undefined> {
-    const [instance] = await this.#driver.all<{ id: number; service: string | null }>(
-      'SELECT i.id, s.name AS service FROM instances i LEFT JOIN services s ON s.id = i.service_id WHERE i.ip = ?',
+    const [instance] = await this.#driver.all<{
+      id: number;
+      service_id: number | null;
+      service: string | null;
+    }>(
+      'SELECT i.id, i.service_id, s.name AS service FROM instances i LEFT JOIN services s ON s.id = i.service_id WHERE i.ip = ?',
       [ip],
     );
     if (instance === undefined) return undefined;
     const id = Number(instance.id);
-    const services = (
-      await this.#driver.all<{ service_id: number }>(
-        'SELECT service_id FROM instance_services WHERE instance_id = ?',
-        [id],
-      )
-    ).map((row) => Number(row.service_id));
+    const services = [
+      ...(instance.service_id === null ? [] : [Number(instance.service_id)]),
+      ...(
+        await this.#driver.all<{ service_id: number }>(
+          'SELECT service_id FROM instance_services WHERE instance_id = ?',
+          [id],
+        )
+      ).map((row) => Number(row.service_id)),
+    ];
     const plan = planQuery(query.from, query.to, query.stepMs, await this.coverage());
     const builder = new SeriesBuilder(
       plan.from,

@@ -48,7 +48,7 @@ export class SqlScanWriter {
     const instanceIds =
       diff.changedRows.length === 0
         ? new Map<string, number>()
-        : await this.#saveInstances(tx, scan, ips(), diff, serviceIds, state);
+        : await this.#saveInstances(tx, scan, ips(), diff, serviceIds);
     await this.#saveGone(tx, scan.ts, diff.goneIps);
     await this.#saveServices(tx, scan.ts, diff, serviceIds);
     const layout =
@@ -153,20 +153,12 @@ export class SqlScanWriter {
     ips: readonly string[],
     diff: FleetDiff,
     serviceIds: ReadonlyMap<string, number>,
-    state: FleetState,
   ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     const rows: SqlValue[][] = [];
-    // Instances new here or in another service: every service ever holding their samples is listed.
-    const moved: SqlValue[][] = [];
     for (const i of diff.changedRows) {
       const service = serviceIds.get(diff.rowService[i] ?? UNKNOWN_SERVICE_NAME) ?? null;
-      const ip = ips[i] as string;
-      rows.push([ip, service, STATUS_CODE[statusOfRow(scan, i)]]);
-      const before = state.instances.get(ip);
-      if (before === undefined || before.service !== (diff.rowService[i] ?? null)) {
-        moved.push([ip, service]);
-      }
+      rows.push([ips[i] as string, service, STATUS_CODE[statusOfRow(scan, i)]]);
     }
     const saved = await tx.insertMany<{ id: number; ip: string }>({
       table: 'instances',
@@ -180,16 +172,8 @@ export class SqlScanWriter {
         'ON CONFLICT (ip) DO UPDATE SET service_id = excluded.service_id, status = excluded.status, gone_at = NULL',
       returning: 'id, ip',
     });
+    // An instance that moved service leaves its former one in instance_services (a trigger).
     for (const row of saved) ids.set(row.ip, Number(row.id));
-    await tx.insertMany({
-      table: 'instance_services',
-      columns: [
-        ['instance_id', 'bigint'],
-        ['service_id', 'bigint'],
-      ],
-      rows: moved.map((row) => [ids.get(row[0] as string) ?? null, row[1] ?? null]),
-      conflict: 'ON CONFLICT DO NOTHING',
-    });
     return ids;
   }
 

@@ -18,12 +18,20 @@ CREATE TABLE instances (
 );
 CREATE INDEX instances_gone ON instances (gone_at) WHERE gone_at IS NOT NULL;
 
--- Every service an instance's samples were kept under, to find them by IP.
+-- Services an instance's samples were kept under before its present one (instances.service_id),
+-- to find them by IP; filled by the trigger when an instance moves.
 CREATE TABLE instance_services (
   instance_id INTEGER NOT NULL,
   service_id INTEGER NOT NULL,
   PRIMARY KEY (instance_id, service_id)
 ) WITHOUT ROWID;
+
+CREATE TRIGGER instance_moved AFTER UPDATE OF service_id ON instances
+WHEN OLD.service_id IS NOT NULL AND OLD.service_id IS NOT NEW.service_id
+BEGIN
+  INSERT INTO instance_services (instance_id, service_id) VALUES (OLD.id, OLD.service_id)
+  ON CONFLICT DO NOTHING;
+END;
 
 -- One row per scan written: its start, how long it took, and how many instances it listed.
 CREATE TABLE scans (
