@@ -32,7 +32,9 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 10, 1);
 const backends =
-  values.backend === 'both' ? (['sqlite', 'postgres'] as const) : [values.backend as 'sqlite' | 'postgres'];
+  values.backend === 'both'
+    ? (['sqlite', 'postgres'] as const)
+    : [values.backend as 'sqlite' | 'postgres'];
 
 let failed = false;
 console.log(
@@ -107,7 +109,9 @@ async function run(backend: 'sqlite' | 'postgres', db: TestDatabase): Promise<bo
   );
   console.log(`    reads (median of 15):`);
   for (const line of lines) console.log(line);
-  console.log(`    24 h of one service at 1 m: ${target3.toFixed(1)} ms (bound 50 ms) — ${diskOk && readOk ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `    24 h of one service at 1 m: ${target3.toFixed(1)} ms (bound 50 ms) — ${diskOk && readOk ? 'PASS' : 'FAIL'}`,
+  );
   await store.close();
   return diskOk && readOk;
 }
@@ -123,7 +127,13 @@ async function timeRead(
   const times: number[] = [];
   for (let i = 0; i < 17; i++) {
     const started = performance.now();
-    const series = await store.history.series({ target, from, to, stepMs, ...(members === undefined ? {} : { members }) });
+    const series = await store.history.series({
+      target,
+      from,
+      to,
+      stepMs,
+      ...(members === undefined ? {} : { members }),
+    });
     if (series === undefined) throw new Error('no series');
     if (i >= 2) times.push(performance.now() - started);
   }
@@ -147,7 +157,9 @@ async function rawTierBytes(db: TestDatabase): Promise<number> {
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: db.location.url });
   await client.connect();
-  const { rows } = await client.query("SELECT pg_total_relation_size('fleetmon.raw_samples') AS bytes");
+  const { rows } = await client.query(
+    "SELECT pg_total_relation_size('fleetmon.raw_samples') AS bytes",
+  );
   await client.end();
   return Number(rows[0]?.bytes ?? 0);
 }

@@ -188,6 +188,11 @@ function historyLines(
     lines.push(summaryLine('cpu', series.cpu, series.cpuMin, series.cpuMax));
     lines.push(summaryLine('mem', series.memory, series.memoryMin, series.memoryMax));
   }
+  // Rows before the first sample only say the store is younger than the range: one line instead.
+  const first = series.samples.findIndex((n) => n > 0);
+  if (first > 0) {
+    lines.push(`no samples before ${formatTime(series.ts[first] ?? 0, seconds)}`);
+  }
   lines.push('');
   const instance = series.ip !== undefined;
   const columns: Column[] = [{ header: 'TIME', align: 'left' }];
@@ -207,7 +212,8 @@ function historyLines(
     { header: 'MIN', align: 'right' },
     { header: 'MAX', align: 'right' },
   );
-  const rows = series.ts.map((ts, i) => {
+  const rows = series.ts.slice(Math.max(0, first)).map((ts, k) => {
+    const i = k + Math.max(0, first);
     const record = recordOf(series, i);
     const cells: Cell[] = [{ text: formatTime(ts, seconds) }];
     if (instance && series.stepMs === null) {
