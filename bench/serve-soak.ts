@@ -4,6 +4,7 @@
 //
 //   issue 20, finding 6: a churning fleet must not grow serve's memory without bound
 //     node bench/serve-soak.ts --instances 1000 --churn 5% --interval 1s --minutes 10 --store memory
+//     (add --history 2m to see the in-memory window fill and memory level off within the run)
 //   issue 16, target 4: 10,000 instances every second for 10 minutes
 //     node bench/serve-soak.ts --instances 10000 --interval 1s --minutes 10
 //
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '1s' },
     churn: { type: 'string', default: '0' },
     store: { type: 'string' },
+    history: { type: 'string' },
     seed: { type: 'string', default: '9' },
   },
 });
