@@ -3,7 +3,7 @@ import type { Extent, StoreInfo, TierInfo } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
 import { doneUntil } from './rollup.ts';
 import { WRITER_LOCK } from './schema.ts';
-import { UNKNOWN_SERVICE_NAME } from './sql-writer.ts';
+import { UNKNOWN_SERVICE_NAME } from './unknown-service.ts';
 
 /** Everything `store info` shows about an SQL store whose schema is current. */
 export async function sqlStoreInfo(
