@@ -179,8 +179,11 @@ export class SqlScanWriter {
       const id = this.#instanceIds.get(ip);
       return id === undefined ? [] : [id];
     });
+    // Fixed list lengths (padded with an id that never exists) keep the statements few.
     for (let at = 0; at < ids.length; at += CHUNK) {
       const chunk = ids.slice(at, at + CHUNK);
+      const size = [20, 100, CHUNK].find((n) => n >= chunk.length) ?? CHUNK;
+      while (chunk.length < size) chunk.push(-1);
       await tx.run(
         `UPDATE instances SET status = NULL, gone_at = ? WHERE id IN (${chunk.map(() => '?').join(', ')})`,
         [ts, ...chunk],
