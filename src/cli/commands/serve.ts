@@ -28,8 +28,9 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       'add --listen-public to allow it (and set --auth-token or --basic-auth), or listen on 127.0.0.1',
     );
   }
+  const inMemory = ctx.settings.store.kind === 'memory';
   let historyMs = options.history ?? 3_600_000;
-  if (historyCapacity(historyMs, intervalMs) > MAX_HISTORY_SCANS) {
+  if (inMemory && historyCapacity(historyMs, intervalMs) > MAX_HISTORY_SCANS) {
     if (options.history !== undefined) {
       throw new FleetmonError(
         'usage',
@@ -42,12 +43,20 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
   }
   const auth: AuthConfig = { token: options.authToken, basic: options.basicAuth };
   const log = (line: string) => ctx.io.stderr.write(`fleetmon serve: ${line}\n`);
+  if (!inMemory && options.history !== undefined) {
+    log(
+      'warning: --history sizes the in-memory history of --store memory; this store keeps what retention says',
+    );
+  }
   if (!listen.loopback && auth.token === undefined && auth.basic === undefined) {
     log('warning: listening beyond loopback without --auth-token or --basic-auth');
   }
 
   const store = await openCommandStore(ctx, 'write', {
-    memory: { windowMs: historyMs, maxScans: historyCapacity(historyMs, intervalMs) },
+    memory: {
+      windowMs: historyMs,
+      maxScans: Math.min(MAX_HISTORY_SCANS, historyCapacity(historyMs, intervalMs)),
+    },
     // A writer that stops renewing for three intervals (or a minute) hands over to another.
     leaseMs: Math.max(60_000, 3 * intervalMs),
   });
