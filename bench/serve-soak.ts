@@ -13,7 +13,7 @@
 // --store: memory, a file, a postgres:// URL, or (default) a new SQLite file in a temporary
 // directory. Linux only (/proc). Needs the built CLI (npm run build). Not part of `npm test`.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,7 +44,9 @@ if (!(MINUTES > 0) || !(INSTANCES > 0) || !churn.ok || intervalMs === null) {
   process.exit(2);
 }
 const SAMPLE_MS = 10_000;
+const PROBE = new URL('./soak-probe.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'fleetmon-serve-soak-'));
+const probeFile = join(dir, 'probe.ndjson');
 process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 const store = values.store ?? join(dir, 'history.db');
 const file = store !== 'memory' && !/^postgres/i.test(store) ? store : undefined;
@@ -68,7 +70,15 @@ const child = spawn(
     '--store',
     store,
   ],
-  { env: fleetmonEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
+  // The probe (bench/soak-probe.ts) records the heap after a full GC: live objects, not the allocator.
+  {
+    env: fleetmonEnv({
+      NODE_OPTIONS: `--expose-gc --import=${PROBE}`,
+      SOAK_PROBE_FILE: probeFile,
+      SOAK_PROBE_MS: String(SAMPLE_MS),
+    }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
 );
 const url = await dashboardUrl(child);
 const pid = child.pid ?? 0;
@@ -117,6 +127,17 @@ async function scrape(): Promise<Omit<Point, keyof ProcSample | 'bytes'>> {
   };
 }
 
+function heapAfterGc(): { t: number; heapUsed: number }[] {
+  try {
+    return readFileSync(probeFile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { t: number; heapUsed: number });
+  } catch {
+    return [];
+  }
+}
+
 function sizeOf(path: string | undefined): number | null {
   if (path === undefined) return null;
   let bytes = 0;
@@ -163,6 +184,17 @@ function report(): void {
   console.log(
     `  RSS after 1 min ${mb(minute.rssKiB)}, at the end ${mb(last.rssKiB)}: ${ratio.toFixed(2)} × (bound 1.5 ×); trend ${slope.toFixed(2)} MB/min`,
   );
+  const heap = heapAfterGc().filter((h) => h.t >= minute.t);
+  if (heap.length > 1) {
+    const first = heap[0] as { heapUsed: number };
+    const end = heap[heap.length - 1] as { heapUsed: number };
+    const heapSlope = slopePerMinute(
+      heap.map((h) => [(h.t - started) / 60_000, h.heapUsed / 1024 ** 2]),
+    );
+    console.log(
+      `  heap after a full GC ${(first.heapUsed / 1024 ** 2).toFixed(1)} MB after 1 min, ${(end.heapUsed / 1024 ** 2).toFixed(1)} MB at the end; trend ${heapSlope.toFixed(2)} MB/min`,
+    );
+  }
   console.log(
     `  scans ${last.scans}, written ${last.written}, waiting ${last.pending}, dropped ${last.dropped}${persistent ? `: ${missed} not written (bound 0)` : ''}`,
   );

@@ -31,7 +31,7 @@ async function start(): Promise<void> {
   byId('provider').textContent = `watching ${status.provider}`;
   renderScanError(status.lastError, false);
   renderStoreProblem(status.store);
-  trends = new Trends(status, (problem) => renderStoreProblem(status?.store ?? null, problem));
+  trends = new Trends(status, renderStoreProblem);
   const stream = openStream();
   stream.addEventListener('open', () => {
     connected = true;

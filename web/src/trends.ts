@@ -1,4 +1,11 @@
-import { ApiError, getJson, type HistoryAnswer, type ScanEvent, type StatusAnswer } from './api.ts';
+import {
+  ApiError,
+  getJson,
+  type HistoryAnswer,
+  type ScanEvent,
+  type StatusAnswer,
+  type StoreHealth,
+} from './api.ts';
 import { MAX_LINES, ServiceCharts } from './charts.ts';
 import { byId } from './dom.ts';
 import { HistoryBuffer } from './history-buffer.ts';
@@ -13,12 +20,18 @@ export class Trends {
   readonly #charts = new Map<string, ServiceCharts>();
   readonly #status: StatusAnswer;
   readonly #picker: RangePicker;
-  readonly #onStore: (problem: string | null) => void;
+  readonly #onStore: (health: StoreHealth | null, problem: string | null) => void;
   #lastScan: ScanEvent | undefined;
   #updating: Promise<void> = Promise.resolve();
 
-  /** `onStore` hears whether history could be read: a problem to show, or null. */
-  constructor(status: StatusAnswer, onStore: (problem: string | null) => void) {
+  /**
+   * `onStore` hears, after each scan, how the store's writes fare and whether history could be
+   * read (a problem to show, or null).
+   */
+  constructor(
+    status: StatusAnswer,
+    onStore: (health: StoreHealth | null, problem: string | null) => void,
+  ) {
     this.#status = status;
     this.#onStore = onStore;
     this.#picker = new RangePicker(status.historyMs, () => {
@@ -46,9 +59,12 @@ export class Trends {
       .flatMap((s) => (s.service === null ? [] : [s]))
       .sort((a, b) => Number(b.status === 'flagged') - Number(a.status === 'flagged'));
     const names = rows.map((s) => s.service as string);
-    const answers = await Promise.all(names.map((name) => this.#fetch(name, range)));
+    const [answers, latest] = await Promise.all([
+      Promise.all(names.map((name) => this.#fetch(name, range))),
+      getJson<StatusAnswer>('status').catch(() => undefined),
+    ]);
     const problem = answers.find((a): a is ApiError => a instanceof ApiError && a.status === 503);
-    this.#onStore(problem === undefined ? null : problem.message);
+    this.#onStore(latest?.store ?? null, problem === undefined ? null : problem.message);
     const container = byId('charts');
     for (const [name, chart] of this.#charts) {
       if (names.includes(name)) continue;
