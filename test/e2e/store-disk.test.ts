@@ -17,7 +17,9 @@ describe('serve with a disk that fills up', { timeout: 60_000 }, () => {
     dir = await mkdtemp(join(tmpdir(), 'fleetmon-full-'));
     const store = join(dir, 'history.db');
     // 300 KiB for any file the process writes; SIGXFSZ ignored, so the write fails with EFBIG.
-    const script = `trap '' XFSZ; ulimit -f 300; exec "${process.execPath}" "${BIN}" serve --api demo --listen 127.0.0.1:0 --interval 500ms --store "${store}"`;
+    // Without coverage (Node passes NODE_V8_COVERAGE on to children whatever their env says):
+    // the limit would cut the child's coverage file short too.
+    const script = `trap '' XFSZ; ulimit -f 300; unset NODE_V8_COVERAGE; exec "${process.execPath}" "${BIN}" serve --api demo --listen 127.0.0.1:0 --interval 500ms --store "${store}"`;
     const child = spawn('bash', ['-c', script], {
       env: cleanEnv(),
       stdio: ['ignore', 'ignore', 'pipe'],
