@@ -4,6 +4,8 @@ import type { PastSeries, RecentPast, Target } from '../tui/model.ts';
 
 /** Every instance of a service, however many: the live view shows them all. */
 const ALL_MEMBERS = 1_000_000;
+/** Ticks of past read at most: more than a sparkline shows, and memory stays small for big services. */
+const MAX_TICKS = 120;
 
 /**
  * The last `ticks` intervals before `at` of a monitor target, as the history store has them: a
@@ -16,6 +18,7 @@ export async function recentPast(
   intervalMs: number,
   ticks: number,
 ): Promise<RecentPast | undefined> {
+  ticks = Math.min(ticks, MAX_TICKS);
   if (ticks < 1) return undefined;
   const range = { from: at - ticks * intervalMs, to: at, stepMs: intervalMs };
   const last = (values: readonly (number | null)[]) => values.slice(-ticks);

@@ -191,6 +191,7 @@ describe('createHttpApp: JSON API', () => {
       'service=A&from=5000&to=1000',
       'service=A&step=10ms',
       'service=A&from=0&step=1s&to=86400000',
+      'service=A&members=51',
     ]) {
       assert.equal((await app.request(`/api/v1/history?${bad}`)).status, 400, bad);
     }

@@ -16,6 +16,8 @@ const DEFAULT_RANGE_MS = 3_600_000;
 /** Auto steps aim at about this many points: a chart's width. */
 const AUTO_POINTS = 1500;
 const EVENTS_LIMIT = 1000;
+/** Busiest instances per metric an answer may carry: each is a line as long as the series. */
+const MAX_MEMBERS = 50;
 
 /** Describes the route in `/api/v1`. */
 export const HISTORY_ENDPOINT =
@@ -51,6 +53,11 @@ export async function historyAnswer(
   if (from >= to) throw new BadQuery('from must be before to');
   const stepMs = stepParam(c.req.query('step'), to - from);
   const members = limitParam(c.req.query('members'));
+  if (members !== undefined && members > MAX_MEMBERS) {
+    throw new BadQuery(
+      `members ${members} is too many; at most ${MAX_MEMBERS} lines by cpu and ${MAX_MEMBERS} by memory`,
+    );
+  }
   try {
     const series = await history.series({
       target,
