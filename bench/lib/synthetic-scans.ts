@@ -2,7 +2,7 @@
 // measures the store and not the building of row objects: `services` services of equal size,
 // values drifting a little each scan, a few instances crossing the 75% limit now and then.
 import { STATUS_CODE } from '../../src/store/codec.ts';
-import { NO_SERVICE, type ScanRecord } from '../../src/store/scan-record.ts';
+import type { ScanRecord } from '../../src/store/scan-record.ts';
 
 /** A fleet of `instances` instances that yields one scan record per call. */
 export function syntheticFleet(instances: number, services = 12, seed = 1) {
@@ -53,5 +53,3 @@ export function syntheticFleet(instances: number, services = 12, seed = 1) {
     },
   };
 }
-
-export { NO_SERVICE };

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { type Clock, systemClock } from './clock.ts';
-import { describeLocation, type StoreLocation } from './location.ts';
+import type { StoreLocation } from './location.ts';
 import { createMemoryStore, type MemoryStoreOptions } from './memory/memory-store.ts';
 import type { Retention } from './retention.ts';
 import { createSqlStore } from './sql/sql-store.ts';
@@ -60,5 +60,3 @@ export async function openStore(
     }
   }
 }
-
-export { describeLocation };
