@@ -8,13 +8,14 @@
 //
 // Linux only (/proc). Needs the built CLI (npm run build). Not part of `npm test`.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rate } from '../src/config/fields.ts';
 import { startMock } from '../src/mock/server.ts';
 import { BIN, fleetmonEnv } from './lib/harness.ts';
+import { type ProcSample, sampleProc, slopePerMinute } from './lib/proc.ts';
 
 const { values } = parseArgs({
   options: {
@@ -102,13 +103,7 @@ const exited = new Promise<{ code: number | null; signal: string | null }>((reso
   child.on('exit', (code, signal) => resolve({ code, signal })),
 );
 
-interface Sample {
-  t: number;
-  rssKiB: number;
-  fds: number;
-  sockets: number;
-}
-const samples: Sample[] = [];
+const samples: ProcSample[] = [];
 const started = Date.now();
 process.stderr.write(
   `soak: monitor ${service} every ${values.interval} for ${MINUTES} min against ${mock.url} (pid ${pid})\n`,
@@ -147,25 +142,6 @@ function biggestService(): string {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'UserService';
 }
 
-function sampleProc(target: number): Sample | null {
-  try {
-    const status = readFileSync(`/proc/${target}/status`, 'utf8');
-    const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN);
-    const fds = readdirSync(`/proc/${target}/fd`);
-    let sockets = 0;
-    for (const fd of fds) {
-      try {
-        if (readlinkSync(`/proc/${target}/fd/${fd}`).startsWith('socket:')) sockets++;
-      } catch {
-        // closed between readdir and readlink
-      }
-    }
-    return { t: Date.now(), rssKiB, fds: fds.length, sockets };
-  } catch {
-    return null;
-  }
-}
-
 interface Probe {
   t: number;
   rss: number;
@@ -182,21 +158,6 @@ function readProbe(): Probe[] {
   } catch {
     return [];
   }
-}
-
-/** Least-squares slope of y over minutes. */
-function slopePerMinute(points: readonly [number, number][]): number {
-  const n = points.length;
-  if (n < 2) return 0;
-  const mx = points.reduce((s, [x]) => s + x, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
 }
 
 function report(): void {
@@ -224,7 +185,7 @@ function report(): void {
   const expectedTicks = Math.floor((MINUTES * 60_000) / 1000);
   // Pooled keep-alive sockets come and go with the adaptive window: compare quarter means.
   const quarter = Math.max(1, Math.floor(proc.length / 4));
-  const meanFds = (list: readonly Sample[]) =>
+  const meanFds = (list: readonly ProcSample[]) =>
     list.reduce((sum, sample) => sum + sample.fds, 0) / Math.max(1, list.length);
   const fdsFlat = meanFds(proc.slice(-quarter)) <= meanFds(proc.slice(0, quarter)) + 8;
   const flat =

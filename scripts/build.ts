@@ -6,8 +6,9 @@
 // modules, which cost start-up (docs/tuning.md). The lazy bundles carry their own copies of the
 // core modules instead, so nothing may depend on class identity across the two
 // (isFleetmonError does not).
-// Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle.
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// Then builds the dashboard (web/) with Vite into dist/web/, which `serve` finds next to the bundle,
+// and copies the store's migrations (src/store/migrations/) to dist/migrations/, read at run time.
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin, stripTypeScriptTypes } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,9 @@ const LAZY_MODULES: Record<string, string> = {
   'config-file': 'src/config/config-file.ts',
   'config-check': 'src/cli/commands/config-check.ts',
   'live-monitor': 'src/tui/live-monitor.ts',
+  history: 'src/cli/commands/history.ts',
+  migrate: 'src/cli/commands/migrate.ts',
+  'store-info': 'src/cli/commands/store-info.ts',
 };
 const lazyByPath = new Map(
   Object.entries(LAZY_MODULES).map(([name, file]) => [resolve(file), `./lazy/${name}.js`]),
@@ -157,6 +161,7 @@ const lazy = await build({
 });
 
 collect(Object.keys(lazy.metafile.inputs));
+await cp('src/store/migrations', 'dist/migrations', { recursive: true });
 
 const web = await viteBuild({
   root: fileURLToPath(new URL('../web', import.meta.url)),

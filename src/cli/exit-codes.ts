@@ -5,6 +5,7 @@ export const EXIT = {
   ok: 0,
   flagged: 1,
   usage: 2,
+  /** The provider, or the history store, could not be used. */
   provider: 3,
   internal: 70,
   /** A one-shot command stopped by Ctrl-C: 128 + SIGINT, what shells expect. */
@@ -29,4 +30,6 @@ export const EXIT_FOR_ERROR: Record<ErrorCode, number> = {
   'provider-unreachable': EXIT.provider,
   'provider-invalid': EXIT.provider,
   'server-unreachable': EXIT.provider,
+  'store-unreachable': EXIT.provider,
+  'store-refused': EXIT.provider,
 };

@@ -19,6 +19,7 @@ export interface GlobalFlags {
 export type CommandId =
   | CommandName
   | 'config-check'
+  | 'store-info'
   | 'silence-add'
   | 'silence-list'
   | 'silence-expire';
@@ -159,6 +160,29 @@ export function buildProgram(version: string, onCommand: (inv: Invocation) => vo
     'silence-expire',
     silenceCommand('expire', 'end a silence now', {}).argument('<id>', 'the silence, as listed'),
   );
+  dispatch(
+    'history',
+    declare(
+      'history',
+      'what a service or an instance did: the series kept by serve (table with sparklines), or its transitions',
+    ).argument('<service|ip>', 'a service name, or an instance IP'),
+  );
+  dispatch(
+    'migrate',
+    declare(
+      'migrate',
+      "bring the history store's schema up to this fleetmon (serve does it on start)",
+    ),
+  );
+  const store = program.command('store').description('look at the history store');
+  dispatch(
+    'store-info',
+    store
+      .command('info')
+      .description(
+        'backend, schema version, size, rows per tier, oldest and newest sample, writer',
+      ),
+  );
 
   const config = program.command('config').description('work with the config file (YAML or JSON)');
   dispatch(
@@ -186,13 +210,18 @@ Examples:
   fleetmon serve --api demo                 dashboard, API and /metrics on http://127.0.0.1:8080/
   fleetmon check https://example.com/health --max-latency 500ms
   fleetmon check 127.0.0.1:9001/now --max-skew 1s   is the clock within a second of ours?
+  fleetmon history PaymentService --since 24h    what it did, from the history serve keeps
+  fleetmon history 10.58.1.121 --events     an instance's status changes
   fleetmon alerts --server http://127.0.0.1:8080
   fleetmon silence add --server http://127.0.0.1:8080 --match service=PaymentService --for 2h --comment "deploy"
   fleetmon 127.0.0.1:9001 --summary         the original utility's flags still work
 
+History is kept by serve in $XDG_STATE_HOME/fleetmon/history.db unless --store (FLEETMON_STORE,
+DATABASE_URL, store:) names another file, a postgres:// URL, or memory.
+
 Exit codes: 0 ok; 1 health found flagged services, check found a probe down, skewed or its clock
-unreadable, or alerts found alerts firing; 2 bad usage or config; 3 provider (or serve) unreachable
-or unusable, or no check target answered at all (DNS, connect, TLS or timeout for every one);
+unreadable, or alerts found alerts firing; 2 bad usage or config; 3 provider, store (or serve)
+unreachable or unusable, or no check target answered at all (DNS, connect, TLS or timeout for every one);
 130 / 143 a scan stopped by Ctrl-C / SIGTERM (monitor, serve and mock stop with 0).`,
   );
   return program;

@@ -144,6 +144,16 @@ async function dispatch(
       const options = optionsOf('check');
       return (await import('./commands/check.ts')).runCheck(ctx, args, options);
     }
+    case 'history': {
+      const options = optionsOf('history');
+      return (await import('./commands/history.ts')).runHistory(ctx, args[0] ?? '', options);
+    }
+    case 'migrate': {
+      const options = optionsOf('migrate');
+      return (await import('./commands/migrate.ts')).runMigrate(ctx, options);
+    }
+    case 'store-info':
+      return (await import('./commands/store-info.ts')).runStoreInfo(ctx);
   }
 }
 

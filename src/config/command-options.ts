@@ -5,7 +5,17 @@ import { ANY_SUCCESS } from '../probe/expected-status.ts';
 import { DEFAULT_CLOCK_REQUESTS } from '../probe/probe-spec.ts';
 import { allowedHostName } from '../server/host-check.ts';
 import { listenAddress } from '../server/listen-address.ts';
-import { duration, type FieldParser, integer, oneOf, rate, text } from './fields.ts';
+import {
+  bytes,
+  duration,
+  type FieldParser,
+  historyStep,
+  integer,
+  oneOf,
+  rate,
+  text,
+  timePoint,
+} from './fields.ts';
 import { list, type OptionDefs, type Resolved, toggle, value } from './options.ts';
 import {
   bodyRegex,
@@ -133,9 +143,15 @@ const serve = {
   }),
   history: value(
     '--history <duration>',
-    'chart history kept in memory',
+    'with --store memory: history kept in memory',
     duration(1000, 7 * 86_400_000),
     { defaultText: '1h, or 2879 scans at short intervals' },
+  ),
+  storeBuffer: value(
+    '--store-buffer <size>',
+    'most memory for scans waiting while the history store is down; beyond it the oldest are dropped',
+    bytes(1024 * 1024, 16 * 1024 ** 3),
+    { default: 64 * 1024 ** 2, defaultText: '64MiB' },
   ),
   allowHost: list(
     '--allow-host <name>',
@@ -411,6 +427,38 @@ const check = {
   insecure: toggle('--insecure', 'accept any TLS certificate (self-signed, expired, other name)'),
 } as const satisfies OptionDefs;
 
+const history = {
+  since: value(
+    '--since <duration>',
+    'how far back from now, e.g. 6h, 7d',
+    duration(1000, 3650 * 86_400_000),
+    {
+      defaultText: '6h',
+    },
+  ),
+  from: value(
+    '--from <time>',
+    'start: 2026-12-06T03:00 (local), …Z (UTC), a date, epoch ms, or 6h (ago)',
+    timePoint,
+  ),
+  to: value('--to <time>', 'end, not included; same forms as --from', timePoint, {
+    defaultText: 'now',
+  }),
+  step: value(
+    '--step <duration|raw>',
+    'width of one row: 1m, 5m, 1h…, or raw for every scan',
+    historyStep,
+    {
+      defaultText: 'about 100 rows',
+    },
+  ),
+  events: toggle('--events', 'list the transitions (status changes, appeared, gone) instead'),
+} as const satisfies OptionDefs;
+
+const migrate = {
+  dryRun: toggle('--dry-run', 'list the migrations that would be applied, and apply none'),
+} as const satisfies OptionDefs;
+
 /** Every command's options, by command name (which is also its config-file section). */
 export const COMMAND_OPTIONS = {
   instances,
@@ -422,6 +470,8 @@ export const COMMAND_OPTIONS = {
   alerts,
   silence: serveClient,
   check,
+  history,
+  migrate,
 } as const satisfies Record<string, OptionDefs>;
 
 /** A command that has options. */

@@ -1,4 +1,5 @@
 import { parseDuration } from '../core/duration.ts';
+import { parseTimePoint, TIME_POINT_FORMS, type TimePoint } from '../core/time-point.ts';
 
 /**
  * Validation of one setting's text, shared by flags, environment and config
@@ -115,3 +116,18 @@ export function positiveNumber(min: number, max: number): FieldParser<number> {
       : { ok: false, allowed: `a number from ${min} to ${max}` };
   };
 }
+
+/** A moment: an ISO 8601 time or date (local unless it names a zone), epoch ms, now, or `6h` ago. */
+export const timePoint: FieldParser<TimePoint> = (input) => {
+  const point = parseTimePoint(input);
+  return point === null ? { ok: false, allowed: TIME_POINT_FORMS } : { ok: true, value: point };
+};
+
+/** A history step: `raw` (every scan) or a duration of at least a second. */
+export const historyStep: FieldParser<number | 'raw'> = (input) => {
+  if (input.trim().toLowerCase() === 'raw') return { ok: true, value: 'raw' };
+  const ms = parseDuration(input);
+  return ms !== null && ms >= 1000
+    ? { ok: true, value: ms }
+    : { ok: false, allowed: 'raw, or a duration of 1s or more such as 1m, 5m, 1h' };
+};

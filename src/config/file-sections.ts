@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { alertsSection, maintenanceSection } from '../alert/config-schema.ts';
 import { probesSection } from './probes-section.ts';
+import { retentionSection } from './retention-section.ts';
 
 /**
  * Sections of the config file with a schema of their own (`probes:`, `alerts:`…), by key. Each
@@ -12,6 +13,7 @@ export const FILE_SECTIONS = {
   alerts: alertsSection,
   maintenance: maintenanceSection,
   probes: probesSection,
+  retention: retentionSection,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The validated sections of one file; absent sections are `undefined`. */

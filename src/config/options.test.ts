@@ -102,8 +102,29 @@ describe('resolveOptions', () => {
 
 describe('optionEnv', () => {
   it('derives FLEETMON_[COMMAND_]OPTION unless an option names its own', () => {
-    assert.equal(optionEnv(defs.listenPublic, 'serve'), 'FLEETMON_SERVE_LISTEN_PUBLIC');
-    assert.equal(optionEnv(defs.interval, undefined), 'FLEETMON_INTERVAL');
-    assert.equal(optionEnv(defs.token, 'serve'), 'APP_TOKEN');
+    assert.deepEqual(optionEnv(defs.listenPublic, 'serve'), ['FLEETMON_SERVE_LISTEN_PUBLIC']);
+    assert.deepEqual(optionEnv(defs.interval, undefined), ['FLEETMON_INTERVAL']);
+    assert.deepEqual(optionEnv(defs.token, 'serve'), ['APP_TOKEN']);
+  });
+
+  it('reads several variables in order, the first set winning, and redacts a bad value', () => {
+    const where = value(
+      '--where <url>',
+      'a place',
+      (text) => (text.startsWith('ok') ? { ok: true, value: text } : { ok: false, allowed: 'ok…' }),
+      { env: ['FIRST', 'SECOND'], redact: (text) => text.replace(/:[^:@/]*@/, '@') },
+    );
+    const resolve = (env: Record<string, string>) =>
+      resolveOptions({ where }, { flags: {}, env }).where;
+    assert.equal(resolve({ FIRST: 'ok1', SECOND: 'ok2' }), 'ok1');
+    assert.equal(resolve({ SECOND: 'ok2' }), 'ok2');
+    assert.throws(
+      () => resolve({ SECOND: 'x://u:secret@h' }),
+      (err: Error) => {
+        assert.match(err.message, /^SECOND: "x:\/\/u@h" is not valid/);
+        assert.doesNotMatch(err.message, /secret/);
+        return true;
+      },
+    );
   });
 });

@@ -13,14 +13,19 @@ export interface OptionDef<T> {
   /** Commander's syntax: `--interval <duration>`, `-o, --output <format>`, `--listen-public`. */
   readonly flag: string;
   readonly help: string;
-  /** Environment variable; `false`: none. Derived from the key when omitted (see optionEnv). */
-  readonly env?: string | false;
+  /**
+   * Environment variable (or several, the first set wins); `false`: none. Derived from the key
+   * when omitted (see optionEnv).
+   */
+  readonly env?: string | readonly string[] | false;
   /** Settable in the config file; `false` for secrets, which belong in the environment. */
   readonly file?: boolean;
   /** Shown as `(default …)` in help; `undefined` shows none. */
   readonly defaultText?: string;
   /** Reads one source's value; never throws. */
   readonly read: (raw: RawValue) => FieldResult<T>;
+  /** How a bad value is shown in its error (a URL without its password); shown as given when absent. */
+  readonly redact?: (text: string) => string;
   readonly default: T;
 }
 
@@ -36,10 +41,11 @@ export type Resolved<Defs extends OptionDefs> = {
 export type OptionDefs = Readonly<Record<string, OptionDef<any>>>;
 
 interface Extras<T> {
-  readonly env?: string | false;
+  readonly env?: string | readonly string[] | false;
   readonly file?: boolean;
   readonly defaultText?: string;
   readonly default?: NoInfer<T>;
+  readonly redact?: (text: string) => string;
 }
 
 /** An option that takes one value; `undefined` unless given somewhere or defaulted. */
@@ -129,11 +135,12 @@ export function toggle(
 }
 
 function pickExtras<T>(extras: Extras<T>): Partial<OptionDef<T>> {
-  const { env, file, defaultText } = extras;
+  const { env, file, defaultText, redact } = extras;
   return {
     ...(env === undefined ? {} : { env }),
     ...(file === undefined ? {} : { file }),
     ...(defaultText === undefined ? {} : { defaultText }),
+    ...(redact === undefined ? {} : { redact }),
   };
 }
 
@@ -149,17 +156,16 @@ export function longFlag(def: Pick<OptionDef<unknown>, 'flag'>): string {
 }
 
 /**
- * Environment variable of an option: its own, or `FLEETMON_` + the section (a command's name, for
- * its options) + the key in upper snake case: `serve`'s `--listen` is `FLEETMON_SERVE_LISTEN`.
+ * Environment variables of an option, in precedence order: its own, or `FLEETMON_` + the section
+ * (a command's name, for its options) + the key in upper snake case: `serve`'s `--listen` is
+ * `FLEETMON_SERVE_LISTEN`.
  */
-export function optionEnv(
-  def: OptionDef<unknown>,
-  section: string | undefined,
-): string | undefined {
-  if (def.env === false) return undefined;
+export function optionEnv(def: OptionDef<unknown>, section: string | undefined): readonly string[] {
+  if (def.env === false) return [];
+  if (typeof def.env === 'string') return [def.env];
   if (def.env !== undefined) return def.env;
   const snake = optionKey(def).replace(/[A-Z]/g, (c) => `_${c}`);
-  return `FLEETMON_${section === undefined ? '' : `${section}_`}${snake}`.toUpperCase();
+  return [`FLEETMON_${section === undefined ? '' : `${section}_`}${snake}`.toUpperCase()];
 }
 
 /** Where one set of options may be given; absent keys were not given there. */
@@ -196,11 +202,14 @@ export function resolveOptions<Defs extends OptionDefs>(
 }
 
 function resolveOne(key: string, def: OptionDef<unknown>, sources: OptionSources): unknown {
-  const env = optionEnv(def, sources.section);
   const flagValue = sources.flags[optionKey(def)];
   const candidates: [unknown, () => string, 'usage' | 'config'][] = [
     [flagValue, () => longFlag(def), 'usage'],
-    [env === undefined ? undefined : emptyAsUnset(sources.env[env]), () => env ?? '', 'config'],
+    ...optionEnv(def, sources.section).map((env): [unknown, () => string, 'config'] => [
+      emptyAsUnset(sources.env[env]),
+      () => env,
+      'config',
+    ]),
   ];
   if (def.file !== false && sources.file !== undefined) {
     const file = sources.file;
@@ -213,7 +222,13 @@ function resolveOne(key: string, def: OptionDef<unknown>, sources: OptionSources
     // Secrets are never echoed; other values are, JSON-quoted so that nothing in them can
     // split the line or reach the terminal raw.
     const shown =
-      def.file === false ? 'the value' : escapeUnprintable(JSON.stringify(parsed.item ?? raw));
+      def.file === false
+        ? 'the value'
+        : escapeUnprintable(
+            JSON.stringify(
+              parsed.item ?? (def.redact === undefined ? raw : def.redact(String(raw))),
+            ),
+          );
     throw new FleetmonError(
       code,
       `${origin()}: ${shown} ${parsed.problem ?? 'is not valid'}; expected ${parsed.allowed}`,
@@ -231,6 +246,6 @@ export function helpText(def: OptionDef<unknown>, section: string | undefined): 
   const notes: string[] = [];
   if (def.defaultText !== undefined) notes.push(`default ${def.defaultText}`);
   const env = optionEnv(def, section);
-  if (env !== undefined) notes.push(`env ${env}`);
+  if (env.length > 0) notes.push(`env ${env.join(' or ')}`);
   return notes.length === 0 ? def.help : `${def.help} (${notes.join('; ')})`;
 }

@@ -1,6 +1,9 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { HealthRules } from '../core/types.ts';
 import { API_ADDRESS_FORMS, apiAddressProblem } from '../provider/address.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.ts';
+import { parseStoreLocation, redactUrl, type StoreLocation } from '../store/location.ts';
 import {
   bytes,
   duration,
@@ -35,6 +38,10 @@ export interface Settings {
   readonly headersTimeoutMs: number | undefined;
   /** `--stats`: report what the provider client did, on stderr, when done. */
   readonly stats: boolean;
+  /** Where history is kept. */
+  readonly store: StoreLocation;
+  /** True when `store` is the default file, given nowhere (commands that only read skip it when absent). */
+  readonly storeIsDefault: boolean;
 }
 
 /** `demo`, or a provider address that parses; a bad one says what is wrong with it. */
@@ -46,6 +53,17 @@ const apiAddress: FieldParser<string> = (text) => {
     ? { ok: true, value }
     : { ok: false, problem, allowed: `${API_ADDRESS_FORMS}, or demo` };
 };
+
+/** A `--store` value: a path, `memory`, or a postgres:// URL (never echoed with its password). */
+const storeLocation: FieldParser<StoreLocation> = (text) => parseStoreLocation(text);
+
+function redactStore(text: string): string {
+  try {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim()) ? redactUrl(new URL(text.trim())) : text;
+  } catch {
+    return 'the URL';
+  }
+}
 
 /** The shared settings, by config-file key; flags, `FLEETMON_<KEY>` and the file's top level. */
 export const SETTING_OPTIONS = {
@@ -128,6 +146,17 @@ export const SETTING_OPTIONS = {
     '--stats',
     'when done, one line on stderr: requests, retries, answer times, connections and the concurrency window',
   ),
+  store: value(
+    '--store <path|memory|url>',
+    'where history is kept: an SQLite file, memory (nothing kept across restarts), or postgres://user@host:5432/db',
+    storeLocation,
+    // The flag wins, then FLEETMON_STORE, then DATABASE_URL (the usual name for PostgreSQL).
+    {
+      env: ['FLEETMON_STORE', 'DATABASE_URL'],
+      defaultText: '$XDG_STATE_HOME/fleetmon/history.db',
+      redact: redactStore,
+    },
+  ),
 } as const satisfies OptionDefs;
 
 /** Name of a shared setting, as used in config files. */
@@ -149,5 +178,24 @@ export function resolveSettings(sources: OptionSources): Settings {
     maxInstances: v.maxInstances,
     headersTimeoutMs: v.headerTimeout,
     stats: v.stats,
+    store: expandHome(v.store ?? { kind: 'sqlite', path: defaultStorePath(sources.env) }),
+    storeIsDefault: v.store === undefined,
   };
+}
+
+/**
+ * `$XDG_STATE_HOME/fleetmon/history.db`, or `~/.local/state/fleetmon/history.db` without it
+ * (the XDG base directory specification's place for state that outlives a restart).
+ */
+export function defaultStorePath(env: Readonly<Record<string, string | undefined>>): string {
+  const state = env.XDG_STATE_HOME?.startsWith('/')
+    ? env.XDG_STATE_HOME
+    : join(homedir(), '.local', 'state');
+  return join(state, 'fleetmon', 'history.db');
+}
+
+/** `~/history.db` in a config file means the home directory, as it would in a shell. */
+function expandHome(location: StoreLocation): StoreLocation {
+  if (location.kind !== 'sqlite' || !/^~(\/|$)/.test(location.path)) return location;
+  return { kind: 'sqlite', path: join(homedir(), location.path.slice(1)) };
 }

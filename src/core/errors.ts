@@ -8,7 +8,9 @@ export type ErrorCode =
   | 'input' // data handed to us is wrong (e.g. a stats body), at the edge
   | 'provider-unreachable' // the provider could not be reached at all
   | 'provider-invalid' // the provider answered, but nothing usable
-  | 'server-unreachable'; // a running `fleetmon serve` (--server) could not be reached or failed
+  | 'server-unreachable' // a running `fleetmon serve` (--server) could not be reached or failed
+  | 'store-unreachable' // the history store could not be reached (or its disk is full)
+  | 'store-refused'; // the history store answered no: credentials, missing database, newer schema
 
 /** Marks our errors; a registered symbol is the same in every copy of this module. */
 const BRAND = Symbol.for('fleetmon.FleetmonError');

@@ -1,18 +1,18 @@
 import { type Context, Hono } from 'hono';
 import { filterInstances, sortInstances } from '../core/instances.ts';
 import type { HttpAppDeps } from './app.ts';
-import { busiestMembers } from './busiest.ts';
 import { errorBody } from './errors.ts';
 import type { FleetView } from './fleet-view.ts';
+import { HISTORY_ENDPOINT, historyAnswer } from './history-route.ts';
 import { DEFAULT_MAX_STREAMS, liveStreams } from './live-stream.ts';
-import { limitParam, listParam, sinceParam, sortParam, statusParam } from './query.ts';
+import { listParam, sortParam, statusParam } from './query.ts';
 
 const ENDPOINTS = {
   instances: '/api/v1/instances?service=&status=&sort=[-]ip|service|status|cpu|memory',
   services: '/api/v1/services',
   health: '/api/v1/health',
   status: '/api/v1/status',
-  history: '/api/v1/history?service=NAME&since=epoch-ms|ISO-8601|15m&members=N',
+  history: HISTORY_ENDPOINT,
   stream: '/api/v1/stream (text/event-stream)',
   alerts: '/api/v1/alerts?state=firing,pending,resolved',
   silences:
@@ -61,7 +61,8 @@ export function apiRoutes(deps: HttpAppDeps, closing: AbortSignal): Hono {
       ready: view !== undefined,
       provider: deps.settings.provider,
       intervalMs: deps.settings.intervalMs,
-      historyMs: state.history.windowMs,
+      historyMs: state.history.reachMs,
+      store: deps.store?.() ?? null,
       rules: deps.settings.rules,
       lastScan:
         view === undefined
@@ -77,33 +78,7 @@ export function apiRoutes(deps: HttpAppDeps, closing: AbortSignal): Hono {
     });
   });
 
-  api.get('/history', (c) => {
-    const service = c.req.query('service')?.trim();
-    const known = state.history.services();
-    if (service === undefined || service === '') {
-      return c.json(
-        errorBody(
-          400,
-          `service is required, e.g. ?service=${known[0] ?? 'NAME'}; known services: ${known.join(', ') || 'none yet'}`,
-        ),
-        400,
-      );
-    }
-    const since = sinceParam(c.req.query('since'), deps.now());
-    const history = state.history.query(service, since);
-    if (history === undefined) {
-      return c.json(
-        errorBody(
-          404,
-          `no history for service "${service}"; known services: ${known.join(', ') || 'none yet'}`,
-        ),
-        404,
-      );
-    }
-    const limit = limitParam(c.req.query('members'));
-    const members = limit === undefined ? history.members : busiestMembers(history.members, limit);
-    return c.json({ windowMs: state.history.windowMs, ...history, members });
-  });
+  api.get('/history', (c) => historyAnswer(c, state.history, deps.now()));
 
   api.get('/stream', liveStreams(state, closing, deps.maxStreams ?? DEFAULT_MAX_STREAMS));
 

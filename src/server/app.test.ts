@@ -150,32 +150,51 @@ describe('createHttpApp: JSON API', () => {
     assert.equal(changed.status, 200);
   });
 
-  it('serves history per service, after since, with clear errors', async () => {
-    const { app, publish } = testApp();
+  it('serves history per service and per IP, after since, with clear errors', async () => {
+    const { app, publish } = testApp({ now: () => 10_000 });
     publish([ok('10.0.0.1', 'A', 10, 20)], 1000);
     publish([ok('10.0.0.1', 'A', 30, 40), failed('10.0.0.2', 'timeout after 5s', 'A')], 2000);
-    const all = await json(await app.request('/api/v1/history?service=A'));
+    const all = await json(await app.request('/api/v1/history?service=A&members=5'));
     assert.deepEqual(all.ts, [1000, 2000]);
     assert.deepEqual(all.cpu, [10, 30]);
-    assert.equal(all.windowMs, 3_600_000);
+    assert.deepEqual(all.instances, [1, 2]);
+    assert.deepEqual(all.unreachable, [0, 1]);
+    assert.equal(all.stepMs, null);
+    assert.equal(all.tier, 'raw');
     assert.deepEqual(
-      all.members.map((m: { ip: string; status: string[] }) => [m.ip, m.status]),
-      [
-        ['10.0.0.1', ['healthy', 'healthy']],
-        ['10.0.0.2', [null, 'unreachable']],
-      ],
+      all.members.map((m: { ip: string; cpu: number[] }) => [m.ip, m.cpu]),
+      [['10.0.0.1', [10, 30]]],
     );
     const since = await json(await app.request('/api/v1/history?service=A&since=1000'));
     assert.deepEqual(since.ts, [2000]);
+    assert.equal(since.members, undefined);
     const iso = await json(
       await app.request('/api/v1/history?service=A&since=1970-01-01T00:00:01.500Z'),
     );
     assert.deepEqual(iso.ts, [2000]);
+    const stepped = await json(await app.request('/api/v1/history?service=A&from=0&step=1m'));
+    assert.deepEqual([stepped.ts, stepped.scans, stepped.samples], [[0], [2], [3]]);
+    const ip = await json(await app.request('/api/v1/history?ip=10.0.0.2&events=1'));
+    assert.deepEqual([ip.ip, ip.service, ip.unreachable], ['10.0.0.2', 'A', [0, 1]]);
+    assert.deepEqual(
+      ip.events.map((e: { kind: string; to: string }) => `${e.kind} ${e.to}`),
+      ['appeared unreachable'],
+    );
     const missing = await app.request('/api/v1/history');
     assert.equal(missing.status, 400);
-    assert.match((await json(missing)).message, /service is required.*known services: A/);
+    assert.match((await json(missing)).message, /service or ip is required.*known services: A/);
     assert.equal((await app.request('/api/v1/history?service=Z')).status, 404);
-    assert.equal((await app.request('/api/v1/history?service=A&since=yesterday')).status, 400);
+    assert.equal((await app.request('/api/v1/history?ip=10.9.9.9')).status, 404);
+    for (const bad of [
+      'service=A&since=yesterday',
+      'service=A&ip=10.0.0.1',
+      'service=A&from=5000&to=1000',
+      'service=A&step=10ms',
+      'service=A&from=0&step=1s&to=86400000',
+      'service=A&members=51',
+    ]) {
+      assert.equal((await app.request(`/api/v1/history?${bad}`)).status, 400, bad);
+    }
   });
 
   it('reports scanner status for the dashboard', async () => {
@@ -288,7 +307,9 @@ describe('createHttpApp: history for large services', () => {
       ok('10.0.0.3', 'A', 50, 95),
       ok('10.0.0.4', 'A', 20, 3),
     ]);
-    const body = await json(await app.request('/api/v1/history?service=A&members=1'));
+    const body = await json(
+      await app.request('/api/v1/history?service=A&members=1&from=1699999000000'),
+    );
     assert.deepEqual(
       body.members.map((m: { ip: string }) => m.ip),
       ['10.0.0.1', '10.0.0.3'],

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AlertsApi } from '../alert/alert-service.ts';
 import type { HealthRules } from '../core/types.ts';
 import type { ProbeReader } from '../probe/probe-board.ts';
+import type { StoreHealth } from '../store/recorder.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import { type AuthConfig, authMiddleware } from './auth.ts';
@@ -36,6 +37,8 @@ export interface HttpAppDeps {
   readonly hosts?: HostPolicy;
   /** Live streams open at once; default 100 (`DEFAULT_MAX_STREAMS`). */
   readonly maxStreams?: number;
+  /** The history store's health, for /readyz, /api/v1/status and the dashboard's banner. */
+  readonly store?: () => StoreHealth;
   /** Aborted at shutdown: live streams end so the server can close. */
   readonly closing?: AbortSignal;
   /** Where internal errors are reported (never request headers or credentials). */

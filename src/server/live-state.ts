@@ -1,4 +1,4 @@
-import type { HistoryStore } from '../store/history.ts';
+import type { HistoryReader } from '../store/history.ts';
 import type { FleetView } from './fleet-view.ts';
 
 /** Why the last scan failed, when it did. */
@@ -15,12 +15,13 @@ export type LiveEvent =
 
 /** The server's picture of the fleet: the latest scan, the history behind it, and who listens. */
 export class LiveState {
-  readonly history: HistoryStore;
+  /** Where the charts' history is read from (the store; scans reach it through a subscriber). */
+  readonly history: HistoryReader;
   #latest: FleetView | undefined;
   #lastFailure: ScanFailure | undefined;
   readonly #listeners = new Set<(event: LiveEvent) => void>();
 
-  constructor(history: HistoryStore) {
+  constructor(history: HistoryReader) {
     this.history = history;
   }
 
@@ -34,11 +35,10 @@ export class LiveState {
     return this.#lastFailure;
   }
 
-  /** Records a completed scan (history included) and tells every listener. */
+  /** Records a completed scan and tells every listener (the history recorder among them). */
   publish(view: FleetView): void {
     this.#latest = view;
     this.#lastFailure = undefined;
-    this.history.append(view.instances, view.scannedAt);
     this.#emit({ type: 'scan', view });
   }
 

@@ -2,10 +2,12 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { TrafficSummary } from '../core/types.ts';
+import type { StoreHealth } from '../store/recorder.ts';
 import type { VersionInfo } from './build-info.ts';
 import { renderFleetGauges } from './exposition.ts';
 import type { FleetView } from './fleet-view.ts';
 import { reasonOf, SCAN_ERROR_REASONS, type ScanErrorReason } from './scan-error-reason.ts';
+import { registerStoreMetrics } from './store-metrics.ts';
 
 /** The Prometheus side of the server: fed by the collector, rendered by `/metrics`. */
 export interface FleetMetrics {
@@ -46,13 +48,21 @@ const SCAN_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 export function createFleetMetrics(
   version: VersionInfo,
   now: () => number,
-  traffic?: () => TrafficSummary | undefined,
-  /** More exposition text (the probes' families), read at most once per rendering. */
-  extra?: () => string,
+  sources: {
+    /** What the provider client has asked so far. */
+    readonly traffic?: (() => TrafficSummary | undefined) | undefined;
+    /** The history store's write path. */
+    readonly store?: (() => StoreHealth) | undefined;
+    /** More exposition text (the probes' families), read at most once per rendering. */
+    readonly extra?: (() => string) | undefined;
+  } = {},
 ): FleetMetrics {
+  const { traffic, store, extra } = sources;
   const scanRegistry = new Registry();
   const processRegistry = new Registry();
   collectDefaultMetrics({ register: processRegistry });
+  // Read at each rendering of the process part (at most once a second), not once per scan.
+  if (store !== undefined) registerStoreMetrics([processRegistry], store);
   const liveRegistries: Registry[] = [processRegistry];
   const registers = [scanRegistry];
   if (traffic !== undefined) registerProviderMetrics(registers, traffic);

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { StoreHealth } from '../store/recorder.ts';
 import type { HttpAppDeps } from './app.ts';
 import { errorBody } from './errors.ts';
 
@@ -19,8 +20,14 @@ export function opsRoutes(deps: HttpAppDeps): Hono {
         noStore,
       );
     }
+    // A store that is down does not make serve unready: live data goes on without it.
     return c.json(
-      { status: 'ready', ready: true, lastScanAt: new Date(view.scannedAt).toISOString() },
+      {
+        status: 'ready',
+        ready: true,
+        lastScanAt: new Date(view.scannedAt).toISOString(),
+        ...(deps.store === undefined ? {} : { store: storeDetail(deps.store()) }),
+      },
       200,
       noStore,
     );
@@ -45,4 +52,16 @@ export function opsRoutes(deps: HttpAppDeps): Hono {
   });
 
   return ops;
+}
+
+/** What `/readyz` says of the history store. */
+function storeDetail(health: StoreHealth) {
+  return {
+    backend: health.backend,
+    up: health.up,
+    role: health.role,
+    pending: health.pending,
+    dropped: health.dropped,
+    ...(health.up || health.lastError === null ? {} : { error: health.lastError.message }),
+  };
 }

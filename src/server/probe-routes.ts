@@ -4,7 +4,7 @@ import type { ProbeReader } from '../probe/probe-board.ts';
 import { displayUrl } from '../probe/probe-spec.ts';
 import { errorBody } from './errors.ts';
 import type { ProbeHistoryAnswer, ProbesAnswer } from './probe-answers.ts';
-import { sinceParam } from './query.ts';
+import { timeParam } from './query.ts';
 
 /**
  * `/api/v1/probes`: every configured probe with its last result; `/api/v1/probes/history?probe=`
@@ -46,7 +46,10 @@ export function probeRoutes(probes: ProbeReader | undefined, now: () => number):
         400,
       );
     }
-    const history = probes?.history(name, sinceParam(c.req.query('since'), now()));
+    const history = probes?.history(
+      name,
+      timeParam(c.req.query('since'), 'since', now()) ?? Number.NEGATIVE_INFINITY,
+    );
     if (history === undefined)
       return c.json(errorBody(404, `no probe named "${name}"; probes: ${names}`), 404);
     const answer: ProbeHistoryAnswer = { probe: name, windowMs: probes?.windowMs ?? 0, ...history };

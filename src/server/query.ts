@@ -1,5 +1,5 @@
-import { parseDuration } from '../core/duration.ts';
 import { SORT_FIELDS, type SortSpec } from '../core/instances.ts';
+import { parseTimePoint, resolveTimePoint, TIME_POINT_FORMS } from '../core/time-point.ts';
 import type { InstanceStatus } from '../core/types.ts';
 
 /** A query parameter that did not parse; becomes a 400 with this message. */
@@ -41,25 +41,6 @@ export function sortParam(value: string | undefined): SortSpec {
   return { field, descending };
 }
 
-/**
- * `?since=` as epoch ms (`1732252800000`), ISO 8601 (`2026-11-22T05:00:00Z`), or a
- * duration back from now (`15m`); absent means the whole retained window.
- */
-export function sinceParam(value: string | undefined, now: number): number {
-  const text = value?.trim() ?? '';
-  if (text === '') return Number.NEGATIVE_INFINITY;
-  if (/^\d+$/.test(text)) return Number(text);
-  if (/^\d+(\.\d+)?\s*(ms|s|m|h)$/.test(text)) {
-    const ms = parseDuration(text);
-    if (ms !== null) return now - ms;
-  }
-  const parsed = Date.parse(text);
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(parsed)) return parsed;
-  throw new BadQuery(
-    `since "${text}" is not valid; expected epoch milliseconds, an ISO 8601 time, or a duration such as 15m`,
-  );
-}
-
 /** `?members=N`: at most N busiest instances by cpu and N by memory; absent means all. */
 export function limitParam(value: string | undefined): number | undefined {
   const text = value?.trim() ?? '';
@@ -68,4 +49,17 @@ export function limitParam(value: string | undefined): number | undefined {
   if (!(n >= 1))
     throw new BadQuery(`members "${text}" is not valid; expected a whole number from 1`);
   return n;
+}
+
+/** `?from=`, `?to=`, `?since=`: a time, epoch ms, `now` or a duration back (`6h`); `undefined` when absent. */
+export function timeParam(
+  value: string | undefined,
+  name: string,
+  now: number,
+): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const point = parseTimePoint(value);
+  if (point === null)
+    throw new BadQuery(`${name} "${value}" is not valid; expected ${TIME_POINT_FORMS}`);
+  return resolveTimePoint(point, now);
 }

@@ -1,7 +1,11 @@
 import type { AlertService } from '../alert/alert-service.ts';
 import type { HealthRules, Snapshot, TrafficSummary } from '../core/types.ts';
 import type { ProbeReader } from '../probe/probe-board.ts';
-import { MemoryHistory } from '../store/memory-history.ts';
+import { type Clock, systemClock } from '../store/clock.ts';
+import { startMaintenance } from '../store/maintenance.ts';
+import { HistoryRecorder, type StoreHealth } from '../store/recorder.ts';
+import { scanRecordOf } from '../store/scan-record.ts';
+import type { Store } from '../store/store.ts';
 import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
 import { buildInfo } from './build-info.ts';
@@ -22,8 +26,10 @@ export interface ServerOptions {
   readonly provider: string;
   readonly rules: HealthRules;
   readonly intervalMs: number;
-  /** Retained chart history in ms. */
-  readonly historyMs: number;
+  /** Where history goes (and the charts read it from); `serve` opens and closes it. */
+  readonly store: Store;
+  /** Most memory the scans waiting for the store may hold; default 64 MiB. */
+  readonly storeBufferBytes?: number;
   readonly listen: ListenAddress;
   readonly auth: AuthConfig;
   /** Names answered besides loopback ones (and, on a listener beyond loopback, IP addresses). */
@@ -39,6 +45,8 @@ export interface ServerOptions {
   readonly now?: () => number;
   /** What the provider client has asked so far, for /metrics. */
   readonly traffic?: () => TrafficSummary | undefined;
+  /** Timing of the history write path and its maintenance; default the wall clock. */
+  readonly clock?: Clock;
   /** Starts alerting once the server's URL (the link notifications carry) is known. */
   readonly alerts?: (url: string) => Promise<AlertService>;
   /** The configured probes' results, for the API, /metrics and the dashboard. */
@@ -50,6 +58,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly state: LiveState;
+  /** The history store's write path. */
+  readonly storeHealth: () => StoreHealth;
   /** Alerting, when it was asked for. */
   readonly alerts: AlertService | undefined;
   /**
@@ -59,27 +69,48 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Scans in memory this many times the interval apart, so the ring covers the whole window. */
+/** Scans the in-memory store keeps to cover `historyMs` at `intervalMs`. */
 export function historyCapacity(historyMs: number, intervalMs: number): number {
   return Math.ceil(historyMs / intervalMs) + 1;
 }
+
+/** Rollups and pruning run this often (and batch after batch while behind). */
+const MAINTENANCE_MS = 10_000;
 
 /** Listens first (so a busy port fails fast), then starts the collector. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const now = options.now ?? Date.now;
   const version = buildInfo();
-  const history = new MemoryHistory({
-    windowMs: options.historyMs,
-    capacity: historyCapacity(options.historyMs, options.intervalMs),
+  const clock = options.clock ?? systemClock;
+  const { store, probes } = options;
+  const state = new LiveState(store.history);
+  const recorder = new HistoryRecorder({
+    writer: store.writer,
+    name: `history store ${store.location}`,
+    maxBufferBytes: options.storeBufferBytes ?? 64 * 1024 ** 2,
+    clock,
+    log: options.log,
   });
-  const state = new LiveState(history);
-  const { probes } = options;
-  const metrics = createFleetMetrics(
-    version,
-    now,
-    options.traffic,
-    probes === undefined ? undefined : () => renderProbeGauges(probes.list()),
-  );
+  const storeHealth = (): StoreHealth => ({ backend: store.backend, ...recorder.status });
+  // Scans reach the store through the recorder's queue: writing never holds up the next scan.
+  state.subscribe((event) => {
+    if (event.type !== 'scan') return;
+    const { view } = event;
+    recorder.record(
+      scanRecordOf(view.scannedAt, view.durationMs, view.instances, options.rules.minHealthy),
+    );
+  });
+  const maintenance = startMaintenance({
+    store: store.maintenance,
+    clock,
+    everyMs: MAINTENANCE_MS,
+    log: options.log,
+  });
+  const metrics = createFleetMetrics(version, now, {
+    traffic: options.traffic,
+    store: storeHealth,
+    extra: probes === undefined ? undefined : () => renderProbeGauges(probes.list()),
+  });
   const closing = new AbortController();
   let alerts: AlertService | undefined;
   const app = createHttpApp({
@@ -93,19 +124,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings: { provider: options.provider, intervalMs: options.intervalMs, rules: options.rules },
     closing: closing.signal,
     log: options.log,
+    store: storeHealth,
     alerts: () => alerts,
     maxStreams: options.maxStreams ?? DEFAULT_MAX_STREAMS,
     ...(probes === undefined ? {} : { probes }),
   });
+  const stopBackground = async () => {
+    await maintenance.stop();
+    await recorder.close(0);
+  };
   const listener = await listenHttp(app, options.listen, {
     maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     log: options.log,
+  }).catch(async (err: unknown) => {
+    await stopBackground();
+    throw err;
   });
   if (options.alerts !== undefined) {
     try {
       alerts = await options.alerts(listener.url);
     } catch (err) {
       await listener.close(0);
+      await stopBackground();
       throw err;
     }
     metrics.include(alerts.metrics.registry);
@@ -126,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: listener.url,
     port: listener.port,
     state,
+    storeHealth,
     get alerts() {
       return alerts;
     },
@@ -135,6 +176,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const closed = listener.close(graceMs);
         await collector.stop();
         await alerts?.stop();
+        await maintenance.stop();
+        await recorder.close(graceMs);
         await closed;
       })();
       return stopping;

@@ -1,6 +1,8 @@
 import type { AlertsApi } from '../alert/alert-service.ts';
 import type { Reading, Snapshot } from '../core/types.ts';
-import { MemoryHistory } from '../store/memory-history.ts';
+import { createMemoryStore } from '../store/memory/memory-store.ts';
+import type { StoreHealth } from '../store/recorder.ts';
+import { scanRecordOf } from '../store/scan-record.ts';
 import { createHttpApp, type HttpAppDeps } from './app.ts';
 import type { AuthConfig } from './auth.ts';
 import { buildFleetView } from './fleet-view.ts';
@@ -43,17 +45,25 @@ export const FLEET: Reading[] = [
   failed('10.0.0.3', 'HTTP 503', 'B'),
 ];
 
-/** An app over real state, metrics and history, with nothing listening. */
+/** An app over real state, metrics and an in-memory history store, with nothing listening. */
 export function testApp(
   options: {
     auth?: AuthConfig;
     assets?: StaticAssets;
     now?: () => number;
     alerts?: AlertsApi;
+    store?: () => StoreHealth;
   } = {},
 ) {
   const now = options.now ?? (() => 1_700_000_000_500);
-  const state = new LiveState(new MemoryHistory({ windowMs: 3_600_000, capacity: 10 }));
+  const store = createMemoryStore({ windowMs: 3_600_000, maxScans: 10 });
+  const state = new LiveState(store.history);
+  // What serve's recorder does, without its queue: every scan goes to the store at once.
+  state.subscribe((event) => {
+    if (event.type !== 'scan') return;
+    const { view } = event;
+    void store.writer.writeScan(scanRecordOf(view.scannedAt, view.durationMs, view.instances, 2));
+  });
   const metrics = createFleetMetrics({ version: '1.2.3', build: '7', commit: 'abc123' }, now);
   const deps: HttpAppDeps = {
     state,
@@ -64,6 +74,7 @@ export function testApp(
     assets: options.assets ?? new Map(),
     settings: { provider: 'http://127.0.0.1:9001', intervalMs: 15_000, rules: RULES },
     alerts: () => options.alerts,
+    ...(options.store === undefined ? {} : { store: options.store }),
   };
   let seq = 0;
   const publish = (readings: Reading[] = FLEET, startedAt?: number) => {

@@ -1,40 +1,36 @@
-import type { InstanceRow, InstanceStatus } from '../core/types.ts';
+import type {
+  EventsQuery,
+  HistoryEvent,
+  HistorySeries,
+  SeriesQuery,
+} from '../core/history-types.ts';
+import type { ScanRecord } from './scan-record.ts';
 
-/** One instance's values at each scan of a {@link ServiceHistory}; `null` where it was absent or unreachable. */
-export interface InstanceHistory {
-  readonly ip: string;
-  readonly cpu: (number | null)[];
-  readonly memory: (number | null)[];
-  /** `null` where the instance was not listed in that scan. */
-  readonly status: (InstanceStatus | null)[];
-}
-
-/** A service over the retained window, one entry per scan, oldest first. */
-export interface ServiceHistory {
-  readonly service: string;
-  /** Epoch ms at which each scan started. */
-  readonly ts: number[];
-  /** Mean cpu over the instances that answered; `null` when none did or the service was absent. */
-  readonly cpu: (number | null)[];
-  readonly memory: (number | null)[];
-  /** Instances listed for the service in each scan (0 when absent). */
-  readonly instances: number[];
-  readonly healthy: number[];
-  /** Every instance seen in the service within the window, by IP. */
-  readonly members: InstanceHistory[];
+/** Reads history back: series of a service or an instance, and their transitions. */
+export interface HistoryReader {
+  /** The series asked for; `undefined` when the store never saw that service or IP. */
+  series(query: SeriesQuery): Promise<HistorySeries | undefined>;
+  /** Transitions of the target (a service's own and its instances'), oldest first. */
+  events(query: EventsQuery): Promise<HistoryEvent[]>;
+  /** Names of the services the store has history of, sorted. */
+  services(): Promise<string[]>;
+  /** How far back history can reach, in ms (the longest retention, or the in-memory window). */
+  readonly reachMs: number;
 }
 
 /**
- * Where chart history lives. The in-memory ring is the first implementation;
- * a persistent store comes later behind the same two calls.
+ * `written`: stored; `duplicate`: that scan was stored before (a retry after a write whose
+ * outcome was unknown); `standby`: another fleetmon writes to this store, so this one only reads.
  */
-export interface HistoryStore {
-  /** How far back `query` reaches, in ms. */
-  readonly windowMs: number;
-  /** Records one completed scan, taken at `ts` (epoch ms). */
-  append(rows: readonly InstanceRow[], ts: number): void;
-  /** The service's scans after `sinceMs` (exclusive) within the window; `undefined` for a service never seen in it. */
-  query(service: string, sinceMs: number): ServiceHistory | undefined;
-  /** Names of the services with data in the window, sorted. */
-  services(): string[];
+export type WriteOutcome = 'written' | 'duplicate' | 'standby';
+
+/** Stores scans; one writer per store at a time (see {@link WriteOutcome}). */
+export interface HistoryWriter {
+  writeScan(scan: ScanRecord): Promise<WriteOutcome>;
+}
+
+/** Rollups and pruning, a small batch per call, run off the scan path. */
+export interface StoreMaintenance {
+  /** Does one batch of due work; `more` when work is left for another call soon. */
+  maintain(): Promise<{ readonly more: boolean }>;
 }

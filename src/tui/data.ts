@@ -1,6 +1,7 @@
 import { summarizeServices } from '../core/services.ts';
 import type { HealthRules, InstanceRow, ServiceRow } from '../core/types.ts';
 import { History, type Series } from './history.ts';
+import type { PastSeries, RecentPast } from './model.ts';
 import { Roster } from './roster.ts';
 import { UNKNOWN_SERVICE_KEY } from './rows.ts';
 
@@ -74,6 +75,26 @@ export class MonitorData {
   }
 
   /**
+   * Puts the store's recent past of the fleet into the service and fleet sparklines before the
+   * first fleet scan, for the services that scan lists (so nothing gone lingers).
+   */
+  prefillFleet(past: RecentPast, rows: readonly InstanceRow[]): void {
+    if (this.services.lastTickAt !== null) return;
+    const present = new Set(rows.map((row) => row.service ?? UNKNOWN_SERVICE_KEY));
+    prefill(this.services.history, past, present);
+    if (past.total !== undefined) prefillOne(this.fleet, FLEET_KEY, past.ticks, past.total);
+  }
+
+  /** The same for one service: its instances' sparklines and the service's own line. */
+  prefillService(past: RecentPast, rows: readonly InstanceRow[], service: string): void {
+    if (this.instances.lastTickAt !== null) return;
+    prefill(this.instances.history, past, new Set(rows.map((row) => row.ip)));
+    if (past.total !== undefined && this.services.history.get(service) === undefined) {
+      prefillOne(this.services.history, service, past.ticks, past.total);
+    }
+  }
+
+  /**
    * Starts following `service` from the list: the last fleet scan already read its
    * instances, so they show at once rather than a scan later.
    */
@@ -109,4 +130,21 @@ export class MonitorData {
     }
     return summarizeServices(rows, this.#rules)[0];
   }
+}
+
+/** Records `past` as ticks before the live ones, for the keys in `present`, outside session stats. */
+function prefill(history: History, past: RecentPast, present: ReadonlySet<string>): void {
+  const keys = [...past.series.keys()].filter((key) => present.has(key));
+  if (keys.length === 0) return;
+  for (let tick = 0; tick < past.ticks; tick++) {
+    history.beginTick();
+    for (const key of keys) {
+      const series = past.series.get(key) as PastSeries;
+      history.record(key, series.cpu[tick] ?? null, series.memory[tick] ?? null, false);
+    }
+  }
+}
+
+function prefillOne(history: History, key: string, ticks: number, series: PastSeries): void {
+  prefill(history, { ticks, series: new Map([[key, series]]) }, new Set([key]));
 }

@@ -71,8 +71,11 @@ export class History {
     this.#ticks++;
   }
 
-  /** Records the current tick's values of `key` (null when unknown), creating its series. */
-  record(key: string, cpu: number | null, memory: number | null): Series {
+  /**
+   * Records the current tick's values of `key` (null when unknown), creating its series.
+   * `session` false keeps them out of the session's min/avg/max (history from before it began).
+   */
+  record(key: string, cpu: number | null, memory: number | null, session = true): Series {
     if (this.#ticks === 0) this.beginTick();
     let s = this.#series.get(key);
     if (s === undefined) {
@@ -89,8 +92,10 @@ export class History {
     const slot = (this.#ticks - 1) % this.#capacity;
     s.cpu[slot] = toSample(cpu);
     s.memory[slot] = toSample(memory);
-    addTo(s.cpuStats, cpu);
-    addTo(s.memoryStats, memory);
+    if (session) {
+      addTo(s.cpuStats, cpu);
+      addTo(s.memoryStats, memory);
+    }
     return s;
   }
 

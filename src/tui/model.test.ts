@@ -189,3 +189,56 @@ describe('MonitorModel: every service', () => {
     assert.equal(m.selected, 'Api');
   });
 });
+
+describe('MonitorModel: the recent past from the history store', () => {
+  it('opens a service with its instances’ past in the sparklines, outside the session stats', () => {
+    const m = new MonitorModel(CONFIG, 'Web');
+    const past = {
+      ticks: 3,
+      series: new Map([
+        ['10.0.0.1', { cpu: [10, null, 30], memory: [1, 2, 3] }],
+        ['10.0.0.9', { cpu: [99, 99, 99], memory: [99, 99, 99] }],
+      ]),
+      total: { cpu: [10, 20, 30], memory: [1, 2, 3] },
+    };
+    m.applyScan({ ...scan(0, [row('10.0.0.1', 40, 4)]), past });
+    const series = m.data.instances.history.get('10.0.0.1');
+    assert.ok(series);
+    assert.deepEqual(m.data.instances.history.recent(series, 'cpu', 10), [10, Number.NaN, 30, 40]);
+    assert.deepEqual(
+      [series.cpuStats.min, series.cpuStats.max, series.cpuStats.count],
+      [40, 40, 1],
+    );
+    assert.equal(
+      m.data.instances.history.get('10.0.0.9'),
+      undefined,
+      'no line for an instance gone',
+    );
+    const own = m.data.serviceSeries('Web');
+    assert.ok(own);
+    assert.deepEqual(m.data.services.history.recent(own, 'cpu', 10).length, 4);
+  });
+
+  it('opens the fleet view with each service’s and the fleet’s past', () => {
+    const m = new MonitorModel(CONFIG, null);
+    const past = {
+      ticks: 2,
+      series: new Map([['Web', { cpu: [5, 6], memory: [7, 8] }]]),
+      total: { cpu: [5, 6], memory: [7, 8] },
+    };
+    m.applyScan({
+      target: { kind: 'fleet' },
+      at: 0,
+      durationMs: 5,
+      rows: [row('10.0.0.1', 40, 4)],
+      retries: 0,
+      past,
+    });
+    const web = m.data.services.history.get('Web');
+    assert.ok(web);
+    assert.deepEqual(m.data.services.history.recent(web, 'cpu', 10), [5, 6, 40]);
+    const fleet = m.data.fleet.get('fleet');
+    assert.ok(fleet);
+    assert.deepEqual(m.data.fleet.recent(fleet, 'memory', 10), [7, 8, 4]);
+  });
+});

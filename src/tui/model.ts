@@ -31,6 +31,26 @@ export interface ScanResult {
   readonly retries: number;
   /** The service's name as the provider spells it (service scans). */
   readonly serviceName?: string | undefined;
+  /** What the history store held before this scan, on a target's first scan (to fill the sparklines). */
+  readonly past?: RecentPast | undefined;
+}
+
+/** A cpu and a memory value per tick, oldest first; null where there was none. */
+export interface PastSeries {
+  readonly cpu: readonly (number | null)[];
+  readonly memory: readonly (number | null)[];
+}
+
+/**
+ * The recent past of a target as the history store had it: `ticks` slots of the monitor's
+ * interval, ending where the live view begins.
+ */
+export interface RecentPast {
+  readonly ticks: number;
+  /** By key: the service name (fleet view) or the instance IP (service view). */
+  readonly series: ReadonlyMap<string, PastSeries>;
+  /** The service's own mean (service view) or the whole fleet's (fleet view). */
+  readonly total?: PastSeries | undefined;
 }
 
 /** What the last successful scan took. */
@@ -146,9 +166,12 @@ export class MonitorModel {
       unreachable: result.rows.filter((row) => row.status === 'unreachable').length,
     };
     if (result.target.kind === 'fleet') {
+      if (result.past !== undefined) this.data.prefillFleet(result.past, result.rows);
       this.data.applyFleet(result.at, result.rows, this.intervalMs);
     } else {
       this.service = result.serviceName ?? this.service ?? result.target.name;
+      if (result.past !== undefined)
+        this.data.prefillService(result.past, result.rows, this.service);
       this.data.applyService(result.at, result.rows, this.service, this.intervalMs);
     }
     this.#changed();

@@ -1,61 +1,37 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import {
+  launchBrowser,
+  skipWithoutChromium as skip,
+  type TestBrowser,
+} from '../helpers/browser.ts';
 import { type ServeChild, startServeChild, waitFor200 } from '../helpers/serve.ts';
 
 // The dashboard in Debian's Chromium against the built `fleetmon serve --api demo`.
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../tmp/test-artifacts/', import.meta.url));
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does)`;
 
 let serve: ServeChild;
-let context: BrowserContext;
-let profile: string;
+let browser: TestBrowser;
 let page: Page;
 
 describe('dashboard in a real browser', { skip, timeout: 120_000 }, () => {
   before(async () => {
     serve = await startServeChild(['--api', 'demo', '--listen', '127.0.0.1:0', '--interval', '1s']);
     await waitFor200(`${serve.url}readyz`, 15_000);
-    profile = await mkdtemp(join(tmpdir(), 'fleetmon-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      viewport: { width: 1366, height: 900 },
-      timeout: 30_000,
-    });
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(msg.text());
-    });
+    browser = await launchBrowser();
+    page = browser.page;
     await page.goto(serve.url);
     await page.locator('#cards .card').first().waitFor();
-    assert.deepEqual(problems, [], 'no script errors and no CSP violations');
+    assert.deepEqual(browser.problems, [], 'no script errors and no CSP violations');
   });
 
   after(async () => {
-    await context?.close().catch(() => {});
-    if (profile !== undefined) await rm(profile, { recursive: true, force: true });
+    await browser?.close();
     if (serve !== undefined) {
       serve.child.kill('SIGTERM');
       const exited = await Promise.race([

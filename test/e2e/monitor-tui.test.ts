@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import { BIN, runCli } from '../helpers/cli.ts';
+import { startServeChild, waitFor200 } from '../helpers/serve.ts';
 
 // The built CLI in a real pseudo-terminal (tmux), driven by keys and read back from the screen.
 const SOCKET = `fleetmon-test-${process.pid}`;
@@ -46,7 +47,8 @@ function launch(args: string[], size = { columns: 120, rows: 50 }) {
   const session = `s${++sessions}`;
   const exitFile = join(dir, `${session}.exit`);
   const quoted = [BIN, ...args].map((a) => `'${a}'`).join(' ');
-  const command = `env -u NO_COLOR -u FORCE_COLOR -u FLEETMON_API TERM=xterm-256color ${quoted} 2>${join(dir, `${session}.err`)}; echo $? > ${exitFile}; sleep 60`;
+  // The history store too is the test's own: never the developer's ~/.local/state.
+  const command = `env -u NO_COLOR -u FORCE_COLOR -u FLEETMON_API -u FLEETMON_STORE -u DATABASE_URL XDG_STATE_HOME=${dir} TERM=xterm-256color ${quoted} 2>${join(dir, `${session}.err`)}; echo $? > ${exitFile}; sleep 60`;
   tmux(
     'new-session',
     '-d',
@@ -140,6 +142,44 @@ describe('fleetmon monitor on a terminal', { skip }, () => {
     assert.equal(await run.exitCode(), 0);
     assert.equal(run.alternateOn(), '0', 'alternate screen left');
     assert.doesNotMatch(screen(run.session), /instances/, 'the live view is gone from the screen');
+    assert.equal(run.stderr(), '');
+  });
+
+  it('opens with the recent past from the history store in its sparklines', async () => {
+    const api = `127.0.0.1:${mock.port}`;
+    const store = join(dir, 'past.db');
+    const serve = await startServeChild([
+      '--api',
+      api,
+      '--listen',
+      '127.0.0.1:0',
+      '--interval',
+      '500ms',
+      '--store',
+      store,
+    ]);
+    try {
+      await waitFor200(`${serve.url}readyz`, 15_000);
+      const deadline = performance.now() + 20_000;
+      for (;;) {
+        const status = (await (await fetch(`${serve.url}api/v1/status`)).json()) as {
+          store: { written: number };
+        };
+        if (status.store.written >= 12 || performance.now() > deadline) break;
+        await sleep(200);
+      }
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+    // A 2 s interval: the first screen comes long before a second scan could add a bar.
+    const run = launch(['--api', api, '--store', store, 'monitor', service, '--interval', '2s']);
+    const first = await waitFor(run.session, (s) => members.every((m) => s.includes(m.ip)));
+    const line = first.split('\n').find((l) => l.includes(` ${members[0]?.ip} `)) ?? '';
+    const bars = [...line].filter((c) => c >= '▁' && c <= '█').length;
+    assert.ok(bars >= 6, `cpu and memory sparklines already hold the past: ${line}`);
+    run.keys('q');
+    assert.equal(await run.exitCode(), 0);
     assert.equal(run.stderr(), '');
   });
 

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Path of the built executable, as a user runs it. */
@@ -13,14 +16,34 @@ export interface CliResult {
   ms: number;
 }
 
-/** Environment for a child run: no colour forcing or fleetmon settings leak in from the developer's shell. */
+/**
+ * A state directory of this test process's own, removed when it exits: `serve` keeps its
+ * default history file there, never in the developer's `~/.local/state`.
+ */
+let stateHome: string | undefined;
+function testStateHome(): string {
+  if (stateHome === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetmon-state-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    stateHome = dir;
+  }
+  return stateHome;
+}
+
+/**
+ * Environment for a child run: no colour forcing, fleetmon settings or database URL leak in from
+ * the developer's shell, and the default history store is in a temporary state directory.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('FLEETMON_') && key !== 'FORCE_COLOR' && key !== 'NO_COLOR')
+    if (
+      !key.startsWith('FLEETMON_') &&
+      !['FORCE_COLOR', 'NO_COLOR', 'DATABASE_URL', 'XDG_STATE_HOME'].includes(key)
+    )
       env[key] = value;
   }
-  return { ...env, ...extra };
+  return { ...env, XDG_STATE_HOME: testStateHome(), ...extra };
 }
 
 /** Runs `bin/fleetmon args` as a user types it, with a hard time limit so a hang fails the test instead of CI. */

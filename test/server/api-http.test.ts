@@ -5,6 +5,7 @@ import { parseApiAddress } from '../../src/provider/address.ts';
 import { createProviderClient, type ProviderClient } from '../../src/provider/client.ts';
 import { scanFleet } from '../../src/scan/scan.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import { runCli } from '../helpers/cli.ts';
 import { parsePrometheusText } from '../helpers/prom-text.ts';
 import { readEvents, waitFor200 } from '../helpers/serve.ts';
@@ -27,7 +28,7 @@ async function serve(
     provider: provider.url,
     rules: RULES,
     intervalMs: options.intervalMs ?? 60_000,
-    historyMs: 60_000,
+    store: createMemoryStore({ windowMs: 60_000, maxScans: 200 }),
     listen: { host: '127.0.0.1', port: 0, loopback: true },
     auth: options.token === undefined ? {} : { token: options.token },
     webRoot: undefined,
@@ -140,7 +141,9 @@ describe('serve over HTTP on loopback', () => {
     await new Promise((r) => setTimeout(r, 1300));
     const services = (await getJson(`${server.url}api/v1/services`)).body as { service: string }[];
     const name = services[0]?.service ?? '';
-    const { status, body } = await getJson(`${server.url}api/v1/history?service=${name}`);
+    const { status, body } = await getJson(
+      `${server.url}api/v1/history?service=${name}&members=30`,
+    );
     assert.equal(status, 200);
     assert.ok(body.ts.length >= 2, JSON.stringify(body.ts));
     assert.equal(body.cpu.length, body.ts.length);

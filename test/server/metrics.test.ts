@@ -132,11 +132,7 @@ describe('createFleetMetrics', () => {
 
   it("reports the provider client's requests, retries, connects and window, as of the last scan", async () => {
     let traffic: TrafficSummary | undefined;
-    const metrics = createFleetMetrics(
-      VERSION,
-      () => 0,
-      () => traffic,
-    );
+    const metrics = createFleetMetrics(VERSION, () => 0, { traffic: () => traffic });
     const read = async () =>
       parsePrometheusText(new TextDecoder().decode((await metrics.render()).body));
     // Before the client has sent anything, the counters are there at 0.

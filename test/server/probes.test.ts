@@ -9,7 +9,7 @@ import { LiveState } from '../../src/server/live-state.ts';
 import { createFleetMetrics } from '../../src/server/metrics.ts';
 import { renderProbeGauges } from '../../src/server/probe-exposition.ts';
 import { RULES } from '../../src/server/test-fixtures.test-helper.ts';
-import { MemoryHistory } from '../../src/store/memory-history.ts';
+import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import { parsePrometheusText } from '../helpers/prom-text.ts';
 
 // The probe side of `serve` without a socket: /api/v1/probes, its history, and the
@@ -88,14 +88,11 @@ function setup() {
       reason: 'no answer within 5s',
     }),
   );
-  const metrics = createFleetMetrics(
-    { version: '1', build: '1', commit: 'c' },
-    () => NOW,
-    undefined,
-    () => renderProbeGauges(board.list()),
-  );
+  const metrics = createFleetMetrics({ version: '1', build: '1', commit: 'c' }, () => NOW, {
+    extra: () => renderProbeGauges(board.list()),
+  });
   const app = createHttpApp({
-    state: new LiveState(new MemoryHistory({ windowMs: 3_600_000, capacity: 10 })),
+    state: new LiveState(createMemoryStore({ windowMs: 3_600_000, maxScans: 10 }).history),
     metrics,
     auth: {},
     now: () => NOW,

@@ -35,7 +35,7 @@ describe('fleetmon serve', () => {
       [['--listen', 'nowhere'], /--listen: "nowhere" has no port/],
       [['--interval', 'soon'], /--interval: "soon" is not valid/],
       [['--history', '30d'], /--history: "30d" is not valid/],
-      [['--interval', '1s', '--history', '2h'], /more than 2880 scans/],
+      [['--store', 'memory', '--interval', '1s', '--history', '2h'], /more than 2880 scans/],
       [['--auth-token', 'short'], /--auth-token: the value is too short/],
       [
         ['--basic-auth', 'hunter2-no-colon'],

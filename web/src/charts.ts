@@ -16,6 +16,13 @@ interface Plot {
   key: string;
 }
 
+/** The time span a chart shows (epoch ms) and the step its points were asked at (null: every scan). */
+export interface ChartWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly stepMs: number | null;
+}
+
 /** A panel per service with a cpu and a memory chart over the retained window. */
 export class ServiceCharts {
   readonly element: HTMLElement;
@@ -25,6 +32,7 @@ export class ServiceCharts {
   readonly #badge: HTMLElement;
   readonly #readout: HTMLElement;
   readonly #service: string;
+  #window: ChartWindow = { from: 0, to: 0, stepMs: null };
 
   constructor(service: string) {
     this.#service = service;
@@ -46,8 +54,22 @@ export class ServiceCharts {
     );
   }
 
-  /** Redraws from the buffer; charts are rebuilt only when the set of drawn instances changes. */
-  update(buffer: HistoryBuffer, row: ServiceRow | undefined, status: StatusAnswer): void {
+  /**
+   * Redraws from the buffer up to the window's end (a stretch without data, such as serve
+   * being stopped, stays empty); charts are rebuilt only when the set of drawn instances changes.
+   */
+  update(
+    buffer: HistoryBuffer,
+    row: ServiceRow | undefined,
+    status: StatusAnswer,
+    window: ChartWindow,
+  ): void {
+    // From the first point held, not the range's start: a fresh store fills the width.
+    this.#window = { ...window, from: Math.max(window.from, buffer.ts[0] ?? window.from) };
+    // For tests and scripts: what the charts hold.
+    this.element.dataset.points = String(buffer.ts.length);
+    this.element.dataset.first = String(buffer.ts[0] ?? '');
+    this.element.dataset.step = window.stepMs === null ? 'raw' : String(window.stepMs);
     const state = row?.status ?? 'ok';
     this.#badge.className = `badge badge-${state}`;
     this.#badge.textContent = `${STATUS_LOOK[state].icon} ${STATUS_LOOK[state].word}`;
@@ -95,6 +117,7 @@ export class ServiceCharts {
         lines.map(([ip]) => ip),
         widthOf(host),
         this.#onCursor,
+        () => this.#window,
       ),
       data,
       host,
@@ -135,12 +158,17 @@ function busiest(
     .slice(0, MAX_LINES);
 }
 
-function timeLabel(ms: number, seconds: boolean): string {
-  return new Date(ms).toLocaleTimeString([], {
+/** A tick label: seconds on short spans, the day on spans of days. */
+function timeLabel(ms: number, rangeSeconds: number): string {
+  const date = new Date(ms);
+  if (rangeSeconds > 36 * 3600) {
+    return `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${date.toLocaleTimeString([], { hourCycle: 'h23', hour: '2-digit', minute: '2-digit' })}`;
+  }
+  return date.toLocaleTimeString([], {
     hourCycle: 'h23',
     hour: '2-digit',
     minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {}),
+    ...(rangeSeconds < 600 ? { second: '2-digit' } : {}),
   });
 }
 
@@ -158,6 +186,7 @@ function options(
   ips: readonly string[],
   width: number,
   onCursor: (u: uPlot, metric: Metric, ips: readonly string[]) => void,
+  window: () => ChartWindow,
 ): uPlot.Options {
   const axis = cssVar('--chart-axis', '#5b6470');
   const grid = cssVar('--chart-grid', 'rgba(0,0,0,0.08)');
@@ -167,7 +196,10 @@ function options(
   return {
     width,
     height: HEIGHT,
-    scales: { x: { time: true }, y: { auto: false, range: [0, 100] } },
+    scales: {
+      x: { time: true, range: () => [window().from / 1000, window().to / 1000] },
+      y: { auto: false, range: [0, 100] },
+    },
     axes: [
       {
         stroke: axis,
@@ -177,7 +209,7 @@ function options(
         // One line of local time; uPlot's default adds a second line of dates.
         values: (u, splits) => {
           const range = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
-          return splits.map((s) => timeLabel(s * 1000, range < 600));
+          return splits.map((s) => timeLabel(s * 1000, range));
         },
       },
       {

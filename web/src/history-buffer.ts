@@ -7,57 +7,66 @@ export interface MemberSeries {
 }
 
 /**
- * A service's history as the charts draw it: filled once from the full window, then
- * extended with `since=` answers after each scan, and trimmed to the window.
+ * A service's history as the charts draw it, for one time range: filled from the store, then
+ * extended after each scan by asking again from the last stored point (which replaces that
+ * point, still filling up, and adds what followed). While the store is down, each scan's
+ * service means are added as points of their own, and replaced once the store answers again.
  */
 export class HistoryBuffer {
   ts: number[] = [];
   cpu: (number | null)[] = [];
   memory: (number | null)[] = [];
   members = new Map<string, MemberSeries>();
-  windowMs = 3_600_000;
+  /** Start of the newest point that came from the store; the next request starts there. */
+  lastStored: number | undefined;
 
-  /** Epoch ms of the newest point, for the next `since=`. */
-  get lastTs(): number | undefined {
-    return this.ts.at(-1);
-  }
-
-  /** Appends the points of `answer` newer than what is held, and drops those past the window. */
-  merge(answer: HistoryAnswer): void {
-    this.windowMs = answer.windowMs;
-    const last = this.lastTs ?? Number.NEGATIVE_INFINITY;
-    const from = answer.ts.findIndex((t) => t > last);
-    if (from < 0) return;
+  /** Puts the answer's points in place of what is held from its start on. */
+  merge(answer: HistoryAnswer, gapMs: number): void {
+    const cut = this.ts.findIndex((t) => t >= answer.from);
+    this.#truncate(cut < 0 ? this.ts.length : cut);
     const held = this.ts.length;
-    const added = answer.ts.length - from;
-    this.ts.push(...answer.ts.slice(from));
-    this.cpu.push(...answer.cpu.slice(from));
-    this.memory.push(...answer.memory.slice(from));
+    answer.ts.forEach((t, i) => {
+      this.#gap(t, gapMs);
+      this.ts.push(t);
+      this.cpu.push(answer.cpu[i] ?? null);
+      this.memory.push(answer.memory[i] ?? null);
+    });
+    const width = this.ts.length;
     const seen = new Set<string>();
-    for (const member of answer.members) {
+    for (const member of answer.members ?? []) {
       seen.add(member.ip);
       let series = this.members.get(member.ip);
       if (series === undefined) {
-        series = { cpu: new Array(held).fill(null), memory: new Array(held).fill(null) };
+        series = { cpu: [], memory: [] };
         this.members.set(member.ip, series);
       }
-      series.cpu.push(...member.cpu.slice(from));
-      series.memory.push(...member.memory.slice(from));
-    }
-    for (const [ip, series] of this.members) {
-      if (seen.has(ip)) continue;
-      for (let i = 0; i < added; i++) {
-        series.cpu.push(null);
-        series.memory.push(null);
+      pad(series, held);
+      // Points added for gaps carry no member values either.
+      const at = new Map(answer.ts.map((t, i) => [t, i]));
+      for (let k = held; k < width; k++) {
+        const i = at.get(this.ts[k] ?? Number.NaN);
+        series.cpu.push(i === undefined ? null : (member.cpu[i] ?? null));
+        series.memory.push(i === undefined ? null : (member.memory[i] ?? null));
       }
     }
-    this.#trim();
+    for (const [ip, series] of this.members) if (!seen.has(ip)) pad(series, width);
+    if (answer.ts.length > 0) this.lastStored = answer.ts[answer.ts.length - 1];
   }
 
-  #trim(): void {
-    const newest = this.lastTs ?? 0;
+  /** Adds a scan's means while the store cannot be asked (no instance lines for it). */
+  appendLive(ts: number, cpu: number | null, memory: number | null, gapMs: number): void {
+    if (ts <= (this.ts[this.ts.length - 1] ?? Number.NEGATIVE_INFINITY)) return;
+    this.#gap(ts, gapMs);
+    this.ts.push(ts);
+    this.cpu.push(cpu);
+    this.memory.push(memory);
+    for (const series of this.members.values()) pad(series, this.ts.length);
+  }
+
+  /** Drops points older than `from`, and lines with nothing left to draw. */
+  trim(from: number): void {
     let cut = 0;
-    while (cut < this.ts.length && (this.ts[cut] ?? 0) < newest - this.windowMs) cut++;
+    while (cut < this.ts.length && (this.ts[cut] ?? 0) < from) cut++;
     if (cut === 0) return;
     this.ts.splice(0, cut);
     this.cpu.splice(0, cut);
@@ -70,4 +79,28 @@ export class HistoryBuffer {
       }
     }
   }
+
+  /** A null point where nothing was recorded for a while (serve stopped), so no line spans it. */
+  #gap(ts: number, gapMs: number): void {
+    const last = this.ts[this.ts.length - 1];
+    if (last === undefined || ts - last <= gapMs) return;
+    this.ts.push(last + 1);
+    this.cpu.push(null);
+    this.memory.push(null);
+  }
+
+  #truncate(length: number): void {
+    this.ts.length = length;
+    this.cpu.length = length;
+    this.memory.length = length;
+    for (const series of this.members.values()) {
+      series.cpu.length = Math.min(series.cpu.length, length);
+      series.memory.length = Math.min(series.memory.length, length);
+    }
+  }
+}
+
+function pad(series: MemberSeries, length: number): void {
+  while (series.cpu.length < length) series.cpu.push(null);
+  while (series.memory.length < length) series.memory.push(null);
 }

@@ -2,7 +2,6 @@ import './style.css';
 import { refreshAlerts } from './alerts.ts';
 import {
   getJson,
-  type HistoryAnswer,
   type InstanceRow,
   openStream,
   type ScanEvent,
@@ -10,17 +9,16 @@ import {
   type StatusAnswer,
 } from './api.ts';
 import { renderCards } from './cards.ts';
-import { MAX_LINES, ServiceCharts } from './charts.ts';
 import { byId } from './dom.ts';
-import { HistoryBuffer } from './history-buffer.ts';
 import { ProbePanel } from './probes.ts';
+import { renderStoreProblem } from './store-banner.ts';
 import { renderScanError, renderSummary } from './summary.ts';
 import { InstanceTable } from './table.ts';
+import { Trends } from './trends.ts';
 
-/** Page state: the server's settings, the latest scan, and chart history per service. */
-const buffers = new Map<string, HistoryBuffer>();
-const charts = new Map<string, ServiceCharts>();
+/** Page state: the server's settings, the latest scan, and the charts. */
 const table = new InstanceTable();
+let trends: Trends | undefined;
 let status: StatusAnswer | undefined;
 let seenSeq = 0;
 /** When the last scan event arrived, by this browser's clock (immune to server clock skew). */
@@ -36,6 +34,8 @@ async function start(): Promise<void> {
   byId('version').textContent = `fleetmon ${status.version.version}`;
   byId('provider').textContent = `watching ${status.provider}`;
   renderScanError(status.lastError, false);
+  renderStoreProblem(status.store);
+  trends = new Trends(status, renderStoreProblem);
   listen();
   // Connected but no scan for three intervals: say the numbers are old rather than look live.
   setInterval(() => {
@@ -47,9 +47,7 @@ async function start(): Promise<void> {
   setInterval(() => {
     updating = updating.then(updateAlerts);
   }, 15_000);
-  new ResizeObserver(() => {
-    for (const chart of charts.values()) chart.resize();
-  }).observe(byId('charts'));
+  new ResizeObserver(() => trends?.resize()).observe(byId('charts'));
 }
 
 /** Opens the live stream; the browser reconnects by itself, but not after an error answer. */
@@ -85,7 +83,7 @@ async function onScan(scan: ScanEvent): Promise<void> {
   renderCards(scan, status, (service) => table.showService(service));
   const [rows] = await Promise.all([
     getJson<InstanceRow[]>('instances'),
-    updateCharts(scan),
+    trends?.update(scan),
     updateAlerts(),
   ]);
   table.setRows(rows);
@@ -95,50 +93,6 @@ async function onScan(scan: ScanEvent): Promise<void> {
 async function updateAlerts(): Promise<void> {
   // Alerting starts a moment after the server: a failed refresh waits for the next scan.
   await refreshAlerts().catch(() => undefined);
-}
-
-async function updateCharts(scan: ScanEvent): Promise<void> {
-  if (status === undefined) return;
-  // Same order as the cards: flagged services first.
-  const names = scan.services
-    .flatMap((s) => (s.service === null ? [] : [s]))
-    .sort((a, b) => Number(b.status === 'flagged') - Number(a.status === 'flagged'))
-    .map((s) => s.service as string);
-  const answers = await Promise.all(
-    names.map((name) => {
-      const since = buffers.get(name)?.lastTs;
-      const query = `history?service=${encodeURIComponent(name)}&members=${MAX_LINES}${since === undefined ? '' : `&since=${since}`}`;
-      return getJson<HistoryAnswer>(query).catch(() => undefined);
-    }),
-  );
-  const container = byId('charts');
-  for (const [name, chart] of charts) {
-    if (names.includes(name)) continue;
-    chart.destroy();
-    charts.delete(name);
-    buffers.delete(name);
-  }
-  names.forEach((name, i) => {
-    const answer = answers[i];
-    let buffer = buffers.get(name);
-    if (buffer === undefined) {
-      buffer = new HistoryBuffer();
-      buffers.set(name, buffer);
-    }
-    if (answer !== undefined) buffer.merge(answer);
-    let chart = charts.get(name);
-    if (chart === undefined) {
-      chart = new ServiceCharts(name);
-      charts.set(name, chart);
-    }
-    container.append(chart.element);
-    if (status !== undefined)
-      chart.update(
-        buffer,
-        scan.services.find((s) => s.service === name),
-        status,
-      );
-  });
 }
 
 const CONNECTION_LOOK = {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandOptions } from '../../config/command-options.ts';
 import { FleetmonError, isFleetmonError } from '../../core/errors.ts';
@@ -6,12 +7,18 @@ import { toInstanceRow } from '../../core/status.ts';
 import type { InstanceRow, Reading } from '../../core/types.ts';
 import { type MonitorTick, renderMonitorNdjson, renderMonitorTable } from '../../render/index.ts';
 import { scanFleet, scanInstances } from '../../scan/scan.ts';
+import type { Store } from '../../store/store.ts';
+import { classifyStoreError } from '../../store/store-error.ts';
+import { capacityFor } from '../../tui/history.ts';
 import type { MonitorSource } from '../../tui/live-monitor.ts';
+import type { RecentPast, Target } from '../../tui/model.ts';
 import { EXIT } from '../exit-codes.ts';
 import { listWarningsReporter } from '../fleet-scan.ts';
 import { listenForQuit } from '../keys.ts';
+import { recentPast } from '../recent-past.ts';
 import { renderOptions } from '../render-options.ts';
 import type { Context } from '../run.ts';
+import { openCommandStore, storeName } from '../store-access.ts';
 
 /** Where ticks go: a view redrawn in place on a terminal, a stream in a pipe. */
 interface TickSink {
@@ -149,11 +156,26 @@ async function runLive(
   run: { intervalMs: number; historyMs: number; count: number | undefined },
 ): Promise<void> {
   const { runLiveMonitor } = await import('../../tui/live-monitor.ts');
-  const connection = await ctx.connect();
+  const store = await pastStore(ctx);
+  const connection = await ctx.connect().catch(async (err: unknown) => {
+    await store?.close();
+    throw err;
+  });
+  const past =
+    store === undefined
+      ? undefined
+      : (target: Target, at: number, intervalMs: number) =>
+          recentPast(
+            store.history,
+            target,
+            at,
+            intervalMs,
+            capacityFor(run.historyMs, intervalMs) - 1,
+          );
   try {
     await runLiveMonitor({
       io: ctx.io,
-      source: createSource(ctx, connection.client),
+      source: createSource(ctx, connection.client, run.intervalMs, past),
       config: {
         rules: ctx.settings.rules,
         color: ctx.color,
@@ -168,8 +190,41 @@ async function runLive(
     });
   } finally {
     await connection.close();
+    await store?.close();
   }
 }
+
+/**
+ * The history store `serve` keeps, to open the live view with the recent past in its
+ * sparklines; `undefined` (with one warning line when something is wrong) when there is none.
+ */
+async function pastStore(ctx: Context): Promise<Store | undefined> {
+  const location = ctx.settings.store;
+  if (location.kind === 'memory') return undefined;
+  if (location.kind === 'sqlite' && ctx.settings.storeIsDefault && !existsSync(location.path)) {
+    return undefined;
+  }
+  let store: Store | undefined;
+  try {
+    store = await openCommandStore(ctx, 'read');
+    const status = await store.checkSchema();
+    if (status.version < status.latest)
+      throw new Error(`schema ${status.version} needs fleetmon migrate`);
+    return store;
+  } catch (err) {
+    await store?.close();
+    const { message } = classifyStoreError(err, `history store ${storeName(ctx)}`);
+    ctx.io.stderr.write(`fleetmon: warning: ${message}; the sparklines start empty\n`);
+    return undefined;
+  }
+}
+
+/** Reads a target's recent past from the store; resolves `undefined` on any failure. */
+type PastReader = (
+  target: Target,
+  at: number,
+  intervalMs: number,
+) => Promise<RecentPast | undefined>;
 
 type Client = Awaited<ReturnType<Context['connect']>>['client'];
 
@@ -177,13 +232,27 @@ type Client = Awaited<ReturnType<Context['connect']>>['client'];
  * Scans for the live view: the whole fleet for the service list, and for one service only
  * its known members (plus instances never seen answering), learned by ServiceMembers.
  */
-function createSource(ctx: Context, client: Client): MonitorSource {
+function createSource(
+  ctx: Context,
+  client: Client,
+  intervalMs: number,
+  past?: PastReader,
+): MonitorSource {
   const { settings } = ctx;
   let members: ServiceMembers | null = null;
   let membersFor = '';
   let fleetReadings: readonly Reading[] = [];
+  const pastAsked = new Set<string>();
+  /** The store's past of a target, asked once per target, alongside its first scan. */
+  const pastOf = (target: Target): Promise<RecentPast | undefined> => {
+    const key = target.kind === 'fleet' ? '' : target.name.toLowerCase();
+    if (past === undefined || pastAsked.has(key)) return Promise.resolve(undefined);
+    pastAsked.add(key);
+    return past(target, Date.now(), intervalMs).catch(() => undefined);
+  };
   return {
     async scan(target, signal, onProgress) {
+      const earlier = pastOf(target);
       const scanOptions = {
         concurrency: settings.concurrency,
         deadlineMs: settings.deadlineMs,
@@ -199,6 +268,7 @@ function createSource(ctx: Context, client: Client): MonitorSource {
           durationMs: snapshot.durationMs,
           rows: snapshot.readings.map((reading) => toInstanceRow(reading, settings.rules)),
           retries: retriesOf(snapshot.readings),
+          past: await earlier,
         };
       }
       const fresh = members === null || membersFor !== target.name.toLowerCase();
@@ -220,6 +290,7 @@ function createSource(ctx: Context, client: Client): MonitorSource {
         rows,
         retries: retriesOf(snapshot.readings),
         serviceName: members.name,
+        past: await earlier,
       };
     },
   };

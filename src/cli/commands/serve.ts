@@ -7,10 +7,13 @@ import type { ProbeResult } from '../../core/probe-types.ts';
 import { scanFleet } from '../../scan/scan.ts';
 import { historyCapacity, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
-import { MAX_HISTORY_SCANS } from '../../store/memory-history.ts';
+import { MAX_HISTORY_SCANS } from '../../store/memory/memory-store.ts';
+import type { Store } from '../../store/store.ts';
+import { classifyStoreError } from '../../store/store-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Context } from '../run.ts';
 import { startServeProbes } from '../serve-probes.ts';
+import { openCommandStore, retentionOf, storeName } from '../store-access.ts';
 import { serveAuth } from './serve-auth.ts';
 
 /** Requests in flight get this long to finish after SIGTERM. */
@@ -29,8 +32,9 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       'add --listen-public to allow it (and set --auth-token or --basic-auth), or listen on 127.0.0.1',
     );
   }
+  const inMemory = ctx.settings.store.kind === 'memory';
   let historyMs = options.history ?? 3_600_000;
-  if (historyCapacity(historyMs, intervalMs) > MAX_HISTORY_SCANS) {
+  if (inMemory && historyCapacity(historyMs, intervalMs) > MAX_HISTORY_SCANS) {
     if (options.history !== undefined) {
       throw new FleetmonError(
         'usage',
@@ -50,6 +54,11 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     );
   }
   const log = (line: string) => ctx.io.stderr.write(`fleetmon serve: ${line}\n`);
+  if (!inMemory && options.history !== undefined) {
+    log(
+      'warning: --history sizes the in-memory history of --store memory; this store keeps what retention says',
+    );
+  }
   if (!listen.loopback && auth.token === undefined && auth.basic === undefined) {
     log('warning: listening beyond loopback without --auth-token or --basic-auth');
   }
@@ -61,13 +70,34 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     ctx.config?.sections.maintenance,
     { health: settings.rules, secret: ctx.secret },
   );
-  const connection = await ctx.connect();
-  // Probe results reach alerting once it has started with the server.
+  const store = await openCommandStore(ctx, 'write', {
+    memory: {
+      windowMs: historyMs,
+      maxScans: Math.min(MAX_HISTORY_SCANS, historyCapacity(historyMs, intervalMs)),
+    },
+    // A writer that stops renewing for three intervals (or a minute) hands over to another.
+    leaseMs: Math.max(60_000, 3 * intervalMs),
+  });
+  try {
+    await migrateOnStart(ctx, store, log, historyMs);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const connection = await ctx.connect().catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  // Probe results go to the store and, once it has started with the server, to alerting.
   let observeProbe: ((result: ProbeResult) => void) | undefined;
+  const keepProbeResult = probeResultsInto(store, log);
   const probes = startServeProbes(ctx.config, {
     windowMs: historyMs,
     log,
-    onResult: (result) => observeProbe?.(result),
+    onResult: (result) => {
+      keepProbeResult(result);
+      observeProbe?.(result);
+    },
   });
   try {
     const server = await startServer({
@@ -81,7 +111,8 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       traffic: () => connection.client.traffic,
       rules: settings.rules,
       intervalMs,
-      historyMs,
+      store,
+      storeBufferBytes: options.storeBuffer,
       listen,
       auth,
       allowedHosts: options.allowHost,
@@ -108,6 +139,70 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
   } finally {
     await probes.stop();
     await connection.close();
+    await store.close();
+  }
+}
+
+/**
+ * Appends each probe result to the store. A store that is down (or whose writer is another
+ * replica) loses the result, not the probe: one log line when writing starts failing, one when
+ * it works again.
+ */
+function probeResultsInto(
+  store: Store,
+  log: (line: string) => void,
+): (result: ProbeResult) => void {
+  let failing = false;
+  return (result) => {
+    store.probes.appendProbeResults([result]).then(
+      () => {
+        if (failing) log('probe results are kept in the store again');
+        failing = false;
+      },
+      (err: unknown) => {
+        if (!failing) {
+          log(
+            `probe results are not kept while the store fails (${err instanceof Error ? err.message : String(err)})`,
+          );
+        }
+        failing = true;
+      },
+    );
+  };
+}
+
+/**
+ * Brings the store's schema up to date before scanning. A store that cannot be reached is no
+ * reason not to serve live data: writes wait in memory and the schema is migrated when it
+ * answers. A store that refuses (credentials, a missing database, a newer schema) is an error.
+ */
+async function migrateOnStart(
+  ctx: Context,
+  store: Store,
+  log: (line: string) => void,
+  historyMs: number,
+): Promise<void> {
+  if (store.backend === 'memory') {
+    log(
+      `history: kept in memory for ${formatDuration(historyMs)} (--store memory; nothing survives a restart)`,
+    );
+    return;
+  }
+  const r = retentionOf(ctx);
+  const kept = `raw ${formatDuration(r.raw)}, minutes ${formatDuration(r.minute)}, hours ${formatDuration(r.hour)}`;
+  try {
+    const report = await store.migrate({ dryRun: false });
+    const migrated =
+      report.applied.length === 0
+        ? ''
+        : `; migrated ${report.before} → ${report.after} (${report.applied.map((m) => m.name).join(', ')})`;
+    log(`history: ${storeName(ctx)}, schema ${report.after} (${kept})${migrated}`);
+  } catch (err) {
+    const failure = classifyStoreError(err, `history store ${store.location}`);
+    if (failure.kind === 'refused' || failure.kind === 'internal') throw err;
+    log(
+      `${failure.message}; serving live data anyway, history is kept in memory until the store answers`,
+    );
   }
 }
 
