@@ -119,9 +119,10 @@ describe('scan against the simulated provider', () => {
       { instances: 200, hangRate: 0.2 },
       { timeoutMs: 150, retries: 1 },
     );
-    // Hangs run in parallel: a few rounds of 2 × 150 ms fit the deadline, 40 × 150 ms would not
-    // (an instance the deadline cut would read "scan deadline exceeded").
-    const snapshot = await scanFleet(client, { concurrency: 64, deadlineMs: 1500 });
+    // Hangs run in parallel: a few rounds of 2 × 150 ms fit the deadline with room for a loaded
+    // machine, 40 hangs × 2 × 150 ms in turn would not (an instance the deadline cut would read
+    // "scan deadline exceeded").
+    const snapshot = await scanFleet(client, { concurrency: 64, deadlineMs: 6000 });
     assertAccountedFor(mock, snapshot);
     const failed = failures(snapshot);
     assert.ok(failed.length > 0);
