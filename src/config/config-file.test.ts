@@ -74,6 +74,16 @@ describe('checkConfigText', () => {
     assert.match(api?.message ?? '', /^api: "http:\/\/" has no host; expected /);
   });
 
+  it('lists every problem at once: unknown keys and bad values together, each once', () => {
+    const found = problems(
+      'api: demo\nmonitor:\n  interval: soon\nserve:\n  intervall: 30s\n  history: [1, 2]\n',
+    );
+    assert.deepEqual(
+      found.map((p) => `${p.line}:${p.column}`),
+      ['3:13', '5:3', '6:12'],
+    );
+  });
+
   it('refuses secrets in the file: they belong in the environment', () => {
     const [secret] = problems('serve:\n  authToken: hunter2hunter2\n');
     assert.match(secret?.message ?? '', /^unknown key "authToken" in serve/);

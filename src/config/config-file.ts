@@ -131,17 +131,9 @@ export function checkConfigText(
     };
   }
   const parsed = fileSchema().safeParse(json);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues
-        .map((issue) => locateIssue(doc, issue, at))
-        .sort((a, b) => a.line - b.line || a.column - b.column),
-    };
-  }
-  const data = parsed.data as Record<string, unknown>;
-  const valuesAt = (prefix: string[], values: Record<string, unknown>): ConfigValues => ({
-    values,
+  const data = (parsed.success ? parsed.data : json) as Record<string, unknown>;
+  const valuesAt = (prefix: string[], values: unknown): ConfigValues => ({
+    values: isRecord(values) ? values : {},
     where: (key) => {
       const node = doc.getIn([...prefix, key], true) as { range?: [number, number, number] };
       const pos = node?.range ? at(node.range[0]) : { line: 1, column: 1 };
@@ -151,11 +143,24 @@ export function checkConfigText(
   const config: ConfigFile = {
     path,
     settings: valuesAt([], data),
-    section: (command) => valuesAt([command], (data[command] as Record<string, unknown>) ?? {}),
-    sections: pickSections(data),
+    section: (command) => valuesAt([command], isRecord(data) ? data[command] : undefined),
+    sections: parsed.success ? pickSections(data) : {},
   };
-  const problems = checkValues(config);
+  // Values are checked even when the schema found problems, so that one run lists them all.
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => locateIssue(doc, issue, at))),
+    ...(isRecord(data) ? checkValues(config) : []),
+  ]
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    // A value of the wrong shape is found by both; one line for it is enough.
+    .filter(
+      (p, i, all) => i === 0 || p.line !== all[i - 1]?.line || p.column !== all[i - 1]?.column,
+    );
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Resolves every option from the file alone, so a bad value is found by `config check` too. */

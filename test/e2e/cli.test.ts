@@ -462,8 +462,9 @@ describe('bad input and an unreachable provider', () => {
     const r = await runCli(['config', 'check', bad], { env: { FLEETMON_API: 'http://' } });
     assert.equal(r.code, 2);
     assert.deepEqual(r.stderr.trimEnd().split('\n'), [
+      `${bad}:2:10: timeout: "forever" is not valid; expected a duration such as 500ms, 5s or 1m (10ms to 600s)`,
       `${bad}:4:3: unknown key "intervall" in serve (did you mean "interval"?)`,
-      `fleetmon: ${bad}: 1 problem`,
+      `fleetmon: ${bad}: 2 problems`,
     ]);
   });
 
