@@ -3,7 +3,7 @@ import { checkConfigText, formatProblem, readText } from '../config/config-file.
 import { isFleetmonError } from '../core/errors.ts';
 import type { ProbeResult } from '../core/probe-types.ts';
 import { type ProbeService, startProbes } from '../probe/probe-service.ts';
-import { realTimers } from '../probe/timers.ts';
+import { systemClock } from '../time/clock.ts';
 import { realProbeRunner } from './probe-runner.ts';
 import { listenForReload } from './reload.ts';
 
@@ -30,9 +30,8 @@ export function startServeProbes(
   const { log } = options;
   const service = startProbes(config?.sections.probes ?? [], {
     run: realProbeRunner(),
-    timers: realTimers,
+    clock: systemClock,
     windowMs: options.windowMs,
-    now: Date.now,
     log,
     onResult: options.onResult,
   });

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'node:net';
-import { systemWallClock, type WallClock } from '../probe/wall-clock.ts';
+import { systemWallClock, type WallClock } from '../time/wall-clock.ts';
 import { createExchange, type ExchangeStats } from './exchange.ts';
 import {
   createServersPlan,

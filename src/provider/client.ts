@@ -5,7 +5,7 @@ import { ipv4Key } from '../core/ip.ts';
 import type { Reading, TrafficSummary } from '../core/types.ts';
 import { displayUrl } from './address.ts';
 import { type AttemptResult, attemptGet, formatBytes } from './attempt.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import { createRetryingConnector } from './connector.ts';
 import { FlowPolicy } from './flow/policy.ts';
 import { HttpPool } from './http/pool.ts';

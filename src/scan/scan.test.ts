@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { FleetmonError } from '../core/errors.ts';
 import type { Reading } from '../core/types.ts';
 import type { ProviderClient } from '../provider/client.ts';
-import { FakeClock } from '../provider/fake-clock.test-helper.ts';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { readEach } from '../provider/read-each.ts';
 import { type ScanProgress, scanFleet, scanInstances } from './scan.ts';
 
