@@ -14,6 +14,7 @@ import { parseApiAddress } from '../provider/address.ts';
 import type { ProviderClient } from '../provider/client.ts';
 import { createProviderClient } from '../provider/client.ts';
 import { formatTraffic } from '../render/index.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import type { Io } from '../tui/io.ts';
 import { runHealth } from './commands/health.ts';
 import { runInstances } from './commands/instances.ts';
@@ -31,6 +32,8 @@ export interface Context {
   readonly io: Io;
   /** Aborted on SIGINT or SIGTERM. */
   readonly signal: AbortSignal;
+  /** The time and timers every command uses (the system's). */
+  readonly clock: Clock;
   /** Opens the provider named by the settings (starting the embedded one for `demo`). */
   connect(): Promise<Connection>;
   /** An environment variable the config file names as holding a secret (`urlEnv: SLACK_URL`). */
@@ -69,6 +72,7 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
     color: wantColor(inv.globals.color, io.stdout.isTTY === true, env),
     io,
     signal: controller.signal,
+    clock: systemClock,
     connect: async () => {
       const connection = await connect(settings);
       clients.push(connection.client);

@@ -3,12 +3,12 @@
 // of their clock reading. Used by test/integration/probe-clock.test.ts (a few dozen trials) and
 // bench/probe-accuracy.ts (500+ per kind).
 import type { ProbeVerdict } from '../core/probe-types.ts';
+import { systemClock } from '../time/clock.ts';
+import { systemWallClock } from '../time/wall-clock.ts';
 import { ANY_SUCCESS } from './expected-status.ts';
 import type { ProbeSpec } from './probe-spec.ts';
 import { type ProbeRunDeps, runProbe } from './run-probe.ts';
 import { startTimeServer } from './time-server.test-helper.ts';
-import { systemClock } from '../time/clock.ts';
-import { systemWallClock } from '../time/wall-clock.ts';
 
 /** One trial: a server of a kind, an offset, and how much delay to add. */
 export interface Trial {

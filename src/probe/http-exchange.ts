@@ -19,9 +19,9 @@ import type { LookupFunction, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { formatDuration } from '../core/duration.ts';
 import type { ProbeFailure } from '../core/probe-types.ts';
-import { classifyNetworkError } from './network-failure.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import type { WallClock } from '../time/wall-clock.ts';
+import { classifyNetworkError } from './network-failure.ts';
 
 /** An answer, with the times a clock reading needs (our clock, ms). */
 export interface ExchangeAnswer {

@@ -2,6 +2,8 @@ import type { LookupFunction } from 'node:net';
 import { formatDuration } from '../core/duration.ts';
 import { formatMs } from '../core/probe-record.ts';
 import type { ProbeFailure, ProbeResult, ProbeVerdict } from '../core/probe-types.ts';
+import { type Clock, sleepUnlessAborted } from '../time/clock.ts';
+import type { WallClock } from '../time/wall-clock.ts';
 import { checkBody } from './body-assertion.ts';
 import { type ClockOutcome, readClock } from './clock-reading.ts';
 import { statusMatches } from './expected-status.ts';
@@ -10,8 +12,6 @@ import { allowForDrift, halfWidth, midpoint, type OffsetInterval } from './offse
 import { displayUrl, type ProbeSpec } from './probe-spec.ts';
 import { sendFollowing } from './redirects.ts';
 import { judgeClock } from './verdict.ts';
-import { type Clock, sleepUnlessAborted } from '../time/clock.ts';
-import type { WallClock } from '../time/wall-clock.ts';
 
 /** The edges a probe run uses; real ones in production, fakes or loopback in tests. */
 export interface ProbeRunDeps {

@@ -171,7 +171,9 @@ export async function until(
   what = 'condition',
   clock?: FakeClock,
 ): Promise<void> {
-  for (let turns = 0; (clock?.runImmediates(), !condition()); turns++) {
+  for (let turns = 0; ; turns++) {
+    clock?.runImmediates();
+    if (condition()) return;
     if (turns > 100_000) throw new Error(`${what} never came true`);
     await settle();
   }
