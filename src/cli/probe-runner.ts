@@ -1,13 +1,13 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { createProbeRunner, type ProbeRunner } from '../probe/run-probe.ts';
-import { systemClock } from '../time/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import { systemWallClock } from '../time/wall-clock.ts';
 
-/** The probe runner over the real network, the system clock and real timers. */
-export function realProbeRunner(): ProbeRunner {
+/** The probe runner over the real network and the system clock to the µs, with `clock`'s timers. */
+export function realProbeRunner(clock: Clock): ProbeRunner {
   return createProbeRunner({
     wallClock: systemWallClock(),
-    clock: systemClock,
+    clock,
     userAgent: `fleetmon/${packageJson.version} (probe)`,
   });
 }

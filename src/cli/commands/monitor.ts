@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandOptions } from '../../config/command-options.ts';
 import { FleetmonError, isFleetmonError } from '../../core/errors.ts';
 import { ServiceMembers } from '../../core/service-members.ts';
@@ -6,6 +5,7 @@ import { toInstanceRow } from '../../core/status.ts';
 import type { InstanceRow, Reading } from '../../core/types.ts';
 import { type MonitorTick, renderMonitorNdjson, renderMonitorTable } from '../../render/index.ts';
 import { scanFleet, scanInstances } from '../../scan/scan.ts';
+import { sleepUnlessAborted } from '../../time/clock.ts';
 import type { MonitorSource } from '../../tui/live-monitor.ts';
 import { EXIT } from '../exit-codes.ts';
 import { listWarningsReporter } from '../fleet-scan.ts';
@@ -51,17 +51,19 @@ export async function runMonitor(
   const warn = listWarningsReporter(ctx);
   try {
     for (let tick = 1; count === undefined || tick <= count; tick++) {
-      const startedAt = Date.now();
+      const startedAt = ctx.clock.wallNow();
+      const startedMono = ctx.clock.now();
       const rows = await readService(ctx, connection.client, members, signal, tick === 1);
       if (rows === null) break;
       if (rows !== undefined) warn(connection.client.lastListWarnings);
       if (tick === 1 && rows?.length === 0) throw notFound(wanted, members.knownServices());
       if (rows !== undefined) {
-        sink.show({ ts: startedAt, service: members.name ?? wanted, rows }, Date.now() - startedAt);
+        const scanMs = ctx.clock.now() - startedMono;
+        sink.show({ ts: startedAt, service: members.name ?? wanted, rows }, scanMs);
       }
       if (count !== undefined && tick === count) break;
-      const wait = Math.max(0, intervalMs - (Date.now() - startedAt));
-      if (!(await pause(wait, signal))) break;
+      const wait = Math.max(0, intervalMs - (ctx.clock.now() - startedMono));
+      if (!(await sleepUnlessAborted(ctx.clock, wait, signal))) break;
     }
     return EXIT.ok;
   } finally {
@@ -86,23 +88,16 @@ async function readService(
       concurrency: settings.concurrency,
       deadlineMs: settings.deadlineMs,
       signal,
+      clock: ctx.clock,
     });
     return members.rows(snapshot.readings, settings.rules);
   } catch (err) {
     if (signal.aborted) return null;
     // The first scan proves the provider works; after that an outage is news to report, not a reason to quit.
     if (first || !isFleetmonError(err)) throw err;
-    ctx.io.stderr.write(`fleetmon: ${new Date().toISOString()} scan failed: ${err.message}\n`);
+    const at = new Date(ctx.clock.wallNow()).toISOString();
+    ctx.io.stderr.write(`fleetmon: ${at} scan failed: ${err.message}\n`);
     return undefined;
-  }
-}
-
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -165,6 +160,7 @@ async function runLive(
       service,
       count: run.count,
       signal: ctx.signal,
+      clock: ctx.clock,
     });
   } finally {
     await connection.close();
@@ -188,6 +184,7 @@ function createSource(ctx: Context, client: Client): MonitorSource {
         concurrency: settings.concurrency,
         deadlineMs: settings.deadlineMs,
         signal,
+        clock: ctx.clock,
         onProgress: (p: { done: number; total: number }) => onProgress(p.done, p.total),
       };
       if (target.kind === 'fleet') {
@@ -208,7 +205,8 @@ function createSource(ctx: Context, client: Client): MonitorSource {
         // A service opened from the list: the fleet scan already says who its members are.
         members.rows(fleetReadings, settings.rules);
       }
-      const startedAt = Date.now();
+      const startedAt = ctx.clock.wallNow();
+      const startedMono = ctx.clock.now();
       const listed = await client.listServers(signal);
       const snapshot = await scanInstances(client, members.targets(listed), scanOptions);
       const rows = members.rows(snapshot.readings, settings.rules);
@@ -216,7 +214,7 @@ function createSource(ctx: Context, client: Client): MonitorSource {
       return {
         target,
         at: startedAt,
-        durationMs: Date.now() - startedAt,
+        durationMs: ctx.clock.now() - startedMono,
         rows,
         retries: retriesOf(snapshot.readings),
         serviceName: members.name,

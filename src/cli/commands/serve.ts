@@ -65,6 +65,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
   // Probe results reach alerting once it has started with the server.
   let observeProbe: ((result: ProbeResult) => void) | undefined;
   const probes = startServeProbes(ctx.config, {
+    clock: ctx.clock,
     windowMs: historyMs,
     log,
     onResult: (result) => observeProbe?.(result),
@@ -76,6 +77,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
           concurrency: settings.concurrency,
           deadlineMs: settings.deadlineMs,
           signal,
+          clock: ctx.clock,
         }),
       provider: connection.client.url,
       traffic: () => connection.client.traffic,
@@ -89,7 +91,8 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       maxConnections: options.maxConnections,
       webRoot: findWebRoot(),
       log,
-      alerts: (url) => openAlerting({ config: alertConfig, url, intervalMs, log }),
+      alerts: (url) =>
+        openAlerting({ config: alertConfig, url, intervalMs, log, clock: ctx.clock }),
       probes: probes.service.board,
     });
     observeProbe = (result) => server.alerts?.observeProbe(result);
