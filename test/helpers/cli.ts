@@ -10,7 +10,6 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 /** Environment for a child run: no colour forcing or fleetmon settings leak in from the developer's shell. */
@@ -37,7 +36,6 @@ export function runCli(
     cwd?: string;
   } = {},
 ): Promise<CliResult> {
-  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(options.bin ?? BIN, args, {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
@@ -58,7 +56,7 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(limit);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
