@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { until } from '../time/fake-clock.test-helper.ts';
+import { settle, until } from '../time/fake-clock.test-helper.ts';
 import { testApp } from './test-fixtures.test-helper.ts';
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -46,7 +46,7 @@ describe('/api/v1/stream', () => {
     // Nothing is read: every scan event waits in memory until the stream gives up on the client.
     for (let scan = 0; scan < 40 && state.subscribers > 0; scan++) {
       publish();
-      await new Promise((resolve) => setImmediate(resolve));
+      await settle();
     }
     await until(() => state.subscribers === 0 && timers() === before);
     await res.body?.cancel();

@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { TrafficSummary } from '../core/types.ts';
+import { systemClock } from '../time/clock.ts';
 import type { VersionInfo } from './build-info.ts';
 import { renderFleetGauges } from './exposition.ts';
 import type { FleetView } from './fleet-view.ts';
@@ -146,7 +147,7 @@ export function createFleetMetrics(
       current = undefined;
     },
     render() {
-      const at = performance.now();
+      const at = systemClock.now();
       if (current === undefined || at - current.builtAt > PROCESS_TTL_MS) {
         current = { builtAt: at, exposition: build() };
       }

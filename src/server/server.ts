@@ -2,6 +2,7 @@ import type { AlertService } from '../alert/alert-service.ts';
 import type { HealthRules, Snapshot, TrafficSummary } from '../core/types.ts';
 import type { ProbeReader } from '../probe/probe-board.ts';
 import { MemoryHistory } from '../store/memory-history.ts';
+import { systemClock } from '../time/clock.ts';
 import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
 import { buildInfo } from './build-info.ts';
@@ -35,7 +36,7 @@ export interface ServerOptions {
   /** Built dashboard directory; `undefined` serves the API only. */
   readonly webRoot: string | undefined;
   readonly log: (line: string) => void;
-  /** Epoch ms; default `Date.now`. */
+  /** Epoch ms; default the system clock's. */
   readonly now?: () => number;
   /** What the provider client has asked so far, for /metrics. */
   readonly traffic?: () => TrafficSummary | undefined;
@@ -66,7 +67,7 @@ export function historyCapacity(historyMs: number, intervalMs: number): number {
 
 /** Listens first (so a busy port fails fast), then starts the collector. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => systemClock.wallNow());
   const version = buildInfo();
   const history = new MemoryHistory({
     windowMs: options.historyMs,

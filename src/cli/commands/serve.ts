@@ -91,6 +91,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       maxConnections: options.maxConnections,
       webRoot: findWebRoot(),
       log,
+      now: () => ctx.clock.wallNow(),
       alerts: (url) =>
         openAlerting({ config: alertConfig, url, intervalMs, log, clock: ctx.clock }),
       probes: probes.service.board,
