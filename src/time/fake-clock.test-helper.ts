@@ -129,14 +129,6 @@ export class FakeClock implements Clock {
     await this.#quiet();
   }
 
-  /** Runs every pending timer, and those they set, until none is left or `limit` have fired. */
-  async runAll(limit = 10_000): Promise<void> {
-    for (let fired = 0; this.#timers.length > 0; fired++) {
-      if (fired >= limit) throw new Error(`timers still pending after ${limit} fired`);
-      await this.advance(Math.max(0, this.#ordered()[0]?.at ?? this.#now) - this.#now);
-    }
-  }
-
   /** A few turns of the real event loop with this clock's immediates run in each. */
   async #quiet(): Promise<void> {
     for (let turn = 0; turn < QUIET_TURNS; turn++) {
