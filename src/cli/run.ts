@@ -64,7 +64,8 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
   const optionsOf = <C extends CommandName>(command: C): CommandOptions<C> =>
     resolveFor(COMMAND_OPTIONS[command], command);
   const controller = new AbortController();
-  const stopListening = listenForInterrupt((reason) => controller.abort(reason));
+  const clock = systemClock;
+  const stopListening = listenForInterrupt((reason) => controller.abort(reason), clock);
   const clients: ProviderClient[] = [];
   const ctx: Context = {
     settings,
@@ -72,9 +73,9 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
     color: wantColor(inv.globals.color, io.stdout.isTTY === true, env),
     io,
     signal: controller.signal,
-    clock: systemClock,
+    clock,
     connect: async () => {
-      const connection = await connect(settings);
+      const connection = await connect(settings, clock);
       clients.push(connection.client);
       return connection;
     },
@@ -165,10 +166,11 @@ function reportTraffic(io: Io, clients: readonly ProviderClient[]): void {
   }
 }
 
-async function connect(settings: Settings): Promise<Connection> {
+async function connect(settings: Settings, clock: Clock): Promise<Connection> {
   const clientFor = (baseUrl: URL) =>
     createProviderClient({
       baseUrl,
+      clock,
       timeoutMs: settings.timeoutMs,
       retries: settings.retries,
       concurrency: settings.concurrency,
@@ -191,7 +193,7 @@ async function connect(settings: Settings): Promise<Connection> {
     return { client, close: () => client.close() };
   }
   const { startMock } = await import('../mock/server.ts');
-  const mock = await startMock({ host: '127.0.0.1', port: 0 });
+  const mock = await startMock({ host: '127.0.0.1', port: 0, clock });
   const client = clientFor(new URL(mock.url));
   return {
     client,
