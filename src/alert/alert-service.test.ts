@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Reading } from '../core/types.ts';
+import { FakeClock, until } from '../time/fake-clock.test-helper.ts';
 import type { AlertService } from './alert-service.ts';
-import { FakeClock } from './fake-clock.test-helper.ts';
 import { MemoryAlertStore } from './memory-store.ts';
 import { openAlerting } from './open.ts';
 import {
@@ -36,7 +36,7 @@ async function service(
   alerts: unknown,
   options: { clock?: FakeClock; store?: AlertStore; log?: string[] } = {},
 ): Promise<{ service: AlertService; clock: FakeClock; log: string[] }> {
-  const clock = options.clock ?? new FakeClock();
+  const clock = options.clock ?? new FakeClock({ wallStart: Date.UTC(2026, 0, 5, 12) });
   const log = options.log ?? [];
   const s = await openAlerting({
     config: configOf(alerts),
@@ -77,6 +77,7 @@ describe('AlertService', () => {
     });
     for (let i = 0; i < 40; i++) {
       s.observeScan(i % 2 === 0 ? fleet('10.0.0.1') : fleet());
+      await s.settle();
       await clock.advance(INTERVAL);
       await s.settle();
     }
@@ -84,6 +85,7 @@ describe('AlertService', () => {
     assert.equal(s.list()[0]?.flapping, true);
     for (let i = 0; i < 2; i++) {
       s.observeScan(fleet('10.0.0.2'));
+      await s.settle();
       await clock.advance(INTERVAL);
       await s.settle();
     }
@@ -94,13 +96,13 @@ describe('AlertService', () => {
   });
 
   it('target 2: a receiver answering 503 with Retry-After: 2 for a minute gets every notification exactly once', async () => {
-    const clock = new FakeClock();
-    const recoverAt = clock.now() + 60_000;
+    const clock = new FakeClock({ wallStart: Date.UTC(2026, 0, 5, 12) });
+    const recoverAt = clock.wallNow() + 60_000;
     const refusedAt: number[] = [];
     const delivered: Received[] = [];
     const hook = await receiver((request) => {
-      if (clock.now() < recoverAt) {
-        refusedAt.push(clock.now());
+      if (clock.wallNow() < recoverAt) {
+        refusedAt.push(clock.wallNow());
         return { status: 503, headers: { 'Retry-After': '2' }, body: 'maintenance' };
       }
       delivered.push(request);
@@ -127,6 +129,8 @@ describe('AlertService', () => {
     for (let second = 0; second <= 72; second++) {
       const down_ = scans[second];
       if (down_ !== undefined) s.observeScan(fleet(...down_));
+      // What the scan sets off happens at its instant, before time moves on.
+      await s.settle();
       await clock.advance(1000);
       await s.settle();
     }
@@ -171,11 +175,17 @@ describe('AlertService', () => {
       ],
     });
     s.observeScan(fleet('10.0.0.1'));
-    await s.settle();
+    // The fast one is told while the slow one still hangs.
+    await until(() => fast.received.length === 1 && slow.received.length === 1, 'both sends');
     assert.deepEqual(told(fast.received), ['10.0.0.1 firing']);
-    assert.equal(slow.received.length, 1);
+    await clock.advance(300);
+    await s.settle();
     s.observeScan(fleet());
+    await s.settle();
+    // The slow one's retry, a second later, hangs until its timeout too.
     await clock.advance(1000);
+    await until(() => slow.received.length === 2, 'the retry');
+    await clock.advance(300);
     await s.settle();
     assert.deepEqual(told(fast.received), ['10.0.0.1 firing', '10.0.0.1 resolved']);
     assert.deepEqual(
@@ -203,6 +213,7 @@ describe('AlertService', () => {
       ],
     });
     s.observeScan(fleet('10.0.0.1'));
+    await s.settle();
     for (let i = 0; i < 60; i++) {
       await clock.advance(1000);
       await s.settle();
@@ -311,8 +322,8 @@ describe('AlertService', () => {
     const { service: s, clock } = await service({});
     s.observeScan(fleet('10.0.0.1'));
     await s.settle();
-    assert.ok(clock.pending > 0);
+    assert.ok(clock.pending().length > 0);
     await s.stop();
-    assert.equal(clock.pending, 0);
+    assert.equal(clock.pending().length, 0);
   });
 });

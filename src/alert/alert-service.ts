@@ -6,6 +6,7 @@ import type {
   SilenceState,
 } from '../core/alert-types.ts';
 import type { ProbeResult } from '../core/probe-types.ts';
+import type { Clock, Timer } from '../time/clock.ts';
 import {
   type Alert,
   alertRow,
@@ -14,7 +15,6 @@ import {
   type StoredAlert,
   type Transition,
 } from './alert.ts';
-import type { Clock } from './clock.ts';
 import type { AlertConfig } from './compile.ts';
 import type { ScanHealth, ScanObservation } from './conditions.ts';
 import { Deliverer } from './deliverer.ts';
@@ -72,7 +72,7 @@ export class AlertService implements AlertsApi {
   readonly #deliverer: Deliverer;
   readonly #silences: SilenceBook;
   #chain: Promise<void> = Promise.resolve();
-  #cancelTimer: (() => void) | undefined;
+  #timer: Timer | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #holder = false;
   #stepQueued = false;
@@ -88,7 +88,7 @@ export class AlertService implements AlertsApi {
 
   private constructor(options: AlertServiceOptions) {
     this.#o = options;
-    const now = options.clock.now();
+    const now = options.clock.wallNow();
     this.#health = { lastSuccessAt: undefined, lastError: undefined, startedAt: now };
     this.#nextTimeCheck = now + options.intervalMs;
     this.#evaluator = new AlertEvaluator(options.config.enabled ? options.config.rules : []);
@@ -97,13 +97,13 @@ export class AlertService implements AlertsApi {
       options.store,
       () => {
         this.#dispatcher.recheck();
-        this.#wake(this.#o.clock.now());
+        this.#wake(this.#o.clock.wallNow());
       },
       options.newId,
     );
     this.metrics = createAlertMetrics([...options.receivers.keys()], {
       alertCounts: () => this.#alertCounts(),
-      silenceCounts: () => this.#silences.counts(options.clock.now()),
+      silenceCounts: () => this.#silences.counts(options.clock.wallNow()),
       queued: () => options.store.queued(),
     });
     const giveUp = new Map(options.config.receivers.map((r) => [r.name, r.giveUpAfterMs]));
@@ -111,11 +111,11 @@ export class AlertService implements AlertsApi {
       outbox: options.store,
       receivers: options.receivers,
       giveUpAfterMs: (name) => giveUp.get(name) ?? 0,
-      now: () => options.clock.now(),
+      now: () => options.clock.wallNow(),
       random: options.random ?? Math.random,
       record: (receiver, result) => this.metrics.recordDelivery(receiver, result),
       log: options.log,
-      settled: () => this.#wake(this.#o.clock.now()),
+      settled: () => this.#wake(this.#o.clock.wallNow()),
     });
   }
 
@@ -124,27 +124,27 @@ export class AlertService implements AlertsApi {
     const service = new AlertService(options);
     await service.#silences.load();
     const stored = await options.store.loadAlerts();
-    const gone = service.#evaluator.restore(stored, options.clock.now());
+    const gone = service.#evaluator.restore(stored, options.clock.wallNow());
     // Alerts that cannot continue (rule removed, labels changed) leave the store.
     await options.store.saveAlerts(
       [],
       gone.map((t) => t.alert.fingerprint),
     );
     service.#pendingResolves = gone.map((t) => t.alert);
-    service.#wake(options.clock.now());
+    service.#wake(options.clock.wallNow());
     return service;
   }
 
   /** One evaluation over a completed scan. */
   observeScan(scan: ScanObservation): void {
     this.#guarded(() => {
-      const started = performance.now();
-      const now = this.#o.clock.now();
+      const started = this.#o.clock.now();
+      const now = this.#o.clock.wallNow();
       this.#health.lastSuccessAt = now;
       this.#health.lastError = undefined;
       const transitions = this.#evaluator.observeScan(scan, now);
       transitions.push(...this.#evaluator.observeTime(this.#scanHealth(), now));
-      this.metrics.observeEvaluation((performance.now() - started) / 1000);
+      this.metrics.observeEvaluation((this.#o.clock.now() - started) / 1000);
       return transitions;
     });
   }
@@ -153,13 +153,13 @@ export class AlertService implements AlertsApi {
   observeScanFailure(message: string): void {
     this.#guarded(() => {
       this.#health.lastError = message;
-      return this.#evaluator.observeTime(this.#scanHealth(), this.#o.clock.now());
+      return this.#evaluator.observeTime(this.#scanHealth(), this.#o.clock.wallNow());
     });
   }
 
   /** One probe result (the probe runner calls this after each run). */
   observeProbe(result: ProbeResult): void {
-    this.#guarded(() => this.#evaluator.observeProbe(result, this.#o.clock.now()));
+    this.#guarded(() => this.#evaluator.observeProbe(result, this.#o.clock.wallNow()));
   }
 
   /** Runs an evaluation; a fault in alerting is logged and never reaches the scan loop. */
@@ -172,7 +172,7 @@ export class AlertService implements AlertsApi {
   }
 
   list(states: readonly AlertState[] = ['firing', 'pending']): AlertRow[] {
-    const now = this.#o.clock.now();
+    const now = this.#o.clock.wallNow();
     const order: Record<AlertState, number> = { firing: 0, pending: 1, resolved: 2 };
     return [...this.#evaluator.alerts()]
       .filter((a) => states.includes(a.state))
@@ -186,13 +186,13 @@ export class AlertService implements AlertsApi {
   }
 
   silences(states: readonly SilenceState[] = ['active', 'pending']): SilenceRow[] {
-    return this.#silences.rows(states, this.#o.clock.now());
+    return this.#silences.rows(states, this.#o.clock.wallNow());
   }
 
   async addSilence(
     request: SilenceRequest,
   ): Promise<{ silence: SilenceRow; warnings: string[] } | string> {
-    const now = this.#o.clock.now();
+    const now = this.#o.clock.wallNow();
     const silence = await this.#silences.add(request, now);
     if (typeof silence === 'string') return silence;
     const matchers = parseMatchers(silence.matchers);
@@ -208,7 +208,7 @@ export class AlertService implements AlertsApi {
   }
 
   async expireSilence(id: string): Promise<SilenceRow | 'unknown' | 'expired'> {
-    const now = this.#o.clock.now();
+    const now = this.#o.clock.wallNow();
     const result = await this.#silences.expire(id, now);
     return typeof result === 'string' ? result : silenceRow(result, now);
   }
@@ -227,8 +227,8 @@ export class AlertService implements AlertsApi {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#cancelTimer?.();
-    this.#cancelTimer = undefined;
+    this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
     await this.#deliverer.stop();
     await this.#chain;
     for (const receiver of this.#o.receivers.values()) receiver.close();
@@ -239,7 +239,7 @@ export class AlertService implements AlertsApi {
     if (transitions.length === 0) return;
     this.#dispatcher.update(
       transitions.map((t) => t.alert),
-      this.#o.clock.now(),
+      this.#o.clock.wallNow(),
     );
     const put: StoredAlert[] = [];
     const remove: string[] = [];
@@ -251,13 +251,13 @@ export class AlertService implements AlertsApi {
     this.#work(async () => {
       if (this.#holder) await this.#o.store.saveAlerts(put, remove);
     });
-    this.#wake(this.#o.clock.now());
+    this.#wake(this.#o.clock.wallNow());
   }
 
   /** One look at everything time-driven: stale scans, silences, groups, the outbox. */
   async #step(): Promise<void> {
     const { clock, store, role } = this.#o;
-    let now = clock.now();
+    let now = clock.wallNow();
     if (now >= this.#nextTimeCheck) {
       this.#nextTimeCheck = now + this.#o.intervalMs;
       this.#after(this.#evaluator.observeTime(this.#scanHealth(), now));
@@ -270,7 +270,7 @@ export class AlertService implements AlertsApi {
     }
     let next = Math.min(this.#nextTimeCheck, now + MAX_SLEEP_MS);
     if (this.#holder) {
-      now = clock.now();
+      now = clock.wallNow();
       for (const notification of this.#dispatcher.flush(now))
         await store.enqueue(notification, now);
       await this.#deliverer.pump();
@@ -286,7 +286,7 @@ export class AlertService implements AlertsApi {
     this.#holder = true;
     this.#dispatcher = this.#newDispatcher();
     this.#dispatcher.restore(await this.#o.store.loadNotificationLog());
-    const now = this.#o.clock.now();
+    const now = this.#o.clock.wallNow();
     this.#dispatcher.update([...this.#pendingResolves, ...this.#evaluator.alerts()], now);
     this.#pendingResolves = [];
     const tracked = [...this.#evaluator.alerts()].flatMap((a) => this.#evaluator.stored(a) ?? []);
@@ -301,11 +301,11 @@ export class AlertService implements AlertsApi {
   /** Looks at everything again at `at`; at once (in turn with other work) when that is now. */
   #wake(at: number): void {
     if (this.#stopped) return;
-    if (at <= this.#o.clock.now()) {
+    if (at <= this.#o.clock.wallNow()) {
       if (this.#stepQueued) return;
       this.#stepQueued = true;
-      this.#cancelTimer?.();
-      this.#cancelTimer = undefined;
+      this.#o.clock.clearTimeout(this.#timer);
+      this.#timer = undefined;
       this.#timerAt = Number.POSITIVE_INFINITY;
       this.#work(async () => {
         this.#stepQueued = false;
@@ -314,13 +314,13 @@ export class AlertService implements AlertsApi {
       return;
     }
     if (at >= this.#timerAt) return;
-    this.#cancelTimer?.();
+    this.#o.clock.clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#cancelTimer = this.#o.clock.setTimer(at - this.#o.clock.now(), () => {
-      this.#cancelTimer = undefined;
+    this.#timer = this.#o.clock.setTimeout(() => {
+      this.#timer = undefined;
       this.#timerAt = Number.POSITIVE_INFINITY;
       this.#work(() => this.#step());
-    });
+    }, at - this.#o.clock.wallNow());
   }
 
   #work(task: () => Promise<void>): void {
@@ -341,7 +341,7 @@ export class AlertService implements AlertsApi {
   }
 
   #alertCounts(): { pending: number; firing: number; silenced: number } {
-    const now = this.#o.clock.now();
+    const now = this.#o.clock.wallNow();
     let silenced = 0;
     for (const a of this.#evaluator.alerts()) {
       if (a.state === 'firing' && this.#muting(a.labels, now) !== NOT_MUTED) silenced++;

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Clock } from '../time/clock.ts';
 
 /** What went wrong before an answer came, as a word and one line. */
 export class HttpFailure extends Error {
@@ -27,6 +28,8 @@ export interface HttpRequestOptions {
   readonly body?: string;
   /** For the whole exchange, connect to last byte: a receiver that trickles cannot hold on. */
   readonly timeoutMs: number;
+  /** The timeout's timer. */
+  readonly clock: Clock;
   readonly maxBodyBytes: number;
   readonly signal?: AbortSignal;
   readonly agents?: Agents;
@@ -68,7 +71,7 @@ export function httpExchange(target: string, options: HttpRequestOptions): Promi
     const finish = (outcome: HttpAnswer | HttpFailure): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      options.clock.clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (outcome instanceof HttpFailure) reject(outcome);
       else resolve(outcome);
@@ -106,7 +109,7 @@ export function httpExchange(target: string, options: HttpRequestOptions): Promi
         res.on('error', (err) => finish(failureOf(err)));
       },
     );
-    const timer = setTimeout(() => {
+    const timer = options.clock.setTimeout(() => {
       finish(new HttpFailure('timeout', `no answer within ${options.timeoutMs} ms`));
       req.destroy();
     }, options.timeoutMs);

@@ -1,5 +1,5 @@
+import { type Clock, systemClock } from '../time/clock.ts';
 import { AlertService } from './alert-service.ts';
-import { type Clock, systemClock } from './clock.ts';
 import type { AlertConfig } from './compile.ts';
 import { MemoryAlertStore } from './memory-store.ts';
 import { type NotifierRole, SingleProcessRole } from './notifier-role.ts';
@@ -25,10 +25,12 @@ export interface AlertingOptions {
 /** Builds the receivers the config names and opens the alert service over the store. */
 export function openAlerting(options: AlertingOptions): Promise<AlertService> {
   const externalUrl = options.config.externalUrl ?? options.url;
+  const clock = options.clock ?? systemClock;
+  const { intervalMs, log } = options;
   const receivers = new Map(
     options.config.receivers.map((r) => [
       r.name,
-      createReceiver(r, { externalUrl, intervalMs: options.intervalMs, log: options.log }),
+      createReceiver(r, { externalUrl, intervalMs, log, clock }),
     ]),
   );
   return AlertService.open({
@@ -36,7 +38,7 @@ export function openAlerting(options: AlertingOptions): Promise<AlertService> {
     store: options.store ?? new MemoryAlertStore(),
     role: options.role ?? new SingleProcessRole(),
     receivers,
-    clock: options.clock ?? systemClock,
+    clock,
     intervalMs: options.intervalMs,
     log: options.log,
     ...(options.random === undefined ? {} : { random: options.random }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { FakeClock, until } from '../time/fake-clock.test-helper.ts';
 import { httpExchange } from './http-request.ts';
 import { type ReceiverServer, startReceiver } from './receiver-server.test-helper.ts';
 import { createReceiver, type Receiver } from './receivers.ts';
@@ -63,6 +64,7 @@ async function receiverFor(
     externalUrl: 'http://fleetmon.test/',
     intervalMs: 15_000,
     log: () => {},
+    clock: new FakeClock(),
   });
   receivers.push(receiver);
   return { receiver, server };
@@ -174,6 +176,7 @@ describe('receivers', () => {
       externalUrl: '',
       intervalMs: 1,
       log: (l) => lines.push(l),
+      clock: new FakeClock(),
     });
     await receiver.send(NOTIFICATION, NOW, new AbortController().signal);
     assert.deepEqual(lines, [
@@ -205,6 +208,7 @@ describe('httpExchange', () => {
       method: 'POST',
       body: '{}',
       timeoutMs: 5000,
+      clock: new FakeClock(),
       maxBodyBytes: 64 * 1024,
     });
     assert.deepEqual([answer.status, answer.body.length, answer.truncated], [500, 64 * 1024, true]);
@@ -214,12 +218,22 @@ describe('httpExchange', () => {
   it('gives up on a receiver that never answers after its timeout', async () => {
     const server = await startReceiver(() => 'hang');
     servers.push(server);
-    const started = performance.now();
-    await assert.rejects(
-      httpExchange(server.url, { method: 'POST', body: '{}', timeoutMs: 200, maxBodyBytes: 1024 }),
-      { name: 'HttpFailure', kind: 'timeout' },
+    const clock = new FakeClock();
+    const failed = assert.rejects(
+      httpExchange(server.url, {
+        method: 'POST',
+        body: '{}',
+        timeoutMs: 200,
+        clock,
+        maxBodyBytes: 1024,
+      }),
+      { name: 'HttpFailure', kind: 'timeout', message: 'no answer within 200 ms' },
     );
-    assert.ok(performance.now() - started < 2000);
+    await until(() => server.received.length === 1, 'the request');
+    assert.deepEqual(clock.pending(), [200]);
+    await clock.advance(200);
+    await failed;
+    assert.deepEqual(clock.pending(), []);
   });
 
   it('names a host that does not resolve and a port nobody listens on', async () => {
@@ -227,6 +241,7 @@ describe('httpExchange', () => {
       httpExchange('http://fleetmon-receiver.invalid/', {
         method: 'POST',
         timeoutMs: 5000,
+        clock: new FakeClock(),
         maxBodyBytes: 1,
       }),
       { kind: 'dns' },
@@ -234,7 +249,12 @@ describe('httpExchange', () => {
     const closed = await startReceiver();
     await closed.close();
     await assert.rejects(
-      httpExchange(closed.url, { method: 'POST', timeoutMs: 5000, maxBodyBytes: 1 }),
+      httpExchange(closed.url, {
+        method: 'POST',
+        timeoutMs: 5000,
+        clock: new FakeClock(),
+        maxBodyBytes: 1,
+      }),
       {
         kind: 'refused',
       },

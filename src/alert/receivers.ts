@@ -1,4 +1,5 @@
 import { escapeUnprintable } from '../core/printable.ts';
+import type { Clock } from '../time/clock.ts';
 import { parseRetryAfter } from './backoff.ts';
 import type { ReceiverConfig } from './compile.ts';
 import { formatLabels } from './format-labels.ts';
@@ -37,6 +38,8 @@ export interface ReceiverDeps {
   readonly intervalMs: number;
   /** Where the log receiver writes. */
   readonly log: (line: string) => void;
+  /** Timeouts of the sends. */
+  readonly clock: Clock;
 }
 
 /** A receiver's answer body is read up to this much; the rest is cut off. */
@@ -72,6 +75,7 @@ export function createReceiver(config: ReceiverConfig, deps: ReceiverDeps): Rece
         headers,
         body: JSON.stringify(body),
         timeoutMs: config.timeoutMs,
+        clock: deps.clock,
         maxBodyBytes: MAX_ANSWER_BYTES,
         signal,
         agents,

@@ -1,5 +1,6 @@
 import { FleetmonError } from '../core/errors.ts';
 import { escapeUnprintable } from '../core/printable.ts';
+import type { Clock } from '../time/clock.ts';
 import { HttpFailure, httpExchange } from './http-request.ts';
 
 /** A running `fleetmon serve` and how to get in. */
@@ -9,6 +10,8 @@ export interface ServeTarget {
   readonly token?: string | undefined;
   readonly basic?: { readonly user: string; readonly password: string } | undefined;
   readonly timeoutMs: number;
+  /** The timeout's timer. */
+  readonly clock: Clock;
 }
 
 /** An answer other than the failures every call treats alike (unreachable, 401, 5xx, not JSON). */
@@ -44,6 +47,7 @@ export async function callServe(
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       timeoutMs: target.timeoutMs,
+      clock: target.clock,
       maxBodyBytes: MAX_ANSWER_BYTES,
     });
   } catch (err) {

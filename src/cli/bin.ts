@@ -1,3 +1,4 @@
+import { systemClock } from '../time/clock.ts';
 import { main } from './main.ts';
 
 // A closed pipe (`fleetmon instances | head -1`) is the reader's choice, not an error.
@@ -18,4 +19,4 @@ process.exitCode = await main(process.argv.slice(2), {
 });
 
 // Everything is closed by now; if a stray handle still holds the event loop, do not hang the shell.
-setTimeout(() => process.exit(), 2000).unref();
+systemClock.setTimeout(() => process.exit(), 2000).unref();

@@ -11,12 +11,13 @@ import type { Context } from './run.ts';
 export async function scanRows(ctx: Context): Promise<InstanceRow[]> {
   const { settings, io } = ctx;
   const connection = await ctx.connect();
-  const progress = createProgressBar(io.stderr);
+  const progress = createProgressBar(io.stderr, ctx.clock);
   try {
     const snapshot = await scanFleet(connection.client, {
       concurrency: settings.concurrency,
       deadlineMs: settings.deadlineMs,
       signal: ctx.signal,
+      clock: ctx.clock,
       onProgress: (p) => progress.update(p),
     });
     progress.clear();

@@ -7,10 +7,7 @@ describe('listenForInterrupt', () => {
     let now = 1000;
     const listeners = process.listenerCount('SIGINT');
     const reasons: Interrupted[] = [];
-    const stopListening = listenForInterrupt(
-      (reason) => reasons.push(reason),
-      () => now,
-    );
+    const stopListening = listenForInterrupt((reason) => reasons.push(reason), { now: () => now });
     try {
       process.emit('SIGINT', 'SIGINT');
       now += 5;

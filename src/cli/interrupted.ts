@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../time/clock.ts';
 import { exitForSignal } from './exit-codes.ts';
 
 /** The reason given to aborted work when the user interrupts fleetmon (Ctrl-C, SIGTERM). */
@@ -21,16 +22,16 @@ const ECHO_MS = 1000;
  */
 export function listenForInterrupt(
   stop: (reason: Interrupted) => void,
-  now: () => number = Date.now,
+  clock: Pick<Clock, 'now'> = systemClock,
 ): () => void {
   let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (firstAt === undefined) {
-      firstAt = now();
+      firstAt = clock.now();
       stop(new Interrupted(signal));
       return;
     }
-    if (now() - firstAt >= ECHO_MS) process.exit(exitForSignal(signal));
+    if (clock.now() - firstAt >= ECHO_MS) process.exit(exitForSignal(signal));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -1,20 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createProbeRunner, type ProbeRunner } from '../probe/run-probe.ts';
-import { systemWallClock } from '../probe/wall-clock.ts';
+import type { Clock } from '../time/clock.ts';
+import { systemWallClock } from '../time/wall-clock.ts';
 
-/** The probe runner over the real network, the system clock and real timers. */
-export function realProbeRunner(): ProbeRunner {
+/** The probe runner over the real network and the system clock to the µs, with `clock`'s timers. */
+export function realProbeRunner(clock: Clock): ProbeRunner {
   return createProbeRunner({
-    clock: systemWallClock(),
-    sleep: async (ms, signal) => {
-      try {
-        await sleep(ms, undefined, signal === undefined ? {} : { signal });
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    wallClock: systemWallClock(),
+    clock,
     userAgent: `fleetmon/${packageJson.version} (probe)`,
   });
 }

@@ -14,6 +14,7 @@ import { parseApiAddress } from '../provider/address.ts';
 import type { ProviderClient } from '../provider/client.ts';
 import { createProviderClient } from '../provider/client.ts';
 import { formatTraffic } from '../render/index.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import type { Io } from '../tui/io.ts';
 import { runHealth } from './commands/health.ts';
 import { runInstances } from './commands/instances.ts';
@@ -31,6 +32,8 @@ export interface Context {
   readonly io: Io;
   /** Aborted on SIGINT or SIGTERM. */
   readonly signal: AbortSignal;
+  /** The time and timers every command uses (the system's). */
+  readonly clock: Clock;
   /** Opens the provider named by the settings (starting the embedded one for `demo`). */
   connect(): Promise<Connection>;
   /** An environment variable the config file names as holding a secret (`urlEnv: SLACK_URL`). */
@@ -61,7 +64,8 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
   const optionsOf = <C extends CommandName>(command: C): CommandOptions<C> =>
     resolveFor(COMMAND_OPTIONS[command], command);
   const controller = new AbortController();
-  const stopListening = listenForInterrupt((reason) => controller.abort(reason));
+  const clock = systemClock;
+  const stopListening = listenForInterrupt((reason) => controller.abort(reason), clock);
   const clients: ProviderClient[] = [];
   const ctx: Context = {
     settings,
@@ -69,8 +73,9 @@ export async function runInvocation(inv: Invocation, io: Io): Promise<number> {
     color: wantColor(inv.globals.color, io.stdout.isTTY === true, env),
     io,
     signal: controller.signal,
+    clock,
     connect: async () => {
-      const connection = await connect(settings);
+      const connection = await connect(settings, clock);
       clients.push(connection.client);
       return connection;
     },
@@ -171,10 +176,11 @@ function reportTraffic(io: Io, clients: readonly ProviderClient[]): void {
   }
 }
 
-async function connect(settings: Settings): Promise<Connection> {
+async function connect(settings: Settings, clock: Clock): Promise<Connection> {
   const clientFor = (baseUrl: URL) =>
     createProviderClient({
       baseUrl,
+      clock,
       timeoutMs: settings.timeoutMs,
       retries: settings.retries,
       concurrency: settings.concurrency,
@@ -197,7 +203,7 @@ async function connect(settings: Settings): Promise<Connection> {
     return { client, close: () => client.close() };
   }
   const { startMock } = await import('../mock/server.ts');
-  const mock = await startMock({ host: '127.0.0.1', port: 0 });
+  const mock = await startMock({ host: '127.0.0.1', port: 0, clock });
   const client = clientFor(new URL(mock.url));
   return {
     client,

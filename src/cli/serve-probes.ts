@@ -3,7 +3,7 @@ import { checkConfigText, formatProblem, readText } from '../config/config-file.
 import { isFleetmonError } from '../core/errors.ts';
 import type { ProbeResult } from '../core/probe-types.ts';
 import { type ProbeService, startProbes } from '../probe/probe-service.ts';
-import { realTimers } from '../probe/timers.ts';
+import type { Clock } from '../time/clock.ts';
 import { realProbeRunner } from './probe-runner.ts';
 import { listenForReload } from './reload.ts';
 
@@ -21,6 +21,7 @@ export interface ServeProbes {
 export function startServeProbes(
   config: ConfigFile | undefined,
   options: {
+    clock: Clock;
     windowMs: number;
     log: (line: string) => void;
     /** Every result, as it comes (alerting reads them here). */
@@ -29,10 +30,9 @@ export function startServeProbes(
 ): ServeProbes {
   const { log } = options;
   const service = startProbes(config?.sections.probes ?? [], {
-    run: realProbeRunner(),
-    timers: realTimers,
+    run: realProbeRunner(options.clock),
+    clock: options.clock,
     windowMs: options.windowMs,
-    now: Date.now,
     log,
     onResult: options.onResult,
   });

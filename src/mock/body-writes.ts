@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { type Clock, every } from '../time/clock.ts';
 
 /** Where a faulty body goes: a node:http response or a raw socket. */
 type Sink = Pick<Writable, 'write' | 'end' | 'once' | 'destroyed'>;
@@ -33,10 +34,10 @@ export function writeFlood(sink: Sink, body: Buffer, total: number): void {
 }
 
 /**
- * Writes `body` one byte every `intervalMs`, the first at once (so the head goes out too);
- * stops if the connection goes away first.
+ * Writes `body` one byte every `intervalMs` of `clock`, the first at once (so the head goes out
+ * too); stops if the connection goes away first.
  */
-export function writeTrickle(sink: Sink, body: Buffer, intervalMs: number): void {
+export function writeTrickle(sink: Sink, body: Buffer, intervalMs: number, clock: Clock): void {
   let next = 0;
   const step = (): boolean => {
     if (sink.destroyed) return false;
@@ -49,8 +50,8 @@ export function writeTrickle(sink: Sink, body: Buffer, intervalMs: number): void
     return true;
   };
   if (!step()) return;
-  const timer = setInterval(() => {
-    if (!step()) clearInterval(timer);
-  }, intervalMs);
-  sink.once('close', () => clearInterval(timer));
+  const stop = every(clock, intervalMs, () => {
+    if (!step()) stop();
+  });
+  sink.once('close', stop);
 }

@@ -1,4 +1,11 @@
-import { createFaultPlan, type FaultRates, MALFORMED_BODIES, type ServersFault } from './faults.ts';
+import type { Clock, Timer } from '../time/clock.ts';
+import {
+  createFaultPlan,
+  type Fault,
+  type FaultRates,
+  MALFORMED_BODIES,
+  type ServersFault,
+} from './faults.ts';
 import type { Random } from './random.ts';
 import {
   INTERNAL_ERROR,
@@ -54,7 +61,8 @@ export interface FaultShapes {
 /** Settings of the exchange, already validated by the server. */
 export interface ExchangeOptions {
   readonly respond: Responder;
-  readonly clock: () => number;
+  /** Latency and the value model's time (its wall time). */
+  readonly clock: Clock;
   readonly rates: FaultRates;
   readonly shapes: FaultShapes;
   readonly latencyMs: { readonly min: number; readonly max: number };
@@ -70,6 +78,16 @@ export interface ExchangeOptions {
   readonly serversFault: () => ServersFault | null;
   /** The listing at a time, for broken variants of it. */
   readonly listedAt: (nowMs: number) => readonly string[];
+  /** Told of every request as it arrives, with the fault chosen for it. */
+  readonly onRequest?: ((request: ServedRequest) => void) | undefined;
+}
+
+/** A request as the mock received it, and what it chose to do with it. */
+export interface ServedRequest {
+  readonly method: string;
+  readonly target: string;
+  /** `none`: answered as the protocol says (after the latency). */
+  readonly fault: Fault | ServersFault;
 }
 
 type Task = (done: () => void) => void;
@@ -82,7 +100,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
   const { respond, clock, latencyMs, serial, latencyRandom, shapes } = options;
   const decideFault = createFaultPlan(options.rates, options.faultRandom);
   const stats: ExchangeStats = { requests: 0, faults: 0, maxInFlight: 0 };
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new Set<Timer>();
   const queue: Task[] = [];
   let inFlight = 0;
   let malformedTurn = 0;
@@ -97,7 +115,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
       fn();
       return;
     }
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       timers.delete(timer);
       fn();
     }, ms);
@@ -132,7 +150,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
     method: string,
     target: string,
   ): Outcome => {
-    const now = clock();
+    const now = clock.wallNow();
     switch (fault) {
       case 'none':
         return { kind: 'answer', reply: respond(method, target, now) };
@@ -175,6 +193,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
         (method === 'GET' && isServers ? options.serversFault() : null) ??
         'none';
       if (fault !== 'none') stats.faults++;
+      options.onRequest?.({ method, target, fault });
       schedule((done) => {
         // A hung request frees the server at once: one silent instance should
         // not stall every other request, even in serial mode.
@@ -195,7 +214,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
     },
     close() {
       closed = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const timer of timers) clock.clearTimeout(timer);
       timers.clear();
       queue.length = 0;
     },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { describe, it } from 'node:test';
 import { type GetResult, httpGet } from '../../test/helpers/http-get.ts';
+import { FakeClock, until } from '../time/fake-clock.test-helper.ts';
 import {
   createFaultPlan,
   type Fault,
@@ -55,8 +56,9 @@ describe('createFaultPlan', () => {
 });
 
 /** Sorts one response into the fault it shows, from the client's point of view. */
-function classify(result: GetResult): Fault {
-  if (result.kind === 'timeout') return 'hang';
+function classify(result: GetResult | 'hung'): Fault {
+  if (result === 'hung') return 'hang';
+  if (result.kind === 'timeout') throw new Error('an answer the mock did not hang timed out');
   if (result.kind === 'reset') return 'drop';
   if (result.status === 500) return 'error';
   const valid = VALID.exec(result.body);
@@ -68,8 +70,20 @@ function classify(result: GetResult): Fault {
 describe('fault injection over HTTP', () => {
   for (const http10 of [false, true]) {
     it(`roughly honours the rates over 2000 stats requests (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
-      const m = await startMock({ host: '127.0.0.1', http10, faultSeed: 1234, ...rates });
-      const agent = new Agent({ keepAlive: !http10, maxSockets: WORKERS });
+      // A hang shows as no answer, which only the mock can tell from a slow one: it says which
+      // requests it hangs, and each worker asks for instances no other worker asks for.
+      const hangs = new Map<string, () => void>();
+      const m = await startMock({
+        host: '127.0.0.1',
+        http10,
+        faultSeed: 1234,
+        ...rates,
+        onRequest: ({ target, fault }) => {
+          if (fault === 'hang') hangs.get(target)?.();
+        },
+      });
+      const agent = new Agent({ keepAlive: !http10 });
+      const hung: Promise<GetResult>[] = [];
       try {
         const ips = m.fleet.ips;
         const counts: Record<Fault, number> = {
@@ -84,21 +98,26 @@ describe('fault injection over HTTP', () => {
           flood: 0,
           vanish: 0,
         };
-        // Warm the pool first: a burst of fresh connections in one process can
-        // stall a few hundred ms, which the 500 ms hang detection would misread.
         const lists = await Promise.all(
           Array.from({ length: WORKERS }, () => httpGet(`${m.url}/servers`, { agent })),
         );
         for (const list of lists)
           assert.equal(list.kind === 'answer' && list.status, 200, '/servers must never fault');
         let next = 0;
-        const worker = async () => {
-          while (next < 2000) {
-            const ip = ips[next++ % ips.length];
-            counts[classify(await httpGet(`${m.url}/${ip}`, { agent, timeoutMs: 500 }))]++;
+        const worker = async (w: number) => {
+          for (let turn = 0; next < 2000; turn++) {
+            next++;
+            const target = `/${ips[(w + turn * WORKERS) % ips.length]}`;
+            const { promise: hang, resolve } = Promise.withResolvers<'hung'>();
+            hangs.set(target, () => resolve('hung'));
+            const answer = httpGet(`${m.url}${target}`, { agent, timeoutMs: 60_000 });
+            const result = await Promise.race([answer, hang]);
+            hangs.delete(target);
+            if (result === 'hung') hung.push(answer);
+            counts[classify(result)]++;
           }
         };
-        await Promise.all(Array.from({ length: WORKERS }, worker));
+        await Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
         for (const [kind, rate] of Object.entries(rates)) {
           const fault = kind.replace('Rate', '') as Fault;
           const share = counts[fault] / 2000;
@@ -106,6 +125,9 @@ describe('fault injection over HTTP', () => {
         }
         assert.equal(m.stats.requests, 2000 + WORKERS);
         assert.equal(m.stats.faults, 2000 - counts.none);
+        await m.close();
+        // What the mock hung got no answer before close() cut it.
+        for (const result of await Promise.all(hung)) assert.equal(result.kind, 'reset');
       } finally {
         agent.destroy();
         await m.close();
@@ -129,11 +151,21 @@ describe('the slower and bigger faults over HTTP', () => {
       assert.equal(answer.headers['retry-after'], '3');
       await throttled.m.close();
 
-      const trickled = await ip({ trickleRate: 1, trickleIntervalMs: 2 });
-      const started = performance.now();
-      const slow = await httpGet(trickled.url);
+      const clock = new FakeClock();
+      const trickled = await ip({ trickleRate: 1, trickleIntervalMs: 2, clock });
+      const pending = httpGet(trickled.url);
+      await until(() => clock.pending().length > 0, 'the first byte');
+      // One byte at once, then one each 2 ms, then the end: no byte comes sooner.
+      let ticks = 0;
+      while (clock.pending().length > 0) {
+        assert.deepEqual(clock.pending(), [2]);
+        clock.fireNext();
+        ticks++;
+      }
+      const slow = await pending;
       assert.ok(slow.kind === 'answer' && VALID.test(slow.body), JSON.stringify(slow));
-      assert.ok(performance.now() - started >= slow.body.length * 2 - 10);
+      assert.equal(ticks, slow.body.length);
+      assert.equal(clock.now(), slow.body.length * 2);
       await trickled.m.close();
 
       const flooded = await ip({ floodRate: 1, floodBytes: 300_000 });

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Clock } from '../time/clock.ts';
 import { bodyBytes, writeFlood, writeTrickle } from './body-writes.ts';
 import type { Exchange } from './exchange.ts';
 
@@ -8,7 +9,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 const HEADERS_TIMEOUT_MS = 10_000;
 
 /** A keep-alive HTTP/1.1 server (node:http) in front of the exchange: the fast, modern transport. */
-export function createHttpTransport(exchange: Exchange): Server {
+export function createHttpTransport(exchange: Exchange, clock: Clock): Server {
   const server = createServer(
     {
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
@@ -40,7 +41,7 @@ export function createHttpTransport(exchange: Exchange): Server {
             );
             return;
           case 'trickle':
-            writeTrickle(res, body, outcome.byteIntervalMs);
+            writeTrickle(res, body, outcome.byteIntervalMs, clock);
             return;
           case 'flood':
             writeFlood(res, body, outcome.bytes);

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Clock } from '../time/clock.ts';
 import { bodyBytes, writeFlood, writeTrickle } from './body-writes.ts';
 import type { Exchange, Outcome } from './exchange.ts';
 
@@ -14,11 +15,11 @@ const HEAD_TIMEOUT_MS = 10_000;
  * Content-Length (the body ends when the connection closes), then close.
  * node:http cannot emit an HTTP/1.0 status line, hence this transport.
  */
-export function createRawTransport(exchange: Exchange): Server {
-  return createServer({ noDelay: true }, (socket) => serveOne(socket, exchange));
+export function createRawTransport(exchange: Exchange, clock: Clock): Server {
+  return createServer({ noDelay: true }, (socket) => serveOne(socket, exchange, clock));
 }
 
-function serveOne(socket: Socket, exchange: Exchange): void {
+function serveOne(socket: Socket, exchange: Exchange, clock: Clock): void {
   let head = '';
   // Clients reset connections all the time (timeouts, aborts); that is not our error.
   socket.on('error', () => socket.destroy());
@@ -37,12 +38,12 @@ function serveOne(socket: Socket, exchange: Exchange): void {
     socket.on('data', () => {});
     socket.setTimeout(0);
     const [method = '', target = ''] = (head.slice(0, head.search(/\r?\n/)) || '').split(' ');
-    exchange.serve(method, target, (outcome) => write(socket, outcome));
+    exchange.serve(method, target, (outcome) => write(socket, outcome, clock));
   };
   socket.on('data', onData);
 }
 
-function write(socket: Socket, outcome: Outcome): void {
+function write(socket: Socket, outcome: Outcome, clock: Clock): void {
   if (outcome.kind === 'hang' || socket.destroyed) return;
   if (outcome.kind === 'drop') {
     socket.destroy();
@@ -53,7 +54,7 @@ function write(socket: Socket, outcome: Outcome): void {
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
   // A reply with its own Date (`/now`, from its skewed clock) keeps it.
-  const date = 'Date' in headers ? '' : `Date: ${new Date().toUTCString()}\r\n`;
+  const date = 'Date' in headers ? '' : `Date: ${new Date(clock.wallNow()).toUTCString()}\r\n`;
   const head = Buffer.from(
     `HTTP/1.0 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
       'Server: fleetmon-mock (CPX compatible)\r\n' +
@@ -74,7 +75,7 @@ function write(socket: Socket, outcome: Outcome): void {
       return;
     case 'trickle':
       socket.write(head);
-      writeTrickle(socket, body, outcome.byteIntervalMs);
+      writeTrickle(socket, body, outcome.byteIntervalMs, clock);
       return;
     case 'flood':
       socket.write(head);

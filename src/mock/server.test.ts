@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { httpGet } from '../../test/helpers/http-get.ts';
 import { ipv6Available } from '../../test/helpers/net.ts';
+import { FakeClock, until } from '../time/fake-clock.test-helper.ts';
 import { clientHost, type MockOptions, type RunningMock, startMock } from './server.ts';
 
 const STATS_BODY = /^\{"cpu":"\d{1,3}%","memory":"\d{1,3}%","service":"[A-Za-z]+"\}$/;
@@ -66,10 +67,18 @@ for (const http10 of [false, true]) {
     });
 
     it('applies latency to /servers too', async () => {
-      const m = await mock({ http10, latencyMs: { min: 40, max: 50 } });
-      const started = performance.now();
-      await (await fetch(`${m.url}/servers`)).arrayBuffer();
-      assert.ok(performance.now() - started >= 38);
+      const clock = new FakeClock();
+      const m = await mock({ http10, latencyMs: { min: 40, max: 50 }, clock });
+      let answered = false;
+      const list = httpGet(`${m.url}/servers`).finally(() => (answered = true));
+      await until(() => m.stats.requests === 1, 'the request');
+      const [wait, ...more] = clock.pending();
+      assert.ok(wait !== undefined && wait >= 40 && wait <= 50 && more.length === 0, `${wait}`);
+      await clock.advance(wait - 1);
+      assert.equal(answered, false, 'answered before its latency');
+      await clock.advance(1);
+      const answer = await list;
+      assert.equal(answer.kind === 'answer' && answer.status, 200);
     });
   });
 }
@@ -90,9 +99,10 @@ describe('HTTP/1.0 mode', () => {
   it('survives garbage and half-sent heads', async () => {
     const m = await mock({ http10: true, instances: 3 });
     assert.match(await rawExchange(m.port, 'HELLO\r\n\r\n'), /^HTTP\/1\.0 400 /);
-    const socket = connect(m.port, '127.0.0.1', () => socket.write('GET /serv'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    socket.destroy();
+    const socket = connect(m.port, '127.0.0.1', () =>
+      socket.write('GET /serv', () => socket.destroy()),
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
     const ok = await httpGet(`${m.url}/servers`);
     assert.equal(ok.kind === 'answer' && ok.status, 200);
   });
@@ -101,46 +111,59 @@ describe('HTTP/1.0 mode', () => {
 describe('serial mode', () => {
   for (const http10 of [false, true]) {
     it(`never has two requests in flight (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
-      const m = await mock({ serial: true, http10, latencyMs: { min: 10, max: 10 } });
-      const started = performance.now();
-      const results = await Promise.all(
-        m.fleet.ips.slice(0, 12).map((ip) => httpGet(`${m.url}/${ip}`)),
-      );
+      const clock = new FakeClock();
+      const m = await mock({ serial: true, http10, latencyMs: { min: 10, max: 10 }, clock });
+      const pending = m.fleet.ips.slice(0, 12).map((ip) => httpGet(`${m.url}/${ip}`));
+      await until(() => m.stats.requests === 12, 'every request');
+      // One latency at a time: each starts when the one before has been answered.
+      for (let served = 0; served < 12; served++) {
+        assert.deepEqual(clock.pending(), [10], `before answer ${served + 1}`);
+        clock.fireNext();
+      }
+      assert.deepEqual(clock.pending(), []);
+      assert.equal(clock.now(), 12 * 10);
+      const results = await Promise.all(pending);
       assert.ok(results.every((r) => r.kind === 'answer' && r.status === 200));
       assert.equal(m.stats.maxInFlight, 1);
-      assert.ok(performance.now() - started >= 12 * 10 - 5, 'requests overlapped');
     });
   }
 
   it('is what makes the difference: without it requests overlap', async () => {
-    const m = await mock({ latencyMs: { min: 10, max: 10 } });
-    await Promise.all(m.fleet.ips.slice(0, 12).map((ip) => httpGet(`${m.url}/${ip}`)));
-    assert.ok(m.stats.maxInFlight > 1);
+    const clock = new FakeClock();
+    const m = await mock({ latencyMs: { min: 10, max: 10 }, clock });
+    const pending = m.fleet.ips.slice(0, 12).map((ip) => httpGet(`${m.url}/${ip}`));
+    await until(() => m.stats.requests === 12, 'every request');
+    assert.deepEqual(clock.pending(), Array(12).fill(10));
+    assert.equal(m.stats.maxInFlight, 12);
+    await clock.advance(10);
+    assert.equal((await Promise.all(pending)).length, 12);
   });
 });
 
 describe('close()', () => {
   for (const http10 of [false, true]) {
-    it(`resolves promptly with a hung request and idle keep-alive sockets (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
+    // A hung request never ends by itself: close() resolving at all means it cut it.
+    it(`resolves with a hung request and idle keep-alive sockets open (${http10 ? 'HTTP/1.0' : 'HTTP/1.1'})`, async () => {
       const m = await mock({ http10, hangRate: 1 });
       await (await fetch(`${m.url}/servers`)).arrayBuffer(); // leaves an idle keep-alive socket (1.1)
       const hung = httpGet(`${m.url}/${m.fleet.ips[0]}`, { timeoutMs: 10_000 });
-      while (m.stats.requests < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-      const started = performance.now();
+      await until(() => m.stats.requests === 2, 'the hung request');
       await m.close();
-      assert.ok(performance.now() - started < 500, 'close() was slow');
       assert.equal((await hung).kind, 'reset');
       await m.close(); // idempotent
     });
   }
 
-  it('also closes a server with requests waiting for latency', async () => {
-    const m = await mock({ latencyMs: { min: 5_000, max: 5_000 }, serial: true });
+  it('also closes a server with requests waiting for latency, and cancels it', async () => {
+    const clock = new FakeClock();
+    const m = await mock({ latencyMs: { min: 5_000, max: 5_000 }, serial: true, clock });
     const pending = [httpGet(`${m.url}/servers`), httpGet(`${m.url}/servers`)];
-    while (m.stats.requests < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-    const started = performance.now();
+    await until(() => m.stats.requests === 2, 'both requests');
+    assert.deepEqual(clock.pending(), [5_000]);
+    // The clock stands still: close() cannot be waiting for the latency to pass.
     await m.close();
-    assert.ok(performance.now() - started < 500);
+    assert.deepEqual(clock.pending(), [], 'the latency timer was cancelled');
+    assert.equal(clock.now(), 0);
     for (const result of await Promise.all(pending)) assert.equal(result.kind, 'reset');
   });
 });

@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'node:net';
-import { systemWallClock, type WallClock } from '../probe/wall-clock.ts';
-import { createExchange, type ExchangeStats } from './exchange.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
+import { systemWallClock, type WallClock } from '../time/wall-clock.ts';
+import { createExchange, type ExchangeStats, type ServedRequest } from './exchange.ts';
 import {
   createServersPlan,
   type FaultRates,
@@ -78,8 +79,13 @@ export interface MockOptions {
   backlog?: number;
   /** Seed of the fault and latency draws; default `seed`. */
   faultSeed?: number;
-  /** Time source for the value model; default `Date.now`. */
-  clock?: () => number;
+  /**
+   * Time and timers: the value model and churn (its wall time), latency and trickles; default
+   * the system's. Tests pass a fake one and move it. The blocking mode (`backlog`) really sleeps.
+   */
+  clock?: Clock;
+  /** Told of every request as it arrives, with the fault the mock chose for it (`none`). */
+  onRequest?: (request: ServedRequest) => void;
   /** `/now`'s offset from `nowClock`, in ms (may be negative); default 0. */
   clockSkewMs?: number;
   /** `/now` answers with only a `Date` header; default false. */
@@ -155,12 +161,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     seed,
     model: options.model ?? 'drift',
   });
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const roster = createRoster(fleet, {
     listed,
     churn,
     intervalMs: churnIntervalMs,
-    startMs: clock(),
+    startMs: clock.wallNow(),
     random: mulberry32(deriveSeed(seed, STREAM_CHURN)),
   });
   const faultSeed = options.faultSeed ?? seed;
@@ -185,10 +191,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       mulberry32(deriveSeed(faultSeed, STREAM_SERVERS_FAULTS)),
     ),
     listedAt: (nowMs) => roster.listedAt(nowMs),
+    onRequest: options.onRequest,
   });
   const server: Server = options.http10
-    ? createRawTransport(exchange)
-    : createHttpTransport(exchange);
+    ? createRawTransport(exchange, clock)
+    : createHttpTransport(exchange, clock);
   // Tracked by hand so close() can destroy hung and idle keep-alive sockets alike.
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {

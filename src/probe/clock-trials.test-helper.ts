@@ -2,13 +2,13 @@
 // offset is known exactly (their clock is ours plus the skew), with delays added on both sides
 // of their clock reading. Used by test/integration/probe-clock.test.ts (a few dozen trials) and
 // bench/probe-accuracy.ts (500+ per kind).
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeVerdict } from '../core/probe-types.ts';
+import { systemClock } from '../time/clock.ts';
+import { systemWallClock } from '../time/wall-clock.ts';
 import { ANY_SUCCESS } from './expected-status.ts';
 import type { ProbeSpec } from './probe-spec.ts';
 import { type ProbeRunDeps, runProbe } from './run-probe.ts';
 import { startTimeServer } from './time-server.test-helper.ts';
-import { systemWallClock } from './wall-clock.ts';
 
 /** One trial: a server of a kind, an offset, and how much delay to add. */
 export interface Trial {
@@ -40,19 +40,9 @@ export interface TrialResult {
 
 const MAX_SKEW_MS = 1000;
 
-const clock = systemWallClock();
-const deps: ProbeRunDeps = {
-  clock,
-  userAgent: 'fleetmon-trials',
-  sleep: async (ms, signal) => {
-    try {
-      await sleep(ms, undefined, signal === undefined ? {} : { signal });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-};
+// Real time on both sides: the trials measure how well a reading against a real clock does.
+const wallClock = systemWallClock();
+const deps: ProbeRunDeps = { wallClock, clock: systemClock, userAgent: 'fleetmon-trials' };
 
 function specFor(url: string, timeoutMs: number): ProbeSpec {
   return {
@@ -101,7 +91,7 @@ async function sweep(trials: readonly Trial[], timeoutMs: number): Promise<Trial
   let skew = first.skewMs;
   let maxDelay = first.maxDelayMs;
   const server = await startTimeServer({
-    now: () => clock.now(),
+    now: () => wallClock.now(),
     skewMs: () => skew,
     mode: first.mode,
     latency: () => ({ beforeMs: Math.random() * maxDelay, afterMs: Math.random() * maxDelay }),
@@ -122,7 +112,7 @@ async function sweep(trials: readonly Trial[], timeoutMs: number): Promise<Trial
 
 async function oneTrial(trial: Trial, timeoutMs: number): Promise<TrialResult> {
   const server = await startTimeServer({
-    now: () => clock.now(),
+    now: () => wallClock.now(),
     skewMs: () => trial.skewMs,
     mode: trial.mode,
     latency: () => ({
@@ -161,7 +151,7 @@ async function probeOnce(
     requests: result.requests ?? 0,
     addedRttMs: used === undefined ? 0 : used.beforeMs + used.afterMs,
     rttMs: result.clockRttMs ?? null,
-    durationMs: clock.now() - result.ts,
+    durationMs: wallClock.now() - result.ts,
     reason: result.reason,
   };
 }

@@ -19,8 +19,9 @@ import type { LookupFunction, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { formatDuration } from '../core/duration.ts';
 import type { ProbeFailure } from '../core/probe-types.ts';
+import type { Clock, Timer } from '../time/clock.ts';
+import type { WallClock } from '../time/wall-clock.ts';
 import { classifyNetworkError } from './network-failure.ts';
-import type { WallClock } from './wall-clock.ts';
 
 /** An answer, with the times a clock reading needs (our clock, ms). */
 export interface ExchangeAnswer {
@@ -67,7 +68,10 @@ export interface ExchangeRequest {
 
 /** The edges a probe's connections need. */
 export interface ConnectionOptions {
-  readonly clock: WallClock;
+  /** Our clock to the µs, for the times of the exchange. */
+  readonly wallClock: WallClock;
+  /** The timeout's timer. */
+  readonly clock: Clock;
   /** Accept any certificate. */
   readonly insecure: boolean;
   /** Name resolution; default the system's (`dns.lookup`). */
@@ -128,12 +132,12 @@ export class ProbeConnections {
 
   #newAgent(tls: boolean): HttpAgent {
     const connectedAt = this.#connectedAt;
-    const clock = this.#options.clock;
+    const { wallClock } = this.#options;
     // The listener goes on at creation, before Node queues the request's write behind the
     // connect, so the time is taken before the request can leave. With TLS this is the TCP
     // connect, before the handshake: earlier than needed, never later.
     const mark: Marker = (socket) => {
-      socket?.once('connect', () => connectedAt.set(socket, clock.now()));
+      socket?.once('connect', () => connectedAt.set(socket, wallClock.now()));
       return socket;
     };
     const settings = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
@@ -176,26 +180,26 @@ function exchange(
   signal: AbortSignal | undefined,
   resolve: (result: ExchangeAnswer | ExchangeFailed) => void,
 ): void {
-  const { clock, lookup, userAgent, insecure } = connections.options;
+  const { wallClock, clock, lookup, userAgent, insecure } = connections.options;
   const { url } = request;
   const target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
-  const startedAt = clock.now();
+  const startedAt = wallClock.now();
   let socket: Duplex | undefined;
   let reused = false;
   let status: number | null = null;
   let received = 0;
   let settled = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
 
   const finish = (result: ExchangeAnswer | ExchangeFailed): void => {
     if (settled) return;
     settled = true;
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     resolve(result);
   };
   const fail = (failure: ProbeFailure, reason: string): void => {
-    finish({ kind: 'failed', failure, reason, status, endAt: clock.now() });
+    finish({ kind: 'failed', failure, reason, status, endAt: wallClock.now() });
     req.destroy();
   };
   const onAbort = (): void => fail('timeout', 'probe stopped before the answer came');
@@ -214,7 +218,7 @@ function exchange(
     ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecure } : {}),
   };
   const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
-    const headersAt = clock.now();
+    const headersAt = wallClock.now();
     status = res.statusCode ?? 0;
     const declared = Number(res.headers['content-length']);
     if (declared > request.maxBodyBytes) {
@@ -243,7 +247,7 @@ function exchange(
         startedAt,
         sentAt: reused || connectedAt === undefined ? startedAt : connectedAt,
         headersAt,
-        endAt: clock.now(),
+        endAt: wallClock.now(),
         reused,
         keepAlive: keepsAlive(res.httpVersion, res.headers.connection),
       });
@@ -263,7 +267,7 @@ function exchange(
     else connected = true;
   });
   req.on('error', failWith);
-  timer = setTimeout(
+  timer = clock.setTimeout(
     () => fail('timeout', timeoutText(request.timeoutMs, status, received, connected)),
     Math.max(0, request.deadline - startedAt),
   );

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProbeResult } from '../core/probe-types.ts';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { ANY_SUCCESS } from './expected-status.ts';
-import { FakeTimers } from './fake-timers.test-helper.ts';
 import { ProbeBoard } from './probe-board.ts';
 import { startProbes } from './probe-service.ts';
 import type { ProbeSpec } from './probe-spec.ts';
@@ -88,7 +88,7 @@ describe('ProbeBoard', () => {
 
 describe('startProbes', () => {
   it('records results on the board, hands them to onResult, and logs changes of verdict', async () => {
-    const timers = new FakeTimers();
+    const clock = new FakeClock();
     const seen: ProbeResult[] = [];
     const logs: string[] = [];
     let n = 0;
@@ -96,22 +96,21 @@ describe('startProbes', () => {
       run: async (s) =>
         result(
           s.name,
-          timers.now(),
+          clock.wallNow(),
           n++ === 1
             ? { ok: false, verdict: 'skewed', failure: 'clock_skew', reason: 'clock 1.5 s ahead' }
             : {},
         ),
-      timers,
+      clock,
       windowMs: 60_000,
-      now: () => timers.now(),
       log: (line) => logs.push(line),
       onResult: (r) => seen.push(r),
     });
-    await timers.advance(3500);
+    await clock.advance(3500);
     assert.equal(seen.length, service.board.history('a', -1)?.ts.length);
     assert.ok(seen.length >= 3);
     assert.deepEqual(logs, ['probe a: skewed: clock 1.5 s ahead', 'probe a: ok again']);
     await service.stop();
-    assert.equal(timers.pending, 0);
+    assert.equal(clock.pending().length, 0);
   });
 });

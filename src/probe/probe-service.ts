@@ -1,18 +1,17 @@
 import type { ProbeResult } from '../core/probe-types.ts';
+import type { Clock } from '../time/clock.ts';
 import { ProbeBoard, type ProbeReader } from './probe-board.ts';
 import type { ProbeSpec } from './probe-spec.ts';
 import type { ProbeRunner } from './run-probe.ts';
 import { ProbeScheduler, type ScheduleChange } from './scheduler.ts';
-import type { Timers } from './timers.ts';
 
 /** What `serve`'s probes run with. */
 export interface ProbeServiceOptions {
   readonly run: ProbeRunner;
-  readonly timers: Timers;
+  /** The schedule's timers, and the board's window (by the wall clock). */
+  readonly clock: Clock;
   /** How much history the in-memory rings keep, in ms. */
   readonly windowMs: number;
-  /** Epoch ms, for the window. */
-  readonly now: () => number;
   /** One line for the server log: a probe going bad or recovering. */
   readonly log: (line: string) => void;
   /**
@@ -37,11 +36,11 @@ export function startProbes(
   specs: readonly ProbeSpec[],
   options: ProbeServiceOptions,
 ): ProbeService {
-  const board = new ProbeBoard({ windowMs: options.windowMs, now: options.now });
+  const board = new ProbeBoard({ windowMs: options.windowMs, now: () => options.clock.wallNow() });
   const lastVerdict = new Map<string, string>();
   const scheduler = new ProbeScheduler({
     run: options.run,
-    timers: options.timers,
+    clock: options.clock,
     log: options.log,
     onResult: (result) => {
       board.record(result);

@@ -2,6 +2,8 @@ import type { LookupFunction } from 'node:net';
 import { formatDuration } from '../core/duration.ts';
 import { formatMs } from '../core/probe-record.ts';
 import type { ProbeFailure, ProbeResult, ProbeVerdict } from '../core/probe-types.ts';
+import { type Clock, sleepUnlessAborted } from '../time/clock.ts';
+import type { WallClock } from '../time/wall-clock.ts';
 import { checkBody } from './body-assertion.ts';
 import { type ClockOutcome, readClock } from './clock-reading.ts';
 import { statusMatches } from './expected-status.ts';
@@ -10,13 +12,13 @@ import { allowForDrift, halfWidth, midpoint, type OffsetInterval } from './offse
 import { displayUrl, type ProbeSpec } from './probe-spec.ts';
 import { sendFollowing } from './redirects.ts';
 import { judgeClock } from './verdict.ts';
-import type { WallClock } from './wall-clock.ts';
 
 /** The edges a probe run uses; real ones in production, fakes or loopback in tests. */
 export interface ProbeRunDeps {
-  readonly clock: WallClock;
-  /** Waits `ms`; resolves false when `signal` aborts first. */
-  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<boolean>;
+  /** Our clock to the µs: every time in a result, and the clock reading's. */
+  readonly wallClock: WallClock;
+  /** Timeouts, and the waits between a clock reading's requests. */
+  readonly clock: Clock;
   /** Name resolution; default the system's. */
   readonly lookup?: LookupFunction;
   /** `fleetmon/<version>`. */
@@ -48,11 +50,12 @@ export async function runProbe(
   signal?: AbortSignal,
   previous?: ProbeResult,
 ): Promise<ProbeResult> {
-  const { clock } = deps;
-  const ts = clock.now();
+  const { wallClock } = deps;
+  const ts = wallClock.now();
   const deadline = ts + spec.timeoutMs;
   const connections = new ProbeConnections({
-    clock,
+    wallClock,
+    clock: deps.clock,
     insecure: spec.insecure,
     lookup: deps.lookup,
     userAgent: deps.userAgent,
@@ -95,10 +98,10 @@ export async function runProbe(
       first: outcome,
       tls: followed.url.protocol === 'https:',
       again: () => sendAgain(connections, again, signal),
-      now: () => clock.now(),
-      sleep: (ms) => deps.sleep(ms, signal),
+      now: () => wallClock.now(),
+      sleep: (ms) => sleepUnlessAborted(deps.clock, ms, signal),
       deadline,
-      resolutionMs: clock.resolutionMs,
+      resolutionMs: wallClock.resolutionMs,
       prior: priorOf(previous, ts),
     });
     return {

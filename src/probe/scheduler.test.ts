@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { ProbeResult } from '../core/probe-types.ts';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { ANY_SUCCESS } from './expected-status.ts';
-import { FakeTimers } from './fake-timers.test-helper.ts';
 import type { ProbeSpec } from './probe-spec.ts';
 import type { ProbeRunner } from './run-probe.ts';
 import { ProbeScheduler } from './scheduler.ts';
@@ -28,7 +28,7 @@ function spec(name: string, intervalMs: number, extra: Partial<ProbeSpec> = {}):
   };
 }
 
-let timers: FakeTimers;
+let clock: FakeClock;
 let results: ProbeResult[];
 let logs: string[];
 let started: { name: string; at: number; previous: number | undefined; aborted: () => boolean }[];
@@ -38,7 +38,7 @@ let durations: Map<string, number>;
 /** A runner that takes its duration on the fake clock, and ends at once when aborted. */
 const runner: ProbeRunner = (s, signal, previous) =>
   new Promise((resolve) => {
-    const at = timers.now();
+    const at = clock.now();
     started.push({
       name: s.name,
       at,
@@ -58,9 +58,9 @@ const runner: ProbeRunner = (s, signal, previous) =>
       failure: null,
       reason: null,
     };
-    const timer = timers.setTimeout(() => resolve(result), durations.get(s.name) ?? 10);
+    const timer = clock.setTimeout(() => resolve(result), durations.get(s.name) ?? 10);
     signal?.addEventListener('abort', () => {
-      timers.clearTimeout(timer);
+      clock.clearTimeout(timer);
       resolve({ ...result, ok: false, verdict: 'down', failure: 'timeout', reason: 'stopped' });
     });
   });
@@ -68,7 +68,7 @@ const runner: ProbeRunner = (s, signal, previous) =>
 function scheduler(): ProbeScheduler {
   return new ProbeScheduler({
     run: runner,
-    timers,
+    clock,
     onResult: (r) => results.push(r),
     log: (line) => logs.push(line),
   });
@@ -77,7 +77,7 @@ function scheduler(): ProbeScheduler {
 const startsOf = (name: string) => started.filter((s) => s.name === name).map((s) => s.at);
 
 beforeEach(() => {
-  timers = new FakeTimers();
+  clock = new FakeClock();
   results = [];
   logs = [];
   started = [];
@@ -88,7 +88,7 @@ describe('ProbeScheduler', () => {
   it('runs each probe within its first interval, then at a fixed rate', async () => {
     const s = scheduler();
     s.update([spec('a', 1000), spec('b', 3000)]);
-    await timers.advance(10_000);
+    await clock.advance(10_000);
     const a = startsOf('a');
     const b = startsOf('b');
     assert.ok((a[0] ?? -1) >= 0 && (a[0] ?? 1e9) < 1000);
@@ -101,7 +101,7 @@ describe('ProbeScheduler', () => {
       b.map((_, i) => i * 3000),
     );
     // Runs take 10 ms: those that started in the last 10 ms have not ended yet.
-    const ended = started.filter((r) => r.at + 10 <= timers.now()).length;
+    const ended = started.filter((r) => r.at + 10 <= clock.now()).length;
     assert.equal(results.length, ended);
     // First runs fall on a 250 ms grid, so probes due together share the event loop's wake-ups.
     assert.equal((a[0] ?? 1) % 250, 0);
@@ -116,7 +116,7 @@ describe('ProbeScheduler', () => {
     durations.set('slow', 2500);
     const s = scheduler();
     s.update([spec('slow', 1000)]);
-    await timers.advance(10_000);
+    await clock.advance(10_000);
     const starts = startsOf('slow');
     for (let i = 1; i < starts.length; i++) {
       assert.equal((starts[i] ?? 0) - (starts[i - 1] ?? 0), 3000);
@@ -129,7 +129,7 @@ describe('ProbeScheduler', () => {
     durations.set('gone', 800);
     const s = scheduler();
     s.update([spec('kept', 1000), spec('gone', 1000), spec('changed', 1000)]);
-    await timers.advance(2000);
+    await clock.advance(2000);
     const keptBefore = startsOf('kept');
     // Reload while `gone` may be mid-run.
     const goneRuns = startsOf('gone').length;
@@ -144,7 +144,7 @@ describe('ProbeScheduler', () => {
       ['kept', 'changed', 'new'],
     );
     const goneResults = results.filter((r) => r.probe === 'gone').length;
-    await timers.advance(5000);
+    await clock.advance(5000);
     assert.equal(startsOf('gone').length, goneRuns, 'removed probes do not run again');
     assert.equal(
       results.filter((r) => r.probe === 'gone').length,
@@ -166,30 +166,30 @@ describe('ProbeScheduler', () => {
     durations.set('a', 5000);
     const s = scheduler();
     s.update([spec('a', 10_000), spec('b', 1000)]);
-    await timers.advance(4000);
+    await clock.advance(4000);
     assert.equal(s.inFlight, 1);
     const before = results.length;
     await s.stop();
-    assert.equal(timers.pending, 0);
+    assert.equal(clock.pending().length, 0);
     assert.equal(s.inFlight, 0);
     assert.ok(started.find((r) => r.name === 'a')?.aborted());
-    await timers.advance(20_000);
+    await clock.advance(20_000);
     assert.equal(results.length, before);
     assert.deepEqual(s.update([spec('c', 1000)]), { added: [], removed: [], changed: [] });
-    assert.equal(timers.pending, 0);
+    assert.equal(clock.pending().length, 0);
   });
 
   it('keeps going when recording a result throws, and says so', async () => {
     const s = new ProbeScheduler({
       run: runner,
-      timers,
+      clock,
       onResult: () => {
         throw new Error('disk full');
       },
       log: (line) => logs.push(line),
     });
     s.update([spec('a', 1000)]);
-    await timers.advance(3500);
+    await clock.advance(3500);
     assert.ok(startsOf('a').length >= 3);
     assert.match(logs[0] ?? '', /^probe a: result not recorded: disk full$/);
     await s.stop();

@@ -1,7 +1,7 @@
 import type { ProbeResult } from '../core/probe-types.ts';
+import type { Clock, Timer } from '../time/clock.ts';
 import { type ProbeSpec, specKey } from './probe-spec.ts';
 import type { ProbeRunner } from './run-probe.ts';
-import type { Timers } from './timers.ts';
 
 /** What a reload changed, by probe name. */
 export interface ScheduleChange {
@@ -15,7 +15,8 @@ export interface SchedulerOptions {
   readonly run: ProbeRunner;
   /** Every result, in the order runs end; never called after `stop`. */
   readonly onResult: (result: ProbeResult) => void;
-  readonly timers: Timers;
+  /** Its timers are unref'd: probes never keep the process up alone. */
+  readonly clock: Clock;
   /** One line about something that went wrong in a sink. */
   readonly log: (line: string) => void;
 }
@@ -35,7 +36,7 @@ interface Entry {
   /** The last result of this definition, handed to the next run. */
   last: ProbeResult | undefined;
   nextAt: number;
-  timer: unknown;
+  timer: Timer | undefined;
   controller: AbortController | undefined;
   running: Promise<void> | undefined;
 }
@@ -93,7 +94,7 @@ export class ProbeScheduler {
       const entry: Entry = {
         spec,
         key,
-        nextAt: this.#options.timers.now() + firstDelay(spec),
+        nextAt: this.#options.clock.now() + firstDelay(spec),
         last: undefined,
         timer: undefined,
         controller: undefined,
@@ -116,18 +117,17 @@ export class ProbeScheduler {
   }
 
   #arm(entry: Entry): void {
-    const { timers } = this.#options;
-    entry.timer = timers.setTimeout(
-      () => this.#fire(entry),
-      Math.max(0, entry.nextAt - timers.now()),
-    );
+    const { clock } = this.#options;
+    entry.timer = clock
+      .setTimeout(() => this.#fire(entry), Math.max(0, entry.nextAt - clock.now()))
+      .unref();
   }
 
   #fire(entry: Entry): void {
     entry.timer = undefined;
     if (this.#stopped || this.#entries.get(entry.spec.name) !== entry) return;
     if (entry.running === undefined) this.#start(entry);
-    const now = this.#options.timers.now();
+    const now = this.#options.clock.now();
     // Fixed rate; after a stall (a suspended laptop, a blocked loop) resume, do not catch up.
     entry.nextAt += entry.spec.intervalMs;
     if (entry.nextAt <= now) entry.nextAt = now + entry.spec.intervalMs;
@@ -165,7 +165,7 @@ export class ProbeScheduler {
   }
 
   #cancel(entry: Entry): void {
-    if (entry.timer !== undefined) this.#options.timers.clearTimeout(entry.timer);
+    this.#options.clock.clearTimeout(entry.timer);
     entry.timer = undefined;
     entry.controller?.abort();
   }

@@ -3,6 +3,7 @@
 // bench/probe-accuracy.ts.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { systemClock, type Timer } from '../time/clock.ts';
 
 /** How the server answers `GET /now` (every path answers the same). */
 export interface TimeServerOptions {
@@ -36,10 +37,11 @@ export async function startTimeServer(options: TimeServerOptions): Promise<TimeS
   const readings: number[] = [];
   const delays: { beforeMs: number; afterMs: number }[] = [];
   const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new Set<Timer>();
   const later = (ms: number, fn: () => void) => {
     if (ms <= 0) return fn();
-    const timer = setTimeout(() => {
+    // Real time: the trials measure a clock reading against the real clock.
+    const timer = systemClock.setTimeout(() => {
       timers.delete(timer);
       fn();
     }, ms);
@@ -81,7 +83,7 @@ export async function startTimeServer(options: TimeServerOptions): Promise<TimeS
     delays,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
+        for (const timer of timers) systemClock.clearTimeout(timer);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

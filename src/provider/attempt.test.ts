@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FakeClock, settle } from '../time/fake-clock.test-helper.ts';
 import { type AttemptOptions, type AttemptResult, attemptGet, type Sender } from './attempt.ts';
-import { FakeClock, settle } from './fake-clock.test-helper.ts';
 import type { ResponseHandler } from './http/exchange.ts';
 
 /** A request the fake sender took: the handler to answer it through, and whether it was dropped. */

@@ -1,5 +1,5 @@
+import type { Clock, Timer } from '../time/clock.ts';
 import { BodyBuffer } from './body-buffer.ts';
-import type { Clock, Timer } from './clock.ts';
 import type { Exchange, ResponseHandler } from './http/exchange.ts';
 import { describeNetworkError } from './network-error.ts';
 import { parseRetryAfter } from './retry.ts';

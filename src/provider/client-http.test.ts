@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { FleetmonError } from '../core/errors.ts';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { readOne } from './client.test-helper.ts';
 import { createProviderClient, type ProviderClient, type ProviderClientOptions } from './client.ts';
-import { FakeClock } from './fake-clock.test-helper.ts';
 import { closedPort, type Loopback, serveHttp, statsJson } from './loopback.test-helper.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -3,9 +3,9 @@ import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { FleetmonError } from '../core/errors.ts';
 import type { Reading } from '../core/types.ts';
+import { FakeClock, until } from '../time/fake-clock.test-helper.ts';
 import { readOne } from './client.test-helper.ts';
 import { createProviderClient, type ProviderClient, type ProviderClientOptions } from './client.ts';
-import { FakeClock, until } from './fake-clock.test-helper.ts';
 import { type Loopback, serveHttp, serveRaw, statsJson } from './loopback.test-helper.ts';
 
 const open: Array<{ server: Loopback; client: ProviderClient }> = [];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { createRetryingConnector, type OpenSocket } from './connector.ts';
-import { FakeClock } from './fake-clock.test-helper.ts';
 import { FlowPolicy } from './flow/policy.ts';
 
 /** One connect the fake network has under way. */

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { connect as netConnect, type Socket } from 'node:net';
 import type * as Tls from 'node:tls';
 import { formatDuration } from '../core/duration.ts';
-import type { Clock, Timer } from './clock.ts';
+import type { Clock, Timer } from '../time/clock.ts';
 import type { FlowPolicy } from './flow/policy.ts';
 import { HttpError } from './http/http-error.ts';
 

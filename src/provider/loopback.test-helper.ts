@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { systemClock, type Timer } from '../time/clock.ts';
 
 /** A throwaway server on an ephemeral loopback port, for client tests. */
 export interface Loopback {
@@ -107,12 +108,12 @@ export async function serveStalling(
 ): Promise<StallingServer> {
   const heads: string[] = [];
   const released = { byRequest: 0, byTimer: 0 };
-  const held = new Map<Socket, { timer: NodeJS.Timeout; body: Buffer }>();
+  const held = new Map<Socket, { timer: Timer; body: Buffer }>();
   const loopback = await serveHeads((socket, head, _connection, nth) => {
     heads.push(head);
     const waiting = held.get(socket);
     if (waiting !== undefined) {
-      clearTimeout(waiting.timer);
+      systemClock.clearTimeout(waiting.timer);
       held.delete(socket);
       released.byRequest++;
       socket.write(waiting.body);
@@ -130,7 +131,8 @@ export async function serveStalling(
     }
     socket.write(start, 'latin1');
     const first = nth === 1;
-    const timer = setTimeout(
+    // Real time, as the kernel's delayed ACK it imitates.
+    const timer = systemClock.setTimeout(
       () => {
         held.delete(socket);
         if (!first) released.byTimer++;
@@ -145,7 +147,7 @@ export async function serveStalling(
     heads,
     released,
     close: () => {
-      for (const { timer } of held.values()) clearTimeout(timer);
+      for (const { timer } of held.values()) systemClock.clearTimeout(timer);
       return loopback.close();
     },
   };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Reading } from '../core/types.ts';
-import { FakeClock } from './fake-clock.test-helper.ts';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { readEach } from './read-each.ts';
 
 const ipsOf = (n: number): string[] =>

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { FleetmonError } from '../core/errors.ts';
 import type { Reading } from '../core/types.ts';
 import type { ProviderClient } from '../provider/client.ts';
-import { FakeClock } from '../provider/fake-clock.test-helper.ts';
 import { readEach } from '../provider/read-each.ts';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { type ScanProgress, scanFleet, scanInstances } from './scan.ts';
 
 interface FakeOptions {

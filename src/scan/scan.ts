@@ -2,7 +2,7 @@ import { formatDuration } from '../core/duration.ts';
 import { FleetmonError } from '../core/errors.ts';
 import type { Reading, Snapshot } from '../core/types.ts';
 import type { ProviderClient } from '../provider/client.ts';
-import { type Clock, systemClock } from '../provider/clock.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import { createProgress } from './progress.ts';
 
 /** How far a scan has got; `failed` counts readings that are not ok. */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { AlertService } from '../alert/alert-service.ts';
-import { FakeClock } from '../alert/fake-clock.test-helper.ts';
 import { openAlerting } from '../alert/open.ts';
 import { configOf, down, scanOf, up } from '../alert/test-fixtures.test-helper.ts';
 import type { AlertRow, SilenceRow } from '../core/alert-types.ts';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { testApp } from './test-fixtures.test-helper.ts';
 
 const services: AlertService[] = [];
@@ -13,7 +13,7 @@ after(async () => {
 });
 
 async function appWithAlerts(auth = {}) {
-  const clock = new FakeClock();
+  const clock = new FakeClock({ wallStart: Date.UTC(2026, 0, 5, 12) });
   const alerts = await openAlerting({
     config: configOf({
       builtins: false,

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { FleetmonError } from '../core/errors.ts';
+import { systemClock } from '../time/clock.ts';
 import { type ListenAddress, urlOf } from './listen-address.ts';
 
 /** A listening HTTP server. */
@@ -35,7 +36,7 @@ export async function listenHttp(
   server.maxConnections = limits.maxConnections;
   let droppedLogAt = Number.NEGATIVE_INFINITY;
   server.on('drop', () => {
-    const now = performance.now();
+    const now = systemClock.now();
     if (now - droppedLogAt < DROP_LOG_MS) return;
     droppedLogAt = now;
     limits.log(
@@ -85,9 +86,8 @@ export async function listenHttp(
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.once('close', () => clearTimeout(force));
+        const force = systemClock.setTimeout(() => server.closeAllConnections(), graceMs).unref();
+        server.once('close', () => systemClock.clearTimeout(force));
       });
       return closing;
     },

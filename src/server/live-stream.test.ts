@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { settle, until } from '../time/fake-clock.test-helper.ts';
 import { testApp } from './test-fixtures.test-helper.ts';
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-
-/** Resolves once `done()` holds, polling each turn of the event loop; fails after `ms`. */
-async function until(done: () => boolean, ms = 2000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!done()) {
-    if (performance.now() > deadline) assert.fail('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 describe('/api/v1/stream', () => {
   it('answers HEAD with the stream headers and no subscriber or timer left behind', async () => {
@@ -60,7 +52,7 @@ describe('/api/v1/stream', () => {
     // Nothing is read: every scan event waits in memory until the stream gives up on the client.
     for (let scan = 0; scan < 40 && state.subscribers > base; scan++) {
       publish();
-      await new Promise((resolve) => setImmediate(resolve));
+      await settle();
     }
     await until(() => state.subscribers === base && timers() === before);
     await res.body?.cancel();

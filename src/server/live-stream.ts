@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { every, systemClock } from '../time/clock.ts';
 import { errorBody } from './errors.ts';
 import { type FleetView, scanEventOf } from './fleet-view.ts';
 import type { LiveEvent, LiveState } from './live-state.ts';
@@ -101,7 +102,7 @@ function liveStream(
       write(() => stream.writeSSE(message));
     };
     const unsubscribe = state.subscribe(send);
-    const ping = setInterval(() => write(() => stream.write(': ping\n\n')), PING_MS);
+    const stopPing = every(systemClock, PING_MS, () => write(() => stream.write(': ping\n\n')));
     stream.onAbort(finish);
     closing.addEventListener('abort', finish, { once: true });
     gone.addEventListener('abort', finish, { once: true });
@@ -114,7 +115,7 @@ function liveStream(
         send({ type: 'scan-error', failure: state.lastFailure });
       await finished;
     } finally {
-      clearInterval(ping);
+      stopPing();
       unsubscribe();
       closing.removeEventListener('abort', finish);
       gone.removeEventListener('abort', finish);

@@ -3,6 +3,7 @@ import { gzip } from 'node:zlib';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { TrafficSummary } from '../core/types.ts';
 import type { StoreHealth } from '../store/recorder.ts';
+import { systemClock } from '../time/clock.ts';
 import type { VersionInfo } from './build-info.ts';
 import { renderFleetGauges } from './exposition.ts';
 import type { FleetView } from './fleet-view.ts';
@@ -156,7 +157,7 @@ export function createFleetMetrics(
       current = undefined;
     },
     render() {
-      const at = performance.now();
+      const at = systemClock.now();
       if (current === undefined || at - current.builtAt > PROCESS_TTL_MS) {
         current = { builtAt: at, exposition: build() };
       }

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { FleetmonError } from '../core/errors.ts';
 import type { InstanceRow } from '../core/types.ts';
+import { FakeClock, until } from '../time/fake-clock.test-helper.ts';
 import { type MonitorSource, runLiveMonitor } from './live-monitor.ts';
 import type { ScanResult, Target } from './model.ts';
 
@@ -52,15 +53,29 @@ function source(fail?: (n: number) => unknown): MonitorSource & { scans: Target[
   };
 }
 
-/** Resolves once `condition` holds, checking after each turn of the event loop. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; !condition(); turn++) {
-    if (turn > 100_000) throw new Error('condition never held');
-    await new Promise((resolve) => setImmediate(resolve));
+const INTERVAL_MS = 100;
+
+/**
+ * Moves `clock` on an interval at a time until `run` has ended, and returns it; a run that is
+ * still going after `limit` intervals fails the test.
+ */
+async function finish(clock: FakeClock, run: Promise<void>, limit = 20): Promise<void> {
+  let ended = false;
+  const watched = run.finally(() => (ended = true));
+  watched.catch(() => {});
+  for (let i = 0; !ended; i++) {
+    if (i === limit) throw new Error(`still running after ${limit} intervals`);
+    await clock.advance(INTERVAL_MS);
   }
+  return watched;
 }
 
-function options(term: ReturnType<typeof fakeTerminal>, src: MonitorSource, signal: AbortSignal) {
+function options(
+  term: ReturnType<typeof fakeTerminal>,
+  src: MonitorSource,
+  signal: AbortSignal,
+  clock = new FakeClock(),
+) {
   return {
     io: term as never,
     source: src,
@@ -68,19 +83,21 @@ function options(term: ReturnType<typeof fakeTerminal>, src: MonitorSource, sign
       rules: { maxCpu: 75, maxMemory: 75, minHealthy: 2 },
       color: false,
       historyMs: 60_000,
-      intervalMs: 100,
+      intervalMs: INTERVAL_MS,
       formatTime: () => '00:00:00',
     },
     service: 'web',
     signal,
+    clock,
   };
 }
 
 describe('runLiveMonitor', () => {
   it('draws in the alternate screen, quits on q, and gives the terminal back', async () => {
     const term = fakeTerminal();
-    const run = runLiveMonitor(options(term, source(), new AbortController().signal));
-    await until(() => term.stdout.text.includes('10.0.0.1'));
+    const clock = new FakeClock();
+    const run = runLiveMonitor(options(term, source(), new AbortController().signal, clock));
+    await until(() => term.stdout.text.includes('10.0.0.1'), 'the first frame', clock);
     assert.equal(term.stdin.raw, true);
     assert.match(term.stdout.text, /10\.0\.0\.1/);
     term.type('q');
@@ -95,8 +112,11 @@ describe('runLiveMonitor', () => {
   it('stops after --count scans, and on the abort signal', async () => {
     const term = fakeTerminal();
     const src = source();
-    await runLiveMonitor({ ...options(term, src, new AbortController().signal), count: 3 });
+    const clock = new FakeClock();
+    const signal = new AbortController().signal;
+    await finish(clock, runLiveMonitor({ ...options(term, src, signal, clock), count: 3 }));
     assert.equal(src.scans.length, 3);
+    assert.equal(clock.now(), 2 * INTERVAL_MS, 'one interval between scans');
     const stop = new AbortController();
     const run = runLiveMonitor(options(fakeTerminal(), source(), stop.signal));
     stop.abort();
@@ -119,23 +139,26 @@ describe('runLiveMonitor', () => {
     assert.ok(term.stdout.text.endsWith(LEAVE_ALT));
 
     const later = fakeTerminal();
+    const clock = new FakeClock();
     const run = runLiveMonitor({
       ...options(
         later,
         source((n) => (n === 2 ? down : undefined)),
         new AbortController().signal,
+        clock,
       ),
       count: 2,
     });
-    await run;
+    await finish(clock, run);
     assert.match(later.stdout.text, /scan failed 00:00:00: cannot reach the provider/);
   });
 
   it('rejects on an internal error and still restores the screen', async () => {
     const term = fakeTerminal();
     const bug = source((n) => (n === 2 ? new TypeError('bug') : undefined));
+    const clock = new FakeClock();
     await assert.rejects(
-      runLiveMonitor(options(term, bug, new AbortController().signal)),
+      finish(clock, runLiveMonitor(options(term, bug, new AbortController().signal, clock))),
       TypeError,
     );
     assert.ok(term.stdout.text.endsWith(LEAVE_ALT));
@@ -145,13 +168,15 @@ describe('runLiveMonitor', () => {
   it('opens a service from the list with enter, which scans it at once', async () => {
     const term = fakeTerminal();
     const src = source();
+    const clock = new FakeClock();
     const run = runLiveMonitor({
-      ...options(term, src, new AbortController().signal),
+      ...options(term, src, new AbortController().signal, clock),
       service: null,
     });
-    await until(() => term.stdout.text.includes('Web'));
+    await until(() => term.stdout.text.includes('Web'), 'the list', clock);
     term.type('\r');
-    await until(() => src.scans.length >= 2);
+    await until(() => src.scans.length >= 2, 'the service scan', clock);
+    assert.equal(clock.now(), 0, 'scanned at once, not at the next interval');
     term.type('\x03');
     await run;
     assert.deepEqual(src.scans.slice(0, 2), [{ kind: 'fleet' }, { kind: 'service', name: 'Web' }]);

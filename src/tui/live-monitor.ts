@@ -1,4 +1,5 @@
 import { isFleetmonError } from '../core/errors.ts';
+import { type Clock, systemClock, type Timer } from '../time/clock.ts';
 import { renderFrame } from './frame.ts';
 import type { Io } from './io.ts';
 import type { Key } from './keys.ts';
@@ -32,7 +33,8 @@ export interface LiveMonitorOptions {
   readonly count?: number | undefined;
   /** Aborted on SIGINT / SIGTERM: the view closes and the run ends normally. */
   readonly signal: AbortSignal;
-  readonly now?: () => number;
+  /** The scan schedule's timers and the time of a failed scan; default the system's. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -58,10 +60,10 @@ class LiveMonitor {
   readonly #options: LiveMonitorOptions;
   readonly #model: MonitorModel;
   readonly #writer: ScreenWriter;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #done = Promise.withResolvers<void>();
   readonly #stop = new AbortController();
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
   #scan: AbortController | null = null;
   #scanId = 0;
   #lastStartAt = Number.NEGATIVE_INFINITY;
@@ -71,7 +73,7 @@ class LiveMonitor {
   constructor(terminal: Terminal, options: LiveMonitorOptions) {
     this.#terminal = terminal;
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
     this.#model = new MonitorModel(options.config, options.service);
     this.#writer = new ScreenWriter((text) => terminal.write(text));
   }
@@ -101,7 +103,7 @@ class LiveMonitor {
   /** Stops timers and the scan in flight. */
   dispose(): void {
     this.#stop.abort();
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#scan?.abort();
   }
 
@@ -130,13 +132,13 @@ class LiveMonitor {
   }
 
   #startScan(): void {
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     if (this.#stop.signal.aborted) return;
     this.#scan?.abort();
     const controller = new AbortController();
     const id = ++this.#scanId;
     this.#scan = controller;
-    this.#lastStartAt = this.#now();
+    this.#lastStartAt = this.#clock.now();
     // dispose() aborts the scan in flight, so one signal per scan is enough.
     const { signal } = controller;
     const onProgress = (done: number, total: number) => {
@@ -166,24 +168,24 @@ class LiveMonitor {
     this.#scan = null;
     // The first scan proves the provider works; after that an outage is news, not a reason to quit.
     if (this.#scans === 0 || !isFleetmonError(err)) throw err;
-    this.#model.applyScanError(this.#now(), err.message);
+    this.#model.applyScanError(this.#clock.wallNow(), err.message);
     this.#queueRender();
     this.#schedule();
   }
 
   /** Arms the timer for the next scan, one interval after the last one started. */
   #schedule(): void {
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     if (this.#stop.signal.aborted || this.#model.paused || this.#scan !== null) return;
-    const wait = Math.max(0, this.#lastStartAt + this.#model.intervalMs - this.#now());
-    this.#timer = setTimeout(() => this.#guard(() => this.#startScan()), wait);
+    const wait = Math.max(0, this.#lastStartAt + this.#model.intervalMs - this.#clock.now());
+    this.#timer = this.#clock.setTimeout(() => this.#guard(() => this.#startScan()), wait);
   }
 
   /** Coalesces bursts of events (key repeat, progress) into one frame. */
   #queueRender(): void {
     if (this.#renderQueued) return;
     this.#renderQueued = true;
-    setImmediate(() =>
+    this.#clock.setImmediate(() =>
       this.#guard(() => {
         this.#renderQueued = false;
         this.#render();

@@ -9,8 +9,8 @@ import {
   startReceiver,
 } from '../../src/alert/receiver-server.test-helper.ts';
 import type { AlertRow, SilenceRow } from '../../src/core/alert-types.ts';
-import { eventually } from '../helpers/alertmanager.ts';
 import { runCli } from '../helpers/cli.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { type ServeChild, startServeChild } from '../helpers/serve.ts';
 
 // The built CLI as users run it: `serve` with alerting from a config file, a webhook on loopback,

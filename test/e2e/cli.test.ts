@@ -230,19 +230,20 @@ describe('fleetmon monitor', () => {
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`exits 0 within a second of ${signal}`, async () => {
+    it(`exits 0 on ${signal} without waiting for the next tick`, async () => {
       const [service] = expectedServices().keys();
-      let sentAt = 0;
-      const r = await runCli(['--api', api, 'monitor', String(service), '--interval', '1s'], {
+      let sent = false;
+      // The next tick is an hour away: only the signal can end the wait before runCli's limit.
+      const r = await runCli(['--api', api, 'monitor', String(service), '--interval', '1h'], {
         onStdout: (_chunk, kill) => {
-          if (sentAt === 0) {
-            sentAt = performance.now();
+          if (!sent) {
+            sent = true;
             kill(signal);
           }
         },
       });
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(performance.now() - sentAt < 1000, 'took longer than a second to stop');
+      assert.equal(r.signal, null);
     });
   }
 

@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import { BIN, runCli } from '../helpers/cli.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { startServeChild, waitFor200 } from '../helpers/serve.ts';
 
 // The built CLI in a real pseudo-terminal (tmux), driven by keys and read back from the screen.
@@ -30,16 +30,16 @@ function screen(session: string): string {
   return tmux('capture-pane', '-p', '-t', session);
 }
 
-/** Polls until `predicate` holds for the screen; fails with the last screen after `ms`. */
-async function waitFor(session: string, predicate: (s: string) => boolean, ms = 10_000) {
-  const deadline = performance.now() + ms;
+/** Reads the screen until `predicate` holds for it; fails with the last screen. */
+async function waitFor(session: string, predicate: (s: string) => boolean): Promise<string> {
   let last = '';
-  while (performance.now() < deadline) {
+  const matching = () => {
     last = screen(session);
-    if (predicate(last)) return last;
-    await sleep(100);
-  }
-  assert.fail(`screen never matched within ${ms}ms; last screen:\n${last}`);
+    return predicate(last) ? last : undefined;
+  };
+  return eventually('the screen', matching, { everyMs: 100, tries: 100 }).catch(() =>
+    assert.fail(`screen never matched; last screen:\n${last}`),
+  );
 }
 
 /** Starts fleetmon in a fresh tmux window; the exit code lands in a file, the pane stays open. */
@@ -71,16 +71,17 @@ function launch(args: string[], size = { columns: 120, rows: 50 }) {
     },
     alternateOn: () => tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim(),
     stderr: () => readFileSync(join(dir, `${session}.err`), 'utf8'),
-    async exitCode(ms = 5000): Promise<number> {
-      const deadline = performance.now() + ms;
-      while (performance.now() < deadline) {
+    exitCode(): Promise<number> {
+      const written = () => {
         try {
           return Number(readFileSync(exitFile, 'utf8').trim());
         } catch {
-          await sleep(50);
+          return undefined;
         }
-      }
-      assert.fail(`fleetmon did not exit within ${ms}ms; screen:\n${screen(session)}`);
+      };
+      return eventually('fleetmon exiting', written, { tries: 100 }).catch(() =>
+        assert.fail(`fleetmon did not exit; screen:\n${screen(session)}`),
+      );
     },
   };
 }
@@ -160,14 +161,16 @@ describe('fleetmon monitor on a terminal', { skip }, () => {
     ]);
     try {
       await waitFor200(`${serve.url}readyz`, 15_000);
-      const deadline = performance.now() + 20_000;
-      for (;;) {
-        const status = (await (await fetch(`${serve.url}api/v1/status`)).json()) as {
-          store: { written: number };
-        };
-        if (status.store.written >= 12 || performance.now() > deadline) break;
-        await sleep(200);
-      }
+      await eventually(
+        'twelve scans written to the store',
+        async () => {
+          const status = (await (await fetch(`${serve.url}api/v1/status`)).json()) as {
+            store: { written: number };
+          };
+          return status.store.written >= 12 ? true : undefined;
+        },
+        { everyMs: 200, tries: 100 },
+      );
     } finally {
       serve.child.kill('SIGTERM');
       await serve.exited;

@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import { NON_IP_ENTRIES } from '../../src/mock/faults.ts';
 import { type MockOptions, type RunningMock, startMock } from '../../src/mock/server.ts';
 import { BIN, cleanEnv, runCli } from '../helpers/cli.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { ipv6Available } from '../helpers/net.ts';
 
 // Issue #5 end to end: the built CLI against a misbehaving provider. Every command ends within
@@ -132,12 +133,12 @@ describe('nothing usable', { concurrency: true }, () => {
     for (const command of ['instances', 'services', 'health']) {
       it(`/servers ${fault}: ${command} exits 3 with one line naming the URL`, async () => {
         const { api } = await mock({ instances: 5, serversFault: fault });
-        const r = await runCli(['--api', api, ...FAST, command]);
+        // A run still going after 5 s is killed: it gave up by its own timeouts, or fails here.
+        const r = await runCli(['--api', api, ...FAST, command], { timeoutMs: 5000 });
         assert.equal(r.code, 3, r.stderr);
         assert.match(r.stderr, message);
         assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
         assert.equal(r.stdout, '');
-        assert.ok(r.ms < 5000, `took ${Math.round(r.ms)} ms`);
       });
     }
   }
@@ -156,29 +157,23 @@ describe('limits', { concurrency: true }, () => {
 
   it('a 50 MB /servers: read no further than --max-instances allows, exit 3', async () => {
     const { api } = await mock({ instances: 20, serversFault: 'flood' });
-    const r = await runCli(['--api', api, '--max-instances', '1000', 'instances']);
+    const r = await runCli(['--api', api, '--max-instances', '1000', 'instances'], {
+      timeoutMs: 5000,
+    });
     assert.equal(r.code, 3);
     assert.match(r.stderr, /\/servers answered more than 63\.5 KiB, the most 1000 instances need/);
-    assert.ok(r.ms < 5000, `took ${Math.round(r.ms)} ms`);
   });
 
   it('50 MB bodies: read no further than --max-body, in bounded time', async () => {
     const { api } = await mock({ instances: 8, floodRate: 1 });
-    const r = await runCli([
-      '--api',
-      api,
-      ...FAST,
-      '--max-body',
-      '64KiB',
-      'instances',
-      '-o',
-      'json',
-    ]);
+    const r = await runCli(
+      ['--api', api, ...FAST, '--max-body', '64KiB', 'instances', '-o', 'json'],
+      { timeoutMs: 5000 },
+    );
     assert.equal(r.code, 3);
     const rows = JSON.parse(r.stdout) as Row[];
     assert.equal(rows.length, 8);
     assert.ok(rows.every((row) => row.error === 'body larger than 64 KiB'));
-    assert.ok(r.ms < 5000, `took ${Math.round(r.ms)} ms`);
   });
 
   it('FLEETMON_MAX_INSTANCES is a setting like any other, and a bad one is exit 2', async () => {
@@ -308,15 +303,13 @@ describe('signals', { concurrency: true }, () => {
           kill = k;
         },
       });
-      assert.ok(await waitFor(() => m.stats.requests >= 5), 'the scan never started');
-      const sentAt = performance.now();
+      await eventually('the scan starting', () => m.stats.requests >= 5 || undefined);
       kill(signal);
+      // Without the signal the scan would end only at its 30 s timeout, after runCli's limit.
       const r = await run;
-      const stopMs = performance.now() - sentAt;
       assert.equal(r.code, code, r.stderr);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr, `fleetmon: interrupted by ${signal}\n`);
-      assert.ok(stopMs < 1000, `took ${Math.round(stopMs)} ms to stop`);
     });
   }
 
@@ -350,12 +343,3 @@ describe('signals', { concurrency: true }, () => {
       assert.match(line, /^fleetmon: \S+ scan failed: .*\/servers answered HTTP 500$/);
   });
 });
-
-/** Polls `condition` every 10 ms for up to 5 s. */
-async function waitFor(condition: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return false;
-}

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from './eventually.ts';
 import { freePort } from './net.ts';
 
 /** Debian's Alertmanager (package prometheus-alertmanager; .ci/run installs it). */
@@ -51,32 +52,20 @@ export async function startAlertmanager(config: string): Promise<RunningAlertman
     await exited;
     await rm(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const ready = await fetch(`${url}/-/ready`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ready) break;
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`Alertmanager did not get ready: ${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const ready = async () => {
+    if (child.exitCode !== null) throw new Error('Alertmanager exited');
+    return (
+      (await fetch(`${url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )) || undefined
+    );
+  };
+  try {
+    await eventually('Alertmanager getting ready', ready, { everyMs: 100, tries: 150 });
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}: ${output}`);
   }
   return { url, child, output: () => output, stop };
-}
-
-/** Polls `check` every 50 ms until it returns a value, for at most `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -13,7 +13,6 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 /**
@@ -60,7 +59,6 @@ export function runCli(
     cwd?: string;
   } = {},
 ): Promise<CliResult> {
-  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(options.bin ?? BIN, args, {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
@@ -81,7 +79,7 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(limit);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }

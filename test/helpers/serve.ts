@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { BIN, cleanEnv } from './cli.ts';
+import { eventually } from './eventually.ts';
 
 /** `bin/fleetmon serve …` running as a child, with the URL it printed. */
 export interface ServeChild {
@@ -55,25 +56,28 @@ export async function startServeChild(
   };
 }
 
-/** Polls `url` until it answers 200, for at most `timeoutMs`. */
+/** Asks `url` every 100 ms until it answers 200; gives up after about `limitMs`. */
 export async function waitFor200(
   url: string,
-  timeoutMs = 10_000,
+  limitMs = 10_000,
   init: RequestInit = {},
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await fetch(url, init)
+  let last = 0;
+  const answered200 = async () => {
+    last = await fetch(url, init)
       .then(async (r) => {
         await r.arrayBuffer();
         return r.status;
       })
       .catch(() => 0);
-    if (status === 200) return;
-    if (Date.now() > deadline)
-      throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last ${status})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return last === 200 ? true : undefined;
+  };
+  await eventually(`${url} answering 200`, answered200, {
+    everyMs: 100,
+    tries: Math.ceil(limitMs / 100),
+  }).catch((err: Error) => {
+    throw new Error(`${err.message} (last ${last})`);
+  });
 }
 
 /** Reads a Server-Sent Events stream until `count` events named `name` arrived; bounded. */

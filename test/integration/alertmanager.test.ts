@@ -10,10 +10,10 @@ import {
 import { configOf, down, scanOf, up } from '../../src/alert/test-fixtures.test-helper.ts';
 import {
   alertmanagerMissing,
-  eventually,
   type RunningAlertmanager,
   startAlertmanager,
 } from '../helpers/alertmanager.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 // fleetmon pushes to a real Alertmanager, which groups and notifies a webhook the test runs.
 const IPS = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
@@ -94,8 +94,14 @@ receivers:
 
   it('while firing, endsAt keeps moving on, so Alertmanager does not resolve them by itself', async () => {
     const before_ = new Map((await amAlerts()).map((a) => [a.fingerprint, Date.parse(a.endsAt)]));
-    // The lease is 4 × max(resend 1s, interval 0.5s) = 4 s: wait past it.
-    await new Promise((r) => setTimeout(r, 5_000));
+    // The lease is 4 × max(resend 1s, interval 0.5s) = 4 s. Alertmanager keeps real time, so
+    // the event to wait for is its clock (the system's) passing the first lease's end.
+    const firstLeaseEnd = Math.max(...before_.values());
+    await eventually(
+      'the first lease running out',
+      () => (Date.now() > firstLeaseEnd ? true : undefined),
+      { everyMs: 100, tries: 100 },
+    );
     const now = await amAlerts();
     assert.equal(now.length, 2);
     for (const a of now) {

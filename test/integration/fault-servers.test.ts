@@ -4,6 +4,7 @@ import { FleetmonError } from '../../src/core/errors.ts';
 import { NON_IP_ENTRIES } from '../../src/mock/faults.ts';
 import type { MockOptions } from '../../src/mock/server.ts';
 import { scanFleet } from '../../src/scan/scan.ts';
+import { FakeClock } from '../../src/time/fake-clock.test-helper.ts';
 import {
   assertAccountedFor,
   type FaultFleet,
@@ -172,15 +173,24 @@ describe('a 50 MB /servers answer', () => {
 
 describe('instances that come and go', () => {
   it('reports the ones gone between list and stats as gone, and loses none', async () => {
-    // Half the fleet is replaced every 20 ms while each answer takes 5-15 ms.
+    // Half the fleet is replaced every 20 ms of the mock's clock, while each answer takes 5-15
+    // ms of it: the test moves that clock 5 ms at a time until the scan has ended.
+    const clock = new FakeClock();
     const { mock, client } = await fleetWith({
       instances: 60,
       churn: 0.5,
       churnIntervalMs: 20,
       latencyMs: { min: 5, max: 15 },
+      clock,
     });
-    const listed = [...mock.roster.listedAt(Date.now())];
-    const snapshot = await scanFleet(client, { concurrency: 4 });
+    const listed = [...mock.roster.listedAt(clock.wallNow())];
+    let scanned = false;
+    const scan = scanFleet(client, { concurrency: 4 }).finally(() => (scanned = true));
+    for (let step = 0; !scanned; step++) {
+      assert.ok(step < 10_000, 'the scan never ended');
+      await clock.advance(5);
+    }
+    const snapshot = await scan;
     assert.equal(snapshot.readings.length, 60);
     assert.equal(new Set(snapshot.readings.map((r) => r.ip)).size, 60);
     const gone = snapshot.readings.filter((r) => reasonOf(r) === 'HTTP 400 (instance gone)');
@@ -189,6 +199,6 @@ describe('instances that come and go', () => {
       if (reading.ok) assert.deepEqual(reading.stats, mock.fleet.statsAt(reading.ip, 0));
       else assert.equal(reasonOf(reading), 'HTTP 400 (instance gone)');
     }
-    assert.notDeepEqual([...mock.roster.listedAt(Date.now())], listed);
+    assert.notDeepEqual([...mock.roster.listedAt(clock.wallNow())], listed);
   });
 });

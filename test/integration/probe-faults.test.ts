@@ -1,34 +1,30 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import type { LookupFunction, Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { jsonExpectation } from '../../src/config/probe-fields.ts';
 import type { ProbeResult } from '../../src/core/probe-types.ts';
 import { ANY_SUCCESS } from '../../src/probe/expected-status.ts';
 import type { ProbeSpec } from '../../src/probe/probe-spec.ts';
 import { type ProbeRunDeps, runProbe } from '../../src/probe/run-probe.ts';
-import { systemWallClock } from '../../src/probe/wall-clock.ts';
 import { type Loopback, serveHttp, serveRaw } from '../../src/provider/loopback.test-helper.ts';
+import { FakeClock } from '../../src/time/fake-clock.test-helper.ts';
 import { freePort } from '../helpers/net.ts';
 
 // The real probe against loopback servers that misbehave: every fault is a verdict with a
-// reason, and no run outlives its timeout.
+// reason, and no run outlives its timeout. Time is a fake clock's (the probe's timers and its
+// readings alike): a fault that ends by itself ends while that clock stands still, and a
+// timeout happens when the test moves the clock past it.
 
-const clock = systemWallClock();
-const deps: ProbeRunDeps = {
-  clock,
-  userAgent: 'fleetmon-test',
-  sleep: async (ms, signal) => {
-    try {
-      await sleep(ms, undefined, signal === undefined ? {} : { signal });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-};
+/** The probe's edges on `clock`: its readings are the fake wall time, its waits are skipped. */
+function depsOn(clock: FakeClock): ProbeRunDeps {
+  return {
+    wallClock: { now: () => clock.wallNow(), resolutionMs: 0 },
+    clock,
+    userAgent: 'fleetmon-test',
+  };
+}
 
 function spec(url: string, extra: Partial<ProbeSpec> = {}): ProbeSpec {
   return {
@@ -59,13 +55,25 @@ async function keep(server: Promise<Loopback>): Promise<Loopback> {
   return s;
 }
 
-/** Runs a probe and checks it ended within its timeout (plus scheduling slack). */
-async function probe(s: ProbeSpec): Promise<ProbeResult> {
-  const started = performance.now();
-  const result = await runProbe(s, deps);
-  const took = performance.now() - started;
-  assert.ok(took < s.timeoutMs + 500, `took ${took} ms, timeout ${s.timeoutMs} ms`);
+/**
+ * Runs a probe whose fault ends it by itself: it ends while the clock stands still (it never
+ * waited for its timeout) and leaves no timer behind. `clock` is the one the servers move.
+ */
+async function probe(
+  s: ProbeSpec,
+  clock = new FakeClock({ sleeps: 'skip' }),
+): Promise<ProbeResult> {
+  const start = clock.now();
+  const result = await runProbe(s, depsOn(clock));
+  assert.deepEqual(clock.pending(), [], 'a timer outlived the run');
+  assert.ok(clock.now() - start < s.timeoutMs, 'the run waited for its timeout');
   return result;
+}
+
+/** Resolves with the server's socket once a request has arrived at it. */
+function arrival(): { seen: Promise<Socket>; onRequest: (socket: Socket) => void } {
+  const { promise, resolve } = Promise.withResolvers<Socket>();
+  return { seen: promise, onRequest: resolve };
 }
 
 function expectFailure(
@@ -88,7 +96,10 @@ describe('probe faults at the network level', () => {
         '',
         4,
       );
-    const result = await runProbe(spec('http://nowhere.invalid/health'), { ...deps, lookup });
+    const result = await runProbe(spec('http://nowhere.invalid/health'), {
+      ...depsOn(new FakeClock()),
+      lookup,
+    });
     expectFailure(
       result,
       'down',
@@ -132,26 +143,37 @@ describe('probe faults at the network level', () => {
   });
 
   it('timeout: a server that never answers', async () => {
-    const silent = await keep(serveRaw(() => undefined));
-    const result = await probe(spec(silent.url.href, { timeoutMs: 400 }));
+    const request = arrival();
+    const silent = await keep(serveRaw(request.onRequest));
+    const clock = new FakeClock();
+    const run = runProbe(spec(silent.url.href, { timeoutMs: 400 }), depsOn(clock));
+    await request.seen;
+    const [due, ...more] = clock.pending();
+    assert.ok(due !== undefined && due > 0 && due <= 400 && more.length === 0, `${due}`);
+    await clock.advance(400);
+    const result = await run;
     expectFailure(result, 'down', 'timeout', /^no answer within 400ms$/);
     assert.equal(result.status, null);
+    assert.deepEqual(clock.pending(), []);
   });
 
   it('a slow trickle is cut at the timeout, with the status it had sent', async () => {
-    const trickle = await keep(
-      serveRaw((socket) => {
-        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n');
-        const timer = setInterval(() => socket.write('x'), 50);
-        socket.on('close', () => clearInterval(timer));
-      }),
-    );
-    const result = await probe(spec(trickle.url.href, { timeoutMs: 500 }));
+    const request = arrival();
+    const trickle = await keep(serveRaw(request.onRequest));
+    const clock = new FakeClock();
+    const run = runProbe(spec(trickle.url.href, { timeoutMs: 500 }), depsOn(clock));
+    const socket = await request.seen;
+    socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nx');
+    // A byte every 250 ms of the probe's clock: progress does not put the timeout off.
+    await clock.advance(250);
+    socket.write('x');
+    await clock.advance(250);
+    const result = await run;
     expectFailure(
       result,
       'down',
       'timeout',
-      /^answer 200 not complete within 500ms \(\d+ bytes of body so far\)$/,
+      /^answer 200 not complete within 500ms \(2 bytes of body so far\)$/,
     );
     assert.equal(result.status, 200);
   });
@@ -252,10 +274,14 @@ describe('probe faults in the answer', () => {
   });
 
   it('status, body and latency that are not what was expected', async () => {
+    const slowClock = new FakeClock({ sleeps: 'skip' });
     const server = await keep(
       serveHttp((req, res) => {
         if (req.url === '/missing') return res.writeHead(404).end('no');
-        if (req.url === '/slow') return void setTimeout(() => res.end('{"status":"ok"}'), 150);
+        if (req.url === '/slow') {
+          // Takes 150 ms of the probe's clock to answer.
+          return void slowClock.advance(150).then(() => res.end('{"status":"ok"}'));
+        }
         res.setHeader('Content-Type', 'application/json');
         res.end('{"status":"degraded"}');
       }),
@@ -275,10 +301,10 @@ describe('probe faults in the answer', () => {
       /^\$\.status is "degraded", expected "ok"$/,
     );
     expectFailure(
-      await probe(spec(`${server.url.href}slow`, { maxLatencyMs: 50 })),
+      await probe(spec(`${server.url.href}slow`, { maxLatencyMs: 50 }), slowClock),
       'down',
       'latency',
-      /^answered in \d+ ms, more than the 50ms allowed$/,
+      /^answered in 150 ms, more than the 50ms allowed$/,
     );
   });
 
@@ -325,14 +351,21 @@ describe('probe faults in the answer', () => {
     );
   });
 
-  it('stops at once when aborted', async () => {
-    const silent = await keep(serveRaw(() => undefined));
+  it('stops at once when aborted, without waiting for its timeout', async () => {
+    const request = arrival();
+    const silent = await keep(serveRaw(request.onRequest));
+    const clock = new FakeClock();
     const controller = new AbortController();
-    const started = performance.now();
-    const pending = runProbe(spec(silent.url.href, { timeoutMs: 10_000 }), deps, controller.signal);
-    setTimeout(() => controller.abort(), 50);
-    const result = await pending;
-    assert.ok(performance.now() - started < 1000);
+    const run = runProbe(
+      spec(silent.url.href, { timeoutMs: 10_000 }),
+      depsOn(clock),
+      controller.signal,
+    );
+    await request.seen;
+    controller.abort();
+    const result = await run;
     assert.equal(result.verdict, 'down');
+    assert.equal(clock.now(), 0, 'no time passed');
+    assert.deepEqual(clock.pending(), [], 'its timer was released');
   });
 });

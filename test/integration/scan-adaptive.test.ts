@@ -3,8 +3,8 @@ import { after, describe, it } from 'node:test';
 import { startMock } from '../../src/mock/server.ts';
 import { parseApiAddress } from '../../src/provider/address.ts';
 import { createProviderClient, type ProviderClientOptions } from '../../src/provider/client.ts';
-import { FakeClock, until } from '../../src/provider/fake-clock.test-helper.ts';
 import { scanFleet } from '../../src/scan/scan.ts';
+import { FakeClock, until } from '../../src/time/fake-clock.test-helper.ts';
 
 type MockOptions = NonNullable<Parameters<typeof startMock>[0]>;
 

@@ -7,6 +7,7 @@ import { scanFleet } from '../../src/scan/scan.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import { runCli } from '../helpers/cli.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { parsePrometheusText } from '../helpers/prom-text.ts';
 import { readEvents, waitFor200 } from '../helpers/serve.ts';
 
@@ -138,12 +139,16 @@ describe('serve over HTTP on loopback', () => {
 
   it('keeps history for the charts, one point per scan', async () => {
     const server = await serve({ intervalMs: 500 });
-    await new Promise((r) => setTimeout(r, 1300));
-    const services = (await getJson(`${server.url}api/v1/services`)).body as { service: string }[];
-    const name = services[0]?.service ?? '';
-    const { status, body } = await getJson(
-      `${server.url}api/v1/history?service=${name}&members=30`,
-    );
+    const history = async () => {
+      const services = (await getJson(`${server.url}api/v1/services`)).body;
+      const name = (services as { service: string }[])[0]?.service;
+      if (name === undefined) return undefined;
+      const answer = await getJson(`${server.url}api/v1/history?service=${name}&members=30`);
+      return answer.body.ts?.length >= 2 ? answer : undefined;
+    };
+    const { status, body } = await eventually('two scans in the history', history, {
+      everyMs: 100,
+    });
     assert.equal(status, 200);
     assert.ok(body.ts.length >= 2, JSON.stringify(body.ts));
     assert.equal(body.cpu.length, body.ts.length);

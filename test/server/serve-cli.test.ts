@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import { runCli } from '../helpers/cli.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { parsePrometheusText } from '../helpers/prom-text.ts';
 import { rawExchange, rawGet } from '../helpers/raw-http.ts';
 import { readEvents, startServeChild, waitFor200 } from '../helpers/serve.ts';
@@ -226,15 +227,18 @@ describe('fleetmon serve', () => {
         get(`${serve.url}metrics`, (res) => {
           res.pause();
           serve.child.kill('SIGTERM');
-          setTimeout(() => {
-            let text = '';
-            res.setEncoding('utf8').on('data', (c: string) => {
-              text += c;
-            });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-            res.on('error', reject);
-            res.resume();
-          }, 200);
+          // Read the rest only once serve is shutting down, so the answer is still in flight then.
+          eventually('serve shutting down', () => /shutting down/.test(serve.stderr()) || undefined)
+            .then(() => {
+              let text = '';
+              res.setEncoding('utf8').on('data', (c: string) => {
+                text += c;
+              });
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+              res.on('error', reject);
+              res.resume();
+            })
+            .catch(reject);
         }).on('error', reject);
       });
       const answer = await body;
@@ -242,10 +246,8 @@ describe('fleetmon serve', () => {
       const families = parsePrometheusText(answer.text);
       assert.equal(families.get('fleetmon_instance_up')?.samples.length, 5000);
       await stream.ended;
-      const started = Date.now();
       const { code } = await serve.exited;
       assert.equal(code, 0, serve.stderr());
-      assert.ok(Date.now() - started < 7000);
       assert.match(serve.stderr(), /shutting down/);
     } finally {
       serve.kill();

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import type { ProbeHistoryAnswer, ProbesAnswer } from '../../src/server/probe-answers.ts';
 import { BIN, cleanEnv } from '../helpers/cli.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { freePort } from '../helpers/net.ts';
 import { parsePrometheusText } from '../helpers/prom-text.ts';
 import { type ServeChild, startServeChild } from '../helpers/serve.ts';
@@ -22,27 +23,20 @@ let serve: ServeChild;
 const probesOf = async (): Promise<ProbesAnswer> =>
   (await (await fetch(`${serve.url}api/v1/probes`)).json()) as ProbesAnswer;
 
-/** Polls until `check` passes on the probes answer; bounded. */
-async function until(
-  check: (answer: ProbesAnswer) => boolean,
-  what: string,
-): Promise<ProbesAnswer> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const answer = await probesOf();
-    if (check(answer)) return answer;
-    if (Date.now() > deadline)
-      throw new Error(`${what} did not happen; last: ${JSON.stringify(answer)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Asks for the probes until `check` passes on the answer. */
+function until(check: (answer: ProbesAnswer) => boolean, what: string): Promise<ProbesAnswer> {
+  return eventually(
+    what,
+    async () => {
+      const answer = await probesOf();
+      return check(answer) ? answer : undefined;
+    },
+    { everyMs: 100, tries: 150 },
+  );
 }
 
-async function untilLog(pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!pattern.test(serve.stderr())) {
-    if (Date.now() > deadline) throw new Error(`no ${pattern} in: ${serve.stderr()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function untilLog(pattern: RegExp): Promise<true> {
+  return eventually(`${pattern} in serve's log`, () => pattern.test(serve.stderr()) || undefined);
 }
 
 before(async () => {
@@ -160,12 +154,13 @@ describe('serve with probes', { timeout: 60_000 }, () => {
     ).json()) as ProbeHistoryAnswer;
     assert.equal(history.ts[0], before.ts[0], 'the runs before the reload are still there');
     assert.ok(history.verdict.includes('skewed') && history.verdict.at(-1) === 'ok');
-    // /metrics is rendered at most once a second; within that a removed probe's series goes.
-    const deadline = Date.now() + 5000;
-    while (/probe="gone"/.test(await (await fetch(`${serve.url}metrics`)).text())) {
-      assert.ok(Date.now() < deadline, 'a removed probe has no series');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // /metrics is rendered at most once a second; after that a removed probe's series goes.
+    await eventually(
+      'a removed probe losing its series',
+      async () =>
+        !/probe="gone"/.test(await (await fetch(`${serve.url}metrics`)).text()) || undefined,
+      { everyMs: 200, tries: 25 },
+    );
     serve.child.kill('SIGTERM');
     assert.equal((await serve.exited).code, 0);
   });
@@ -193,12 +188,8 @@ describe('serve started as a user types it', { timeout: 30_000 }, () => {
       child.on('close', (code) => resolve(code)),
     );
     const limit = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    const waitLog = async (pattern: RegExp) => {
-      for (let i = 0; !pattern.test(stderr); i++) {
-        if (i > 400) assert.fail(`never logged ${pattern}: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const waitLog = (pattern: RegExp) =>
+      eventually(`${pattern} in the log`, () => pattern.test(stderr) || undefined);
     await waitLog(/dashboard on/);
     await writeFile(config, `probes:\n  - { name: b, url: "${mock.url}/servers", interval: 1s }\n`);
     child.kill('SIGHUP');

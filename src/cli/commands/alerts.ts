@@ -40,7 +40,7 @@ export async function runAlerts(ctx: Context, options: CommandOptions<'alerts'>)
       'pass --server URL (or FLEETMON_SERVER) to ask a running fleetmon serve, or --api to evaluate the rules once over a scan',
     );
   }
-  ctx.io.stdout.write(renderAlerts(rows, renderOptions(ctx), Date.now(), note));
+  ctx.io.stdout.write(renderAlerts(rows, renderOptions(ctx), ctx.clock.wallNow(), note));
   return rows.some((row) => row.state === 'firing') ? EXIT.flagged : EXIT.ok;
 }
 
@@ -54,7 +54,7 @@ async function evaluateOnce(ctx: Context): Promise<AlertRow[]> {
   const evaluator = new AlertEvaluator(config.enabled ? config.rules : []);
   const instances = await scanRows(ctx);
   const services = summarizeServices(instances, health);
-  const now = Date.now();
+  const now = ctx.clock.wallNow();
   evaluator.observeScan(
     { scannedAt: now, instances, services, health: healthOf(services, health) },
     now,

@@ -19,7 +19,7 @@ export async function runCheck(
   ctx: Context,
   targets: readonly string[],
   options: CommandOptions<'check'>,
-  run: ProbeRunner = realProbeRunner(),
+  run: ProbeRunner = realProbeRunner(ctx.clock),
 ): Promise<number> {
   const specs = specsFor(ctx, targets, options);
   const results = await runAll(specs, run, ctx.settings.concurrency, ctx.signal);

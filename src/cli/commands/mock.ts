@@ -28,6 +28,7 @@ export async function runMock(ctx: Context, options: CommandOptions<'mock'>): Pr
   const mockOptions: MockOptions = {
     ...rest,
     host,
+    clock: ctx.clock,
     churnIntervalMs: churnInterval,
     clockSkewMs: clockSkew,
     nowDateOnly,
@@ -52,7 +53,7 @@ export async function runMock(ctx: Context, options: CommandOptions<'mock'>): Pr
       : `, clock ${clockSkew > 0 ? '+' : '-'}${formatDuration(Math.abs(clockSkew))}`;
   const about = `seed ${mockOptions.seed}, ${mockOptions.model}`;
   ctx.io.stderr.write(
-    `fleetmon mock: ${mock.roster.listedAt(Date.now()).length} instances on ${whereListening(mock, about)}; time on ${mock.url}/now${nowDateOnly ? ' (Date header only)' : ''}${skew}; Ctrl-C stops\n`,
+    `fleetmon mock: ${mock.roster.listedAt(ctx.clock.wallNow()).length} instances on ${whereListening(mock, about)}; time on ${mock.url}/now${nowDateOnly ? ' (Date header only)' : ''}${skew}; Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) =>
     ctx.signal.addEventListener('abort', () => resolve(), { once: true }),

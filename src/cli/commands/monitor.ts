@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandOptions } from '../../config/command-options.ts';
 import { FleetmonError, isFleetmonError } from '../../core/errors.ts';
 import { ServiceMembers } from '../../core/service-members.ts';
@@ -9,6 +8,7 @@ import { type MonitorTick, renderMonitorNdjson, renderMonitorTable } from '../..
 import { scanFleet, scanInstances } from '../../scan/scan.ts';
 import type { Store } from '../../store/store.ts';
 import { classifyStoreError } from '../../store/store-error.ts';
+import { sleepUnlessAborted } from '../../time/clock.ts';
 import { capacityFor } from '../../tui/history.ts';
 import type { MonitorSource } from '../../tui/live-monitor.ts';
 import type { RecentPast, Target } from '../../tui/model.ts';
@@ -58,17 +58,19 @@ export async function runMonitor(
   const warn = listWarningsReporter(ctx);
   try {
     for (let tick = 1; count === undefined || tick <= count; tick++) {
-      const startedAt = Date.now();
+      const startedAt = ctx.clock.wallNow();
+      const startedMono = ctx.clock.now();
       const rows = await readService(ctx, connection.client, members, signal, tick === 1);
       if (rows === null) break;
       if (rows !== undefined) warn(connection.client.lastListWarnings);
       if (tick === 1 && rows?.length === 0) throw notFound(wanted, members.knownServices());
       if (rows !== undefined) {
-        sink.show({ ts: startedAt, service: members.name ?? wanted, rows }, Date.now() - startedAt);
+        const scanMs = ctx.clock.now() - startedMono;
+        sink.show({ ts: startedAt, service: members.name ?? wanted, rows }, scanMs);
       }
       if (count !== undefined && tick === count) break;
-      const wait = Math.max(0, intervalMs - (Date.now() - startedAt));
-      if (!(await pause(wait, signal))) break;
+      const wait = Math.max(0, intervalMs - (ctx.clock.now() - startedMono));
+      if (!(await sleepUnlessAborted(ctx.clock, wait, signal))) break;
     }
     return EXIT.ok;
   } finally {
@@ -93,23 +95,16 @@ async function readService(
       concurrency: settings.concurrency,
       deadlineMs: settings.deadlineMs,
       signal,
+      clock: ctx.clock,
     });
     return members.rows(snapshot.readings, settings.rules);
   } catch (err) {
     if (signal.aborted) return null;
     // The first scan proves the provider works; after that an outage is news to report, not a reason to quit.
     if (first || !isFleetmonError(err)) throw err;
-    ctx.io.stderr.write(`fleetmon: ${new Date().toISOString()} scan failed: ${err.message}\n`);
+    const at = new Date(ctx.clock.wallNow()).toISOString();
+    ctx.io.stderr.write(`fleetmon: ${at} scan failed: ${err.message}\n`);
     return undefined;
-  }
-}
-
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -187,6 +182,7 @@ async function runLive(
       service,
       count: run.count,
       signal: ctx.signal,
+      clock: ctx.clock,
     });
   } finally {
     await connection.close();
@@ -257,6 +253,7 @@ function createSource(
         concurrency: settings.concurrency,
         deadlineMs: settings.deadlineMs,
         signal,
+        clock: ctx.clock,
         onProgress: (p: { done: number; total: number }) => onProgress(p.done, p.total),
       };
       if (target.kind === 'fleet') {
@@ -278,7 +275,8 @@ function createSource(
         // A service opened from the list: the fleet scan already says who its members are.
         members.rows(fleetReadings, settings.rules);
       }
-      const startedAt = Date.now();
+      const startedAt = ctx.clock.wallNow();
+      const startedMono = ctx.clock.now();
       const listed = await client.listServers(signal);
       const snapshot = await scanInstances(client, members.targets(listed), scanOptions);
       const rows = members.rows(snapshot.readings, settings.rules);
@@ -286,7 +284,7 @@ function createSource(
       return {
         target,
         at: startedAt,
-        durationMs: Date.now() - startedAt,
+        durationMs: ctx.clock.now() - startedMono,
         rows,
         retries: retriesOf(snapshot.readings),
         serviceName: members.name,

@@ -24,6 +24,7 @@ export function serveTarget(ctx: Context, options: ServeClientOptions): ServeTar
     token: options.authToken,
     basic: options.basicAuth,
     timeoutMs: ctx.settings.timeoutMs,
+    clock: ctx.clock,
   };
 }
 

@@ -92,6 +92,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
   let observeProbe: ((result: ProbeResult) => void) | undefined;
   const keepProbeResult = probeResultsInto(store, log);
   const probes = startServeProbes(ctx.config, {
+    clock: ctx.clock,
     windowMs: historyMs,
     log,
     onResult: (result) => {
@@ -106,6 +107,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
           concurrency: settings.concurrency,
           deadlineMs: settings.deadlineMs,
           signal,
+          clock: ctx.clock,
         }),
       provider: connection.client.url,
       traffic: () => connection.client.traffic,
@@ -120,7 +122,9 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       maxConnections: options.maxConnections,
       webRoot: findWebRoot(),
       log,
-      alerts: (url) => openAlerting({ config: alertConfig, url, intervalMs, log }),
+      now: () => ctx.clock.wallNow(),
+      alerts: (url) =>
+        openAlerting({ config: alertConfig, url, intervalMs, log, clock: ctx.clock }),
       probes: probes.service.board,
     });
     observeProbe = (result) => server.alerts?.observeProbe(result);

@@ -60,7 +60,7 @@ export async function runSilenceList(ctx: Context, options: SilenceListOptions):
     `api/v1/silences?state=${states}`,
     silenceRows,
   );
-  ctx.io.stdout.write(renderSilences(rows, renderOptions(ctx), Date.now()));
+  ctx.io.stdout.write(renderSilences(rows, renderOptions(ctx), ctx.clock.wallNow()));
   return EXIT.ok;
 }
 
@@ -88,7 +88,7 @@ export async function runSilenceExpire(
 function describe(ctx: Context, silence: SilenceRow, what: 'added' | 'expired'): string {
   const format = renderOptions(ctx).format;
   if (format !== 'table' && format !== 'wide')
-    return renderSilences([silence], renderOptions(ctx), Date.now());
+    return renderSilences([silence], renderOptions(ctx), ctx.clock.wallNow());
   const until = what === 'added' ? ` until ${silence.endsAt}` : '';
   return `${escapeUnprintable(`silence ${silence.id} ${what}: ${silence.matchers.join(' ')}${until}`)}\n`;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock, settle } from '../fake-clock.test-helper.ts';
+import { FakeClock, settle } from '../../time/fake-clock.test-helper.ts';
 import { Admission, type Ticket } from './admission.ts';
 
 /** A request waiting to be admitted: its ticket once in, and whether it is in yet. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import { AdaptiveWindow, type LoadSignal } from './adaptive-window.ts';
 import { Limiter } from './limiter.ts';
 import { TokenBucket } from './token-bucket.ts';

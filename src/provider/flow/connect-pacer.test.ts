@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../fake-clock.test-helper.ts';
+import { FakeClock } from '../../time/fake-clock.test-helper.ts';
 import { ConnectPacer } from './connect-pacer.ts';
 
 /** A pacer on a fake clock; `held(maxAgeMs)` stands for the connections the provider holds. */

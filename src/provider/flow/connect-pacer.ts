@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../clock.ts';
+import type { Clock, Timer } from '../../time/clock.ts';
 
 /** Connects at once to a provider not yet heard from. */
 const INITIAL_CONNECTS = 4;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../fake-clock.test-helper.ts';
+import { FakeClock } from '../../time/fake-clock.test-helper.ts';
 import { HeldConnections } from './held-connections.ts';
 
 describe('HeldConnections', () => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { settle as tick } from '../../time/fake-clock.test-helper.ts';
 import { Limiter } from './limiter.ts';
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('Limiter', () => {
   it('holds requests beyond the limit and hands slots over in order', async () => {

@@ -1,5 +1,5 @@
+import type { Clock } from '../../time/clock.ts';
 import type { AttemptResult } from '../attempt.ts';
-import type { Clock } from '../clock.ts';
 import type { LoadSignal } from './adaptive-window.ts';
 import { Admission, type Ticket } from './admission.ts';
 import { ConnectPacer } from './connect-pacer.ts';

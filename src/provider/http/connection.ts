@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import type { Connect } from '../connector.ts';
 import type { FlowPolicy } from '../flow/policy.ts';
 import type { Carrier, PoolExchange } from './exchange.ts';

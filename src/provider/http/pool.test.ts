@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { type Clock, systemClock } from '../clock.ts';
+import { type Clock, systemClock } from '../../time/clock.ts';
+import { FakeClock, until } from '../../time/fake-clock.test-helper.ts';
 import { createRetryingConnector } from '../connector.ts';
-import { FakeClock, until } from '../fake-clock.test-helper.ts';
 import { FlowPolicy } from '../flow/policy.ts';
 import { serveHeads, serveStalling } from '../loopback.test-helper.ts';
 import { HttpPool } from './pool.ts';

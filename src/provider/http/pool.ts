@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import type { Connect } from '../connector.ts';
 import type { FlowPolicy } from '../flow/policy.ts';
 import { Connection, type ConnectionEvents } from './connection.ts';

@@ -4,7 +4,6 @@ class FakeTimer implements Timer {
   readonly at: number;
   readonly seq: number;
   readonly callback: () => void;
-  cancelled = false;
 
   constructor(at: number, seq: number, callback: () => void) {
     this.at = at;
@@ -17,7 +16,7 @@ class FakeTimer implements Timer {
   }
 }
 
-/** How a {@link FakeClock} treats `sleep`. */
+/** Where a {@link FakeClock} starts, and how it treats `sleep`. */
 export interface FakeClockOptions {
   /** Monotonic time at the start; default 0. */
   readonly start?: number;
@@ -32,9 +31,10 @@ export interface FakeClockOptions {
 
 /**
  * A {@link Clock} whose time moves only when a test says so. Timers fire in order of due time
- * during {@link advance}, or one at a time with {@link fireNext}; immediates run as in Node,
- * after the I/O of the turn (in {@link advance}, after a turn of the real event loop), or when
- * a test calls {@link runImmediates}. Every `sleep` is recorded in {@link slept}.
+ * (then of setting) during {@link advance}, or one at a time with {@link fireNext}; immediates
+ * run as in Node, after the I/O of the turn (in {@link advance}, after a turn of the real event
+ * loop), or when a test calls {@link runImmediates}. Every `sleep` is recorded in {@link slept}.
+ * Real sockets work with it: only the timers are fake.
  */
 export class FakeClock implements Clock {
   #now: number;
@@ -68,7 +68,6 @@ export class FakeClock implements Clock {
 
   clearTimeout(timer: Timer | undefined): void {
     if (!(timer instanceof FakeTimer)) return;
-    timer.cancelled = true;
     this.#timers = this.#timers.filter((pending) => pending !== timer);
   }
 
@@ -113,23 +112,29 @@ export class FakeClock implements Clock {
   }
 
   /**
-   * Moves time on by `ms`, firing each timer due on the way at its due time. After each timer
-   * (and once at the start) the program gets a turn of the real event loop, so promise
-   * continuations and I/O callbacks run before time moves on.
+   * Moves time on by `ms`, firing each timer due on the way at its due time. Before the first
+   * timer, after each, and at the end, the program gets turns of the real event loop and its
+   * immediates run, so promise continuations and ready I/O callbacks run before time moves on.
    */
   async advance(ms: number): Promise<void> {
     const until = this.#now + ms;
-    await settle();
-    this.runImmediates();
+    await this.#quiet();
     for (;;) {
       const next = this.#ordered()[0];
       if (next === undefined || next.at > until) break;
       this.fireNext();
-      await settle();
-      this.runImmediates();
-      await settle();
+      await this.#quiet();
     }
     this.#now = Math.max(this.#now, until);
+    await this.#quiet();
+  }
+
+  /** A few turns of the real event loop with this clock's immediates run in each. */
+  async #quiet(): Promise<void> {
+    for (let turn = 0; turn < QUIET_TURNS; turn++) {
+      await settle();
+      this.runImmediates();
+    }
   }
 
   #ordered(): FakeTimer[] {
@@ -137,14 +142,30 @@ export class FakeClock implements Clock {
   }
 }
 
+/**
+ * Turns of the real event loop {@link FakeClock.advance} gives the program around each timer: a
+ * promise chain that waits on loopback I/O needs a few (written in one turn, read in the next).
+ */
+const QUIET_TURNS = 3;
+
 /** One turn of the real event loop: pending promise continuations and I/O callbacks run. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Resolves once `condition` holds, looking again after each turn of the event loop. */
-export async function until(condition: () => boolean, what = 'condition'): Promise<void> {
-  for (let turns = 0; !condition(); turns++) {
+/**
+ * Resolves once `condition` holds, looking again after each turn of the event loop (and running
+ * `clock`'s immediates, when given, before each look); fails after a bounded number of turns
+ * rather than hang.
+ */
+export async function until(
+  condition: () => boolean,
+  what = 'condition',
+  clock?: FakeClock,
+): Promise<void> {
+  for (let turns = 0; ; turns++) {
+    clock?.runImmediates();
+    if (condition()) return;
     if (turns > 100_000) throw new Error(`${what} never came true`);
     await settle();
   }
