@@ -2,10 +2,11 @@
 // offset is known exactly (their clock is ours plus the skew), with delays added on both sides
 // of their clock reading. Used by test/integration/probe-clock.test.ts (a few dozen trials) and
 // bench/probe-accuracy.ts (500+ per kind).
+
 import type { ProbeVerdict } from '../core/probe-types.ts';
 import { systemClock } from '../time/clock.ts';
 import { systemWallClock } from '../time/wall-clock.ts';
-import { ANY_SUCCESS } from './expected-status.ts';
+import { testSpec } from './probe-spec.test-helper.ts';
 import type { ProbeSpec } from './probe-spec.ts';
 import { type ProbeRunDeps, runProbe } from './run-probe.ts';
 import { startTimeServer } from './time-server.test-helper.ts';
@@ -45,23 +46,14 @@ const wallClock = systemWallClock();
 const deps: ProbeRunDeps = { wallClock, clock: systemClock, userAgent: 'fleetmon-trials' };
 
 function specFor(url: string, timeoutMs: number): ProbeSpec {
-  return {
+  return testSpec(url, {
     name: 'trial',
-    url,
-    method: 'GET',
-    headers: {},
-    body: undefined,
-    expectStatus: ANY_SUCCESS,
-    expectBody: undefined,
-    maxLatencyMs: undefined,
     clock: { maxSkewMs: MAX_SKEW_MS, source: 'auto', requests: 6 },
     intervalMs: timeoutMs,
     timeoutMs,
     maxBodyBytes: 64 * 1024,
     maxRedirects: 0,
-    insecure: false,
-    labels: {},
-  };
+  });
 }
 
 /**

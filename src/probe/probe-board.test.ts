@@ -2,29 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProbeResult } from '../core/probe-types.ts';
 import { FakeClock } from '../time/fake-clock.test-helper.ts';
-import { ANY_SUCCESS } from './expected-status.ts';
 import { ProbeBoard } from './probe-board.ts';
 import { startProbes } from './probe-service.ts';
+import { testSpec } from './probe-spec.test-helper.ts';
 import type { ProbeSpec } from './probe-spec.ts';
 import { ResultRing } from './result-ring.ts';
 
-const spec = (name: string, intervalMs = 1000): ProbeSpec => ({
-  name,
-  url: `http://127.0.0.1/${name}`,
-  method: 'GET',
-  headers: {},
-  body: undefined,
-  expectStatus: ANY_SUCCESS,
-  expectBody: undefined,
-  maxLatencyMs: undefined,
-  clock: undefined,
-  intervalMs,
-  timeoutMs: intervalMs,
-  maxBodyBytes: 1024,
-  maxRedirects: 0,
-  insecure: false,
-  labels: {},
-});
+const spec = (name: string, intervalMs = 1000): ProbeSpec =>
+  testSpec(`http://127.0.0.1/${name}`, { name, intervalMs, timeoutMs: intervalMs });
 
 const result = (probe: string, ts: number, extra: Partial<ProbeResult> = {}): ProbeResult => ({
   probe,

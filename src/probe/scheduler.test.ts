@@ -2,30 +2,18 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { ProbeResult } from '../core/probe-types.ts';
 import { FakeClock } from '../time/fake-clock.test-helper.ts';
-import { ANY_SUCCESS } from './expected-status.ts';
+import { testSpec } from './probe-spec.test-helper.ts';
 import type { ProbeSpec } from './probe-spec.ts';
 import type { ProbeRunner } from './run-probe.ts';
 import { ProbeScheduler } from './scheduler.ts';
 
 function spec(name: string, intervalMs: number, extra: Partial<ProbeSpec> = {}): ProbeSpec {
-  return {
+  return testSpec(`http://127.0.0.1/${name}`, {
     name,
-    url: `http://127.0.0.1/${name}`,
-    method: 'GET',
-    headers: {},
-    body: undefined,
-    expectStatus: ANY_SUCCESS,
-    expectBody: undefined,
-    maxLatencyMs: undefined,
-    clock: undefined,
     intervalMs,
     timeoutMs: intervalMs,
-    maxBodyBytes: 1024,
-    maxRedirects: 0,
-    insecure: false,
-    labels: {},
     ...extra,
-  };
+  });
 }
 
 let clock: FakeClock;

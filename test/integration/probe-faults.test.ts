@@ -5,7 +5,7 @@ import type { LookupFunction, Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { jsonExpectation } from '../../src/config/probe-fields.ts';
 import type { ProbeResult } from '../../src/core/probe-types.ts';
-import { ANY_SUCCESS } from '../../src/probe/expected-status.ts';
+import { testSpec } from '../../src/probe/probe-spec.test-helper.ts';
 import type { ProbeSpec } from '../../src/probe/probe-spec.ts';
 import { type ProbeRunDeps, runProbe } from '../../src/probe/run-probe.ts';
 import { type Loopback, serveHttp, serveRaw } from '../../src/provider/loopback.test-helper.ts';
@@ -26,26 +26,7 @@ function depsOn(clock: FakeClock): ProbeRunDeps {
   };
 }
 
-function spec(url: string, extra: Partial<ProbeSpec> = {}): ProbeSpec {
-  return {
-    name: 'p',
-    url,
-    method: 'GET',
-    headers: {},
-    body: undefined,
-    expectStatus: ANY_SUCCESS,
-    expectBody: undefined,
-    maxLatencyMs: undefined,
-    clock: undefined,
-    intervalMs: 5000,
-    timeoutMs: 2000,
-    maxBodyBytes: 1024 * 1024,
-    maxRedirects: 5,
-    insecure: false,
-    labels: {},
-    ...extra,
-  };
-}
+const spec = testSpec;
 
 const servers: Loopback[] = [];
 after(() => Promise.all(servers.map((s) => s.close())));

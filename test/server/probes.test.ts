@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProbeResult } from '../../src/core/probe-types.ts';
-import { ANY_SUCCESS } from '../../src/probe/expected-status.ts';
 import { ProbeBoard } from '../../src/probe/probe-board.ts';
+import { testSpec } from '../../src/probe/probe-spec.test-helper.ts';
 import type { ProbeSpec } from '../../src/probe/probe-spec.ts';
 import { createHttpApp } from '../../src/server/app.ts';
 import { LiveState } from '../../src/server/live-state.ts';
@@ -17,24 +17,8 @@ import { parsePrometheusText } from '../helpers/prom-text.ts';
 
 const NOW = 1_800_000_000_000;
 
-const spec = (name: string, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({
-  name,
-  url: `http://user:secret@127.0.0.1:9001/${name}`,
-  method: 'GET',
-  headers: {},
-  body: undefined,
-  expectStatus: ANY_SUCCESS,
-  expectBody: undefined,
-  maxLatencyMs: undefined,
-  clock: undefined,
-  intervalMs: 5000,
-  timeoutMs: 5000,
-  maxBodyBytes: 1024,
-  maxRedirects: 5,
-  insecure: false,
-  labels: {},
-  ...extra,
-});
+const spec = (name: string, extra: Partial<ProbeSpec> = {}): ProbeSpec =>
+  testSpec(`http://user:secret@127.0.0.1:9001/${name}`, { name, timeoutMs: 5000, ...extra });
 
 const run = (probe: string, ts: number, extra: Partial<ProbeResult> = {}): ProbeResult => ({
   probe,
