@@ -1,4 +1,5 @@
 import type { CommandOptions } from '../../config/command-options.ts';
+import { httpUrl } from '../../config/probe-fields.ts';
 import { FleetmonError } from '../../core/errors.ts';
 import { type ProbeResult, UNREACHABLE_FAILURES } from '../../core/probe-types.ts';
 import { DEFAULT_CLOCK_REQUESTS, displayUrl, type ProbeSpec } from '../../probe/probe-spec.ts';
@@ -61,25 +62,13 @@ function specsFor(
 
 /** A target as a URL: as given, or `http://` before a bare `host[:port][/path]`. */
 function urlOf(target: string, haveConfig: boolean): URL {
-  const text = target.includes('://') ? target : `http://${target}`;
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (
-    url === undefined ||
-    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-    url.hostname === ''
-  ) {
-    throw new FleetmonError(
-      'usage',
-      `${JSON.stringify(target)} is not an http or https URL${haveConfig ? ', nor a probe in the config file' : ''}`,
-      'e.g. https://example.com/health or 127.0.0.1:8080/healthz',
-    );
-  }
-  return url;
+  const parsed = httpUrl(target.includes('://') ? target : `http://${target}`);
+  if (parsed.ok) return new URL(parsed.value);
+  throw new FleetmonError(
+    'usage',
+    `${JSON.stringify(target)} is not an http or https URL${haveConfig ? ', nor a probe in the config file' : ''}`,
+    'e.g. https://example.com/health or 127.0.0.1:8080/healthz',
+  );
 }
 
 function urlSpec(ctx: Context, url: URL, o: CommandOptions<'check'>): ProbeSpec {
