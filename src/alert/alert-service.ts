@@ -85,6 +85,8 @@ export class AlertService implements AlertsApi {
   #nextTimeCheck: number;
   /** Firing alerts from before a restart that cannot continue: their resolve notices are due. */
   #pendingResolves: Alert[] = [];
+  /** Set while the store fails, so an outage is logged once. */
+  #storeDown = false;
 
   private constructor(options: AlertServiceOptions) {
     this.#o = options;
@@ -119,18 +121,19 @@ export class AlertService implements AlertsApi {
     });
   }
 
-  /** Loads silences and the state kept from before a restart, and starts working. */
+  /**
+   * Loads silences and the state kept from before a restart, and starts working. A store that
+   * cannot be read is no reason not to evaluate: the notification log, read when the role is
+   * taken, still keeps receivers from being paged twice.
+   */
   static async open(options: AlertServiceOptions): Promise<AlertService> {
     const service = new AlertService(options);
-    await service.#silences.load();
-    const stored = await options.store.loadAlerts();
-    const gone = service.#evaluator.restore(stored, options.clock.wallNow());
-    // Alerts that cannot continue (rule removed, labels changed) leave the store.
-    await options.store.saveAlerts(
-      [],
-      gone.map((t) => t.alert.fingerprint),
-    );
-    service.#pendingResolves = gone.map((t) => t.alert);
+    await service.#storeWork(async () => {
+      await service.#silences.load();
+      const stored = await options.store.loadAlerts();
+      const gone = service.#evaluator.restore(stored, options.clock.wallNow());
+      service.#pendingResolves = gone.map((t) => t.alert);
+    });
     service.#wake(options.clock.wallNow());
     return service;
   }
@@ -249,7 +252,7 @@ export class AlertService implements AlertsApi {
       else put.push(stored);
     }
     this.#work(async () => {
-      if (this.#holder) await this.#o.store.saveAlerts(put, remove);
+      if (this.#holder) await this.#storeWork(() => this.#o.store.saveAlerts(put, remove));
     });
     this.#wake(this.#o.clock.wallNow());
   }
@@ -261,36 +264,87 @@ export class AlertService implements AlertsApi {
     if (now >= this.#nextTimeCheck) {
       this.#nextTimeCheck = now + this.#o.intervalMs;
       this.#after(this.#evaluator.observeTime(this.#scanHealth(), now));
+      // Another replica may have added or expired a silence.
+      await this.#storeWork(() => this.#silences.refresh());
     }
-    await this.#silences.purge(now);
-    if (!this.#holder && (await role.acquire())) await this.#becomeHolder();
+    await this.#storeWork(() => this.#silences.purge(now));
     if (this.#holder && !role.isHolder()) {
       this.#holder = false;
       this.#o.log('no longer the notifier (the role was lost); delivering stops here');
     }
+    if (!this.#holder) {
+      await this.#storeWork(async () => {
+        if (await role.acquire()) await this.#becomeHolder();
+      });
+    }
     let next = Math.min(this.#nextTimeCheck, now + MAX_SLEEP_MS);
     if (this.#holder) {
-      now = clock.wallNow();
-      for (const notification of this.#dispatcher.flush(now))
-        await store.enqueue(notification, now);
-      await this.#deliverer.pump();
-      for (const t of [this.#dispatcher.nextDueAt(), await store.nextAttemptAt()]) {
-        if (t !== undefined && t > now) next = Math.min(next, t);
-      }
+      await this.#storeWork(async () => {
+        now = clock.wallNow();
+        for (const notification of this.#dispatcher.flush(now))
+          await store.enqueue(notification, now);
+        await this.#deliverer.pump();
+        for (const t of [this.#dispatcher.nextDueAt(), await store.nextAttemptAt()]) {
+          if (t !== undefined && t > now) next = Math.min(next, t);
+        }
+      });
     }
     this.#wake(next);
   }
 
-  /** Taking the role: what the previous holder (or our previous life) told receivers counts. */
+  /**
+   * Taking the role: what the previous holder (or our previous life) told receivers counts, and
+   * the alerts it kept that we do not track become ours, so they resolve here when they clear.
+   */
   async #becomeHolder(): Promise<void> {
-    this.#holder = true;
+    const { store, clock } = this.#o;
+    const log = await store.loadNotificationLog();
+    const stored = await store.loadAlerts();
+    const now = clock.wallNow();
+    const tracked = new Set([...this.#evaluator.alerts()].map((a) => a.fingerprint));
+    const gone = this.#evaluator.restore(
+      stored.filter((s) => !tracked.has(s.fingerprint)),
+      now,
+    );
+    const keep = [...this.#evaluator.alerts()].flatMap((a) => this.#evaluator.stored(a) ?? []);
+    const kept = new Set(keep.map((a) => a.fingerprint));
+    await store.saveAlerts(
+      keep,
+      stored.filter((s) => !kept.has(s.fingerprint)).map((s) => s.fingerprint),
+    );
     this.#dispatcher = this.#newDispatcher();
-    this.#dispatcher.restore(await this.#o.store.loadNotificationLog());
-    const now = this.#o.clock.wallNow();
-    this.#dispatcher.update([...this.#pendingResolves, ...this.#evaluator.alerts()], now);
+    this.#dispatcher.restore(log);
+    const resolves = [...this.#pendingResolves, ...gone.map((t) => t.alert)];
+    this.#dispatcher.update([...resolves, ...this.#evaluator.alerts()], now);
     this.#pendingResolves = [];
-    const tracked = [...this.#evaluator.alerts()].flatMap((a) => this.#evaluator.stored(a) ?? []);
-    await this.#o.store.saveAlerts(tracked, []);
+    this.#holder = true;
+  }
+
+  /**
+   * Runs work on the store. A failure is logged once per outage, and the role is given up in
+   * memory: what was flushed but not enqueued is not lost, since taking the role again rebuilds
+   * the dispatcher from what the store says receivers were told.
+   */
+  async #storeWork(task: () => Promise<void>): Promise<void> {
+    try {
+      await task();
+      if (this.#storeDown) this.#o.log('alerting: the store answers again');
+      this.#storeDown = false;
+    } catch (err) {
+      const wasHolder = this.#holder;
+      this.#holder = false;
+      if (wasHolder && !this.#o.role.isHolder()) {
+        this.#o.log(
+          'no longer the notifier (another replica took the role); delivering stops here',
+        );
+        return;
+      }
+      if (this.#storeDown) return;
+      this.#storeDown = true;
+      this.#o.log(
+        `alerting: the store failed (${err instanceof Error ? err.message : String(err)}); notifications wait until it answers`,
+      );
+    }
   }
 
   #newDispatcher(): Dispatcher {

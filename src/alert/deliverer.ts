@@ -49,10 +49,17 @@ export class Deliverer {
     for (const entry of await this.#o.outbox.due(now)) {
       const receiver = entry.notification.receiver;
       if (this.#busy.has(receiver)) continue;
-      const attempt = this.#attempt(entry).finally(() => {
-        this.#busy.delete(receiver);
-        this.#o.settled();
-      });
+      const attempt = this.#attempt(entry)
+        .catch((err: unknown) => {
+          // The send may have worked: the entry stays, and is sent again (at least once).
+          this.#o.log(
+            `alerting: could not record a notification to ${receiver} (${err instanceof Error ? err.message : String(err)}); it will be sent again`,
+          );
+        })
+        .finally(() => {
+          this.#busy.delete(receiver);
+          this.#o.settled();
+        });
       this.#busy.set(receiver, attempt);
     }
   }

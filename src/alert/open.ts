@@ -13,7 +13,7 @@ export interface AlertingOptions {
   readonly url: string;
   readonly intervalMs: number;
   readonly log: (line: string) => void;
-  /** Default: in memory (the history store's tables when it has them). */
+  /** Default: in memory; `serve` passes the history store's. */
   readonly store?: AlertStore;
   /** Default: this process alone. */
   readonly role?: NotifierRole;

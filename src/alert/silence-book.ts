@@ -36,6 +36,13 @@ export class SilenceBook {
     this.#set(await this.#store.loadSilences());
   }
 
+  /** Reads them again (another replica may have changed them); tells of a change only. */
+  async refresh(): Promise<void> {
+    const silences = await this.#store.loadSilences();
+    if (sameSilences(silences, this.#silences)) return;
+    this.#set(silences);
+  }
+
   /** Ids of the silences active at `now` that match `labels`. */
   silencing(labels: Labels, now: number): string[] {
     return this.#index.silencing(labels, now);
@@ -92,4 +99,10 @@ export class SilenceBook {
     this.#index = new SilenceIndex(silences);
     this.#changed();
   }
+}
+
+function sameSilences(a: readonly Silence[], b: readonly Silence[]): boolean {
+  const key = (list: readonly Silence[]) =>
+    JSON.stringify([...list].sort((x, y) => x.id.localeCompare(y.id)));
+  return a.length === b.length && key(a) === key(b);
 }

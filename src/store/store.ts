@@ -1,3 +1,5 @@
+import type { NotifierRole } from '../alert/notifier-role.ts';
+import type { AlertStore } from '../alert/store.ts';
 import type { StoreInfo } from '../core/store-info.ts';
 import type { HistoryReader, HistoryWriter, StoreMaintenance } from './history.ts';
 import type { ProbeHistory } from './probe-history.ts';
@@ -5,8 +7,7 @@ import type { MigrationReport, SchemaStatus } from './sql/migrate.ts';
 
 /**
  * A history store, split by concern: the fleet's history (read and written), probe results,
- * rollups and pruning, and the schema. Alert state and other tables get their own small
- * interface next to these, over the same connection.
+ * rollups and pruning, alerting's state, and the schema.
  */
 export interface Store {
   readonly backend: 'memory' | 'sqlite' | 'postgres';
@@ -16,6 +17,10 @@ export interface Store {
   readonly writer: HistoryWriter;
   readonly probes: ProbeHistory;
   readonly maintenance: StoreMaintenance;
+  /** Alerting's outbox, state and silences. */
+  readonly alerts: AlertStore;
+  /** Who delivers notifications: the store's writer (one process, or one PostgreSQL replica). */
+  readonly notifier: NotifierRole;
   /** Applies pending migrations (`serve` does on start); with `dryRun`, lists them. */
   migrate(options: { readonly dryRun: boolean }): Promise<MigrationReport>;
   /** The schema's state; refuses (store-refused) a schema newer than this fleetmon. */

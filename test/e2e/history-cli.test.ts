@@ -74,7 +74,7 @@ describe('history in SQLite', { timeout: 120_000 }, () => {
     file = join(dir, 'a', 'history.db');
     const started = Date.now();
     const run = await serveFor(['--store', file], 3);
-    assert.match(run.stderr(), /history: sqlite .*history\.db, schema 2 .*migrated 0 → 2/);
+    assert.match(run.stderr(), /history: sqlite .*history\.db, schema 3 .*migrated 0 → 3/);
     assert.equal((run.ready.store as { up: boolean }).up, true);
     await run.stop();
     firstRun = { from: started, to: Date.now() };
@@ -193,7 +193,7 @@ describe('history in SQLite', { timeout: 120_000 }, () => {
     assert.ok(parsed.scans.rows >= 5);
     assert.equal(parsed.writer, null, 'serve gave up the lease when it stopped');
     const migrate = await runCli(['--store', file, 'migrate']);
-    assert.match(migrate.stdout, /schema 2 is current; nothing to apply/);
+    assert.match(migrate.stdout, /schema 3 is current; nothing to apply/);
     const events = await runCli(['--store', file, 'history', '10.0.0.1', '--events']);
     assert.equal(events.code, 2, 'an IP the store never saw');
     assert.match(events.stderr, /^fleetmon: no history for 10\.0\.0\.1 in history store/);

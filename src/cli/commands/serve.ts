@@ -124,7 +124,15 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       log,
       now: () => ctx.clock.wallNow(),
       alerts: (url) =>
-        openAlerting({ config: alertConfig, url, intervalMs, log, clock: ctx.clock }),
+        openAlerting({
+          config: alertConfig,
+          url,
+          intervalMs,
+          log,
+          clock: ctx.clock,
+          store: store.alerts,
+          role: store.notifier,
+        }),
       probes: probes.service.board,
     });
     observeProbe = (result) => server.alerts?.observeProbe(result);

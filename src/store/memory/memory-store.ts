@@ -1,3 +1,5 @@
+import { MemoryAlertStore } from '../../alert/memory-store.ts';
+import { SingleProcessRole } from '../../alert/notifier-role.ts';
 import type { ProbeResult } from '../../core/probe-types.ts';
 import { DEFAULT_PROBE_LIMIT } from '../probe-history.ts';
 import { DEFAULT_RETENTION } from '../retention.ts';
@@ -47,6 +49,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       },
     },
     maintenance: { maintain: async () => ({ more: false }) },
+    alerts: new MemoryAlertStore(),
+    notifier: new SingleProcessRole(),
     migrate: async () => ({ before: 0, after: 0, applied: [], pending: [] }),
     checkSchema: async () => ({ version: 0, latest: 0, applied: [], pending: [] }),
     async info(): Promise<StoreInfo> {

@@ -46,6 +46,8 @@ export interface SqlDriver {
    * session advisory lock; SQLite renews a lease row inside `tx`.
    */
   claimWriter(tx: SqlTx): Promise<WriterClaim>;
+  /** Whether this process was the writer at its last claim and has not lost the role since. */
+  holdsWriter(): boolean;
   /** Runs `fn` while holding the store-wide migration lock (each migration is its own write). */
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
   /** Bytes the store takes on disk. */

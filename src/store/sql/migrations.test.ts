@@ -10,7 +10,7 @@ describe('migrations', () => {
     const sqlite = loadMigrations('sqlite').map((m) => m.name);
     const postgres = loadMigrations('postgres').map((m) => m.name);
     assert.deepEqual(sqlite, postgres);
-    assert.deepEqual(sqlite.slice(0, 2), ['0001_history', '0002_probe_results']);
+    assert.deepEqual(sqlite.slice(0, 3), ['0001_history', '0002_probe_results', '0003_alerts']);
   });
 
   it('checksum the text with LF line ends, and refuse gaps and odd names', async () => {

@@ -106,6 +106,10 @@ class PostgresDriver implements SqlDriver {
     return this.#lockHeld ? 'acquired' : 'standby';
   }
 
+  holdsWriter(): boolean {
+    return this.#lockHeld;
+  }
+
   async withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     try {

@@ -44,22 +44,22 @@ for (const backend of SQL_BACKENDS) {
         const dry = await store.migrate({ dryRun: true });
         assert.deepEqual(
           dry.pending.map((m) => m.name),
-          ['0001_history', '0002_probe_results'],
+          ['0001_history', '0002_probe_results', '0003_alerts'],
         );
         const first = await store.migrate({ dryRun: false });
-        assert.deepEqual([first.before, first.after, first.applied.length], [0, 2, 2]);
+        assert.deepEqual([first.before, first.after, first.applied.length], [0, 3, 3]);
         const again = await (await db.open()).migrate({ dryRun: false });
-        assert.deepEqual([again.before, again.after, again.applied.length], [2, 2, 0]);
+        assert.deepEqual([again.before, again.after, again.applied.length], [3, 3, 0]);
         const status = await store.checkSchema();
-        assert.deepEqual([status.version, status.latest, status.pending.length], [2, 2, 0]);
+        assert.deepEqual([status.version, status.latest, status.pending.length], [3, 3, 0]);
       });
 
       it('migrates exactly once when several processes start together', async () => {
         const db = await fresh();
         const stores = await Promise.all([db.open(), db.open(), db.open()]);
         const reports = await Promise.all(stores.map((s) => s.migrate({ dryRun: false })));
-        assert.equal(reports.flatMap((r) => r.applied).length, 2);
-        assert.equal((await stores[0]!.checkSchema()).applied.length, 2);
+        assert.equal(reports.flatMap((r) => r.applied).length, 3);
+        assert.equal((await stores[0]!.checkSchema()).applied.length, 3);
       });
 
       it('refuses a schema newer than this fleetmon, and an applied migration that was edited', async () => {
@@ -72,7 +72,7 @@ for (const backend of SQL_BACKENDS) {
           () => db.open().then((s) => s.migrate({ dryRun: false })),
           (err: Error & { code?: string }) => {
             assert.equal(err.code, 'store-refused');
-            assert.match(err.message, /schema version 99, newer than this fleetmon knows \(2\)/);
+            assert.match(err.message, /schema version 99, newer than this fleetmon knows \(3\)/);
             return true;
           },
         );
@@ -317,7 +317,7 @@ for (const backend of SQL_BACKENDS) {
         await store.writer.writeScan(testScan(T0 + 15_000, rowsAt(1)));
         const info = await store.info();
         assert.equal(info.backend, backend);
-        assert.deepEqual(info.schema, { version: 2, latest: 2 });
+        assert.deepEqual(info.schema, { version: 3, latest: 3 });
         assert.ok((info.sizeBytes ?? 0) > 0);
         assert.deepEqual(info.scans, { rows: 2, oldest: T0, newest: T0 + 15_000 });
         assert.deepEqual([info.tiers[0]?.rows, info.tiers[0]?.samples], [4, 6]);

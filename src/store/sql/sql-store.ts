@@ -9,6 +9,7 @@ import { type MigrationReport, migrate, schemaStatus } from './migrate.ts';
 import { loadMigrations } from './migrations.ts';
 import { pruneBatch } from './prune.ts';
 import { rollupBatch } from './rollup.ts';
+import { SqlAlertStore } from './sql-alerts.ts';
 import { sqlStoreInfo } from './sql-info.ts';
 import { SqlProbeHistory } from './sql-probes.ts';
 import { SqlHistoryReader } from './sql-reader.ts';
@@ -53,6 +54,10 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions): Sto
     });
     return result?.value;
   };
+  const write = async <T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> => {
+    await ensureMigrated();
+    return driver.write(fn);
+  };
 
   return {
     backend: options.backend,
@@ -81,6 +86,14 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions): Sto
       },
     },
     probes: new SqlProbeHistory(driver, asWriter),
+    alerts: new SqlAlertStore(driver, asWriter, write),
+    // The writer notifies: on PostgreSQL the replica holding the writer lock, which another
+    // replica takes when its session ends; the store gives the role up when it closes.
+    notifier: {
+      acquire: async () => (await asWriter(async () => true)) === true,
+      release: async () => {},
+      isHolder: () => driver.holdsWriter(),
+    },
     maintenance: {
       async maintain() {
         if (migrated === undefined) return { more: false };

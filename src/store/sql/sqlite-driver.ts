@@ -149,6 +149,10 @@ class SqliteDriver implements SqlDriver {
     return kept ? 'kept' : 'acquired';
   }
 
+  holdsWriter(): boolean {
+    return this.#leaseHeld;
+  }
+
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
     // Each migration takes SQLite's write lock (BEGIN IMMEDIATE) and checks again inside it.
     return fn();
