@@ -318,6 +318,66 @@ describe('AlertService', () => {
     ]);
   });
 
+  it('a silence added on one replica holds notifications on the other within an interval', async () => {
+    const store = new MemoryAlertStore();
+    const a = await service({}, { store });
+    const b = await service({}, { store, clock: a.clock });
+    const added = await b.service.addSilence({
+      matchers: ['service=A'],
+      durationMs: 3_600_000,
+      comment: 'deploy',
+      createdBy: 'ops',
+    });
+    assert.ok(typeof added !== 'string');
+    assert.deepEqual(a.service.silences(), []);
+    await a.clock.advance(INTERVAL);
+    await a.service.settle();
+    assert.deepEqual(
+      a.service.silences().map((x) => x.id),
+      [added.silence.id],
+    );
+  });
+
+  it('a store outage loses no notification: they wait, and go out once it answers', async () => {
+    const hook = await receiver();
+    const store = new MemoryAlertStore();
+    let failing = false;
+    // The same store, refusing every write while `failing` (as a PostgreSQL that restarts).
+    const flaky = new Proxy(store, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          failing && ['enqueue', 'saveAlerts', 'loadNotificationLog'].includes(String(name))
+            ? Promise.reject(new Error('connection refused'))
+            : (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    });
+    const {
+      service: s,
+      clock,
+      log,
+    } = await service(
+      {
+        builtins: false,
+        rules: [UNREACHABLE_AT_ONCE],
+        receivers: [{ name: 'hook', webhook: { url: hook.url } }],
+      },
+      { store: flaky },
+    );
+    failing = true;
+    s.observeScan(fleet('10.0.0.1'));
+    await s.settle();
+    assert.deepEqual(told(hook.received), []);
+    assert.equal(s.list()[0]?.state, 'firing');
+    assert.equal(log.filter((l) => l.includes('the store failed')).length, 1);
+    failing = false;
+    await clock.advance(5_000);
+    await s.settle();
+    assert.deepEqual(told(hook.received), ['10.0.0.1 firing']);
+    assert.ok(log.includes('alerting: the store answers again'));
+  });
+
   it('stop releases every timer', async () => {
     const { service: s, clock } = await service({});
     s.observeScan(fleet('10.0.0.1'));

@@ -267,7 +267,8 @@ export class AlertService implements AlertsApi {
       // Another replica may have added or expired a silence.
       await this.#storeWork(() => this.#silences.refresh());
     }
-    await this.#storeWork(() => this.#silences.purge(now));
+    // Purging may not touch the store at all, so it proves nothing about an outage's end.
+    await this.#storeWork(() => this.#silences.purge(now), false);
     if (this.#holder && !role.isHolder()) {
       this.#holder = false;
       this.#o.log('no longer the notifier (the role was lost); delivering stops here');
@@ -325,9 +326,10 @@ export class AlertService implements AlertsApi {
    * memory: what was flushed but not enqueued is not lost, since taking the role again rebuilds
    * the dispatcher from what the store says receivers were told.
    */
-  async #storeWork(task: () => Promise<void>): Promise<void> {
+  async #storeWork(task: () => Promise<void>, touchesStore = true): Promise<void> {
     try {
       await task();
+      if (!touchesStore) return;
       if (this.#storeDown) this.#o.log('alerting: the store answers again');
       this.#storeDown = false;
     } catch (err) {
