@@ -189,7 +189,7 @@ describe('history in SQLite', { timeout: 120_000 }, () => {
     assert.equal(info.code, 0, info.stderr);
     const parsed = JSON.parse(info.stdout);
     assert.equal(parsed.backend, 'sqlite');
-    assert.deepEqual(parsed.schema, { version: 2, latest: 2 });
+    assert.deepEqual(parsed.schema, { version: 3, latest: 3 });
     assert.ok(parsed.scans.rows >= 5);
     assert.equal(parsed.writer, null, 'serve gave up the lease when it stopped');
     const migrate = await runCli(['--store', file, 'migrate']);
@@ -293,7 +293,7 @@ describe('history in PostgreSQL', { timeout: 120_000 }, () => {
       );
       assert.deepEqual(
         migrations.rows.map((r) => r.version),
-        [1, 2],
+        [1, 2, 3],
       );
       // One writer: every scan time once, and no two scans closer than the interval allows.
       const scans = await client.query('SELECT ts FROM fleetmon.scans ORDER BY ts');
