@@ -7,6 +7,15 @@ import type { Clock } from '../time/clock.ts';
 import { realProbeRunner } from './probe-runner.ts';
 import { listenForReload } from './reload.ts';
 
+/**
+ * What a reload does with the file beyond its probes (alerting, in `serve`): `prepare` checks
+ * the new file first, so a problem anywhere refuses the whole reload; what it returns applies it
+ * and says what changed (or `undefined`: nothing did).
+ */
+export interface ReloadPart {
+  prepare(config: ConfigFile): string | { apply(): Promise<string | undefined> };
+}
+
 /** `serve`'s probes, and the SIGHUP listener that reloads them from the config file. */
 export interface ServeProbes {
   readonly service: ProbeService;
@@ -26,6 +35,8 @@ export function startServeProbes(
     log: (line: string) => void;
     /** Every result, as it comes (alerting reads them here). */
     onResult?: (result: ProbeResult) => void;
+    /** Reloads the rest of the file with the probes. */
+    also?: ReloadPart;
   },
 ): ServeProbes {
   const { log } = options;
@@ -58,15 +69,21 @@ export function startServeProbes(
       );
       return;
     }
+    const also = options.also?.prepare(checked.config);
+    if (typeof also === 'string') {
+      log(`config reload refused: ${also}; the running config stays`);
+      return;
+    }
     const probes = checked.config.sections.probes ?? [];
     const change = service.update(probes);
+    const alsoChanged = await also?.apply();
     const restart =
       otherSettings(checked.config) === others
         ? ''
         : '; other settings take effect at the next start';
     others = otherSettings(checked.config);
     log(
-      `config reloaded: ${probes.length} probe${probes.length === 1 ? '' : 's'} (${change.added.length} added, ${change.removed.length} removed, ${change.changed.length} changed)${restart}`,
+      `config reloaded: ${probes.length} probe${probes.length === 1 ? '' : 's'} (${change.added.length} added, ${change.removed.length} removed, ${change.changed.length} changed)${alsoChanged === undefined ? '' : `; ${alsoChanged}`}${restart}`,
     );
   });
   return {
@@ -78,7 +95,16 @@ export function startServeProbes(
   };
 }
 
-/** Everything in the file but the probes, to tell whether a reload changed more than they. */
+/** Sections a reload applies: the probes here, alerting through `serve`'s ReloadPart. */
+const RELOADED: readonly string[] = ['probes', 'alerts', 'maintenance'];
+
+/** Everything in the file a reload does not apply, to say when a change waits for a restart. */
 function otherSettings(config: ConfigFile): string {
-  return JSON.stringify({ ...config.settings.values, probes: undefined });
+  const rest = (values: object) =>
+    Object.entries(values).filter(([key]) => !RELOADED.includes(key));
+  return JSON.stringify([
+    rest(config.settings.values),
+    config.section('serve'),
+    rest(config.sections),
+  ]);
 }

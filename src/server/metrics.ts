@@ -20,8 +20,11 @@ export interface FleetMetrics {
   recordFailedScan(durationMs: number): void;
   /** The current exposition (see {@link Exposition}). */
   render(): Promise<Exposition>;
-  /** Adds a registry whose series change between scans (alerting's), rendered like the process series. */
-  include(registry: Registry): void;
+  /**
+   * Adds a registry whose series change between scans (alerting's), rendered like the process
+   * series; the function returned takes it out again.
+   */
+  include(registry: Registry): () => void;
 }
 
 /**
@@ -155,6 +158,11 @@ export function createFleetMetrics(
     include(registry) {
       liveRegistries.push(registry);
       current = undefined;
+      return () => {
+        const at = liveRegistries.indexOf(registry);
+        if (at >= 0) liveRegistries.splice(at, 1);
+        current = undefined;
+      };
     },
     render() {
       const at = systemClock.now();

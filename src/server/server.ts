@@ -64,6 +64,11 @@ export interface RunningServer {
   /** Alerting, when it was asked for. */
   readonly alerts: AlertService | undefined;
   /**
+   * Restarts alerting with what `open` starts (a reloaded config): the running service stops
+   * first, so the new one starts from the state the old one kept, as after a restart.
+   */
+  reloadAlerts(open: (url: string) => Promise<AlertService>): Promise<void>;
+  /**
    * Graceful stop: no new connections, live streams end, the scan in flight is aborted,
    * and requests in flight get up to `graceMs` to finish.
    */
@@ -141,15 +146,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await stopBackground();
     throw err;
   });
+  let excludeAlertMetrics = (): void => {};
+  const startAlerts = async (open: (url: string) => Promise<AlertService>): Promise<void> => {
+    alerts = await open(listener.url);
+    excludeAlertMetrics = metrics.include(alerts.metrics.registry);
+  };
   if (options.alerts !== undefined) {
     try {
-      alerts = await options.alerts(listener.url);
+      await startAlerts(options.alerts);
     } catch (err) {
       await listener.close(0);
       await stopBackground();
       throw err;
     }
-    metrics.include(alerts.metrics.registry);
   }
   const collector = createCollector({
     scan: options.scan,
@@ -170,6 +179,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storeHealth,
     get alerts() {
       return alerts;
+    },
+    async reloadAlerts(open) {
+      const running = alerts;
+      // Scans that end meanwhile are not evaluated; the next one is.
+      alerts = undefined;
+      await running?.stop();
+      excludeAlertMetrics();
+      await startAlerts(open);
     },
     stop(graceMs = 5_000) {
       stopping ??= (async () => {

@@ -23,13 +23,19 @@ let hook: ReceiverServer;
 let dir: string;
 const children: ServeChild[] = [];
 
-/** Notices the webhook got for `ip`, in order: `firing` or `resolved`. */
-function notices(ip: string): string[] {
-  return hook.received.flatMap((r) =>
-    (r.body as { alerts: { status: string; labels: Record<string, string> }[] }).alerts
+interface Payload {
+  receiver: string;
+  alerts: { status: string; labels: Record<string, string> }[];
+}
+
+/** Notices the webhook got for `ip`, in order: `firing` or `resolved` (`receiver status` with `by`). */
+function notices(ip: string, by = false): string[] {
+  return hook.received.flatMap((r) => {
+    const body = r.body as Payload;
+    return body.alerts
       .filter((a) => a.labels.instance === ip)
-      .map((a) => a.status),
-  );
+      .map((a) => (by ? `${body.receiver} ${a.status}` : a.status));
+  });
 }
 
 const until = (what: string, ip: string, expected: readonly string[]) =>
@@ -37,6 +43,23 @@ const until = (what: string, ip: string, expected: readonly string[]) =>
     everyMs: 100,
     tries: 300,
   }).then(() => assert.deepEqual(notices(ip), expected, `${ip}: ${what}`));
+
+const config = (receiver: string, target = `url: "${hook.url}"`) =>
+  writeFile(
+    join(dir, 'fleetmon.yaml'),
+    `alerts:
+  builtins: false
+  rules:
+    - name: InstanceUnreachable
+      failures: 1
+      of: 1
+      successes: 1
+  receivers:
+    - name: ${receiver}
+      webhook: { ${target} }
+  group: { wait: 0s, interval: 0s, repeat: 4h }
+`,
+  );
 
 async function serve(store: string): Promise<ServeChild> {
   const child = await startServeChild([
@@ -77,21 +100,7 @@ before(async () => {
   api = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
   hook = await startReceiver();
   dir = await mkdtemp(join(tmpdir(), 'fleetmon-alerts-restart-'));
-  await writeFile(
-    join(dir, 'fleetmon.yaml'),
-    `alerts:
-  builtins: false
-  rules:
-    - name: InstanceUnreachable
-      failures: 1
-      of: 1
-      successes: 1
-  receivers:
-    - name: hook
-      webhook: { url: "${hook.url}" }
-  group: { wait: 0s, interval: 0s, repeat: 4h }
-`,
-  );
+  await config('hook');
 });
 
 after(async () => {
@@ -158,5 +167,40 @@ describe('alert notifications across kill -9', () => {
     } finally {
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
+  });
+
+  it('SIGHUP applies a changed alerts section, keeping state; a bad one is refused', async () => {
+    down.clear();
+    hook.received.length = 0;
+    down.add('10.0.0.3');
+    await config('hook');
+    const child = await serve(join(dir, 'reload.db'));
+    await until('the alert firing', '10.0.0.3', ['firing']);
+    await config('hook', 'urlEnv: FLEETMON_TEST_UNSET_URL');
+    child.child.kill('SIGHUP');
+    await eventually(
+      'the refusal',
+      () => /config reload refused: .*FLEETMON_TEST_UNSET_URL/.test(child.stderr()) || undefined,
+      { everyMs: 100, tries: 100 },
+    );
+    await config('pager');
+    child.child.kill('SIGHUP');
+    await eventually(
+      'the reload',
+      () =>
+        child
+          .stderr()
+          .includes(
+            'config reloaded: 0 probes (0 added, 0 removed, 0 changed); alerting: 1 rules; notifying pager (webhook)',
+          ) || undefined,
+      { everyMs: 100, tries: 100 },
+    );
+    // The new receiver learns of what fires; the alert itself carried over (it resolves there).
+    await until('the new receiver told', '10.0.0.3', ['firing', 'firing']);
+    down.delete('10.0.0.3');
+    await until('the resolve', '10.0.0.3', ['firing', 'firing', 'resolved']);
+    assert.deepEqual(notices('10.0.0.3', true), ['hook firing', 'pager firing', 'pager resolved']);
+    child.child.kill('SIGTERM');
+    assert.equal((await child.exited).code, 0);
   });
 });

@@ -1,18 +1,20 @@
+import type { AlertService } from '../../alert/alert-service.ts';
 import { type AlertConfig, compileAlertConfig } from '../../alert/compile.ts';
 import { openAlerting } from '../../alert/open.ts';
 import type { CommandOptions } from '../../config/command-options.ts';
+import type { ConfigFile } from '../../config/config-file.ts';
 import { formatDuration } from '../../core/duration.ts';
-import { FleetmonError } from '../../core/errors.ts';
+import { FleetmonError, isFleetmonError } from '../../core/errors.ts';
 import type { ProbeResult } from '../../core/probe-types.ts';
 import { scanFleet } from '../../scan/scan.ts';
-import { historyCapacity, startServer } from '../../server/server.ts';
+import { historyCapacity, type RunningServer, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
 import { MAX_HISTORY_SCANS } from '../../store/memory/memory-store.ts';
 import type { Store } from '../../store/store.ts';
 import { classifyStoreError } from '../../store/store-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Context } from '../run.ts';
-import { startServeProbes } from '../serve-probes.ts';
+import { type ReloadPart, startServeProbes } from '../serve-probes.ts';
 import { openCommandStore, retentionOf, storeName } from '../store-access.ts';
 import { serveAuth } from './serve-auth.ts';
 
@@ -65,11 +67,12 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
 
   const { settings } = ctx;
   // Checked before connecting: a missing receiver secret is a config error, not a late surprise.
-  const alertConfig = compileAlertConfig(
-    ctx.config?.sections.alerts,
-    ctx.config?.sections.maintenance,
-    { health: settings.rules, secret: ctx.secret },
-  );
+  const compileAlerts = (file: ConfigFile | undefined): AlertConfig =>
+    compileAlertConfig(file?.sections.alerts, file?.sections.maintenance, {
+      health: settings.rules,
+      secret: ctx.secret,
+    });
+  const alertConfig = compileAlerts(ctx.config);
   const store = await openCommandStore(ctx, 'write', {
     memory: {
       windowMs: historyMs,
@@ -88,8 +91,20 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     await store.close();
     throw err;
   });
+  const openAlerts =
+    (config: AlertConfig) =>
+    (url: string): Promise<AlertService> =>
+      openAlerting({
+        config,
+        url,
+        intervalMs,
+        log,
+        clock: ctx.clock,
+        store: store.alerts,
+        role: store.notifier,
+      });
   // Probe results go to the store and, once it has started with the server, to alerting.
-  let observeProbe: ((result: ProbeResult) => void) | undefined;
+  let server: RunningServer | undefined;
   const keepProbeResult = probeResultsInto(store, log);
   const probes = startServeProbes(ctx.config, {
     clock: ctx.clock,
@@ -97,11 +112,14 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     log,
     onResult: (result) => {
       keepProbeResult(result);
-      observeProbe?.(result);
+      server?.alerts?.observeProbe(result);
     },
+    also: alertingReload(ctx.config, compileAlerts, (config) =>
+      server === undefined ? Promise.resolve() : server.reloadAlerts(openAlerts(config)),
+    ),
   });
   try {
-    const server = await startServer({
+    server = await startServer({
       scan: (signal) =>
         scanFleet(connection.client, {
           concurrency: settings.concurrency,
@@ -123,19 +141,9 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       webRoot: findWebRoot(),
       log,
       now: () => ctx.clock.wallNow(),
-      alerts: (url) =>
-        openAlerting({
-          config: alertConfig,
-          url,
-          intervalMs,
-          log,
-          clock: ctx.clock,
-          store: store.alerts,
-          role: store.notifier,
-        }),
+      alerts: openAlerts(alertConfig),
       probes: probes.service.board,
     });
-    observeProbe = (result) => server.alerts?.observeProbe(result);
     log(describeAlerting(alertConfig));
     const probeCount = probes.service.board.list().length;
     log(
@@ -216,6 +224,40 @@ async function migrateOnStart(
       `${failure.message}; serving live data anyway, history is kept in memory until the store answers`,
     );
   }
+}
+
+/**
+ * Alerting's part of a SIGHUP reload: a changed `alerts:` or `maintenance:` section is compiled
+ * first (a problem, such as a missing receiver secret, refuses the whole reload), then alerting
+ * restarts on it, keeping its state, outbox and silences.
+ */
+function alertingReload(
+  initial: ConfigFile | undefined,
+  compile: (file: ConfigFile) => AlertConfig,
+  restart: (config: AlertConfig) => Promise<void>,
+): ReloadPart {
+  const sectionsOf = (file: ConfigFile | undefined) =>
+    JSON.stringify([file?.sections.alerts, file?.sections.maintenance]);
+  let running = sectionsOf(initial);
+  return {
+    prepare(file) {
+      const sections = sectionsOf(file);
+      if (sections === running) return { apply: async () => undefined };
+      let config: AlertConfig;
+      try {
+        config = compile(file);
+      } catch (err) {
+        return isFleetmonError(err) ? err.message : String(err);
+      }
+      return {
+        async apply() {
+          await restart(config);
+          running = sections;
+          return describeAlerting(config);
+        },
+      };
+    },
+  };
 }
 
 /** One line at start: what alerting will do. */
