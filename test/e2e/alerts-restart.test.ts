@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -200,6 +200,19 @@ describe('alert notifications across kill -9', () => {
     down.delete('10.0.0.3');
     await until('the resolve', '10.0.0.3', ['firing', 'firing', 'resolved']);
     assert.deepEqual(notices('10.0.0.3', true), ['hook firing', 'pager firing', 'pager resolved']);
+    // What a reload does not apply is named as waiting for a restart.
+    await appendFile(join(dir, 'fleetmon.yaml'), 'timeout: 2s\n');
+    child.child.kill('SIGHUP');
+    await eventually(
+      'the restart notice',
+      () =>
+        child
+          .stderr()
+          .includes(
+            'config reloaded: 0 probes (0 added, 0 removed, 0 changed); other settings take effect at the next start',
+          ) || undefined,
+      { everyMs: 100, tries: 100 },
+    );
     child.child.kill('SIGTERM');
     assert.equal((await child.exited).code, 0);
   });
