@@ -114,9 +114,11 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       keepProbeResult(result);
       server?.alerts?.observeProbe(result);
     },
-    also: alertingReload(ctx.config, compileAlerts, (config) =>
-      server === undefined ? Promise.resolve() : server.reloadAlerts(openAlerts(config)),
-    ),
+    also: alertingReload(ctx.config, compileAlerts, async (config) => {
+      if (server === undefined) return false;
+      await server.reloadAlerts(openAlerts(config));
+      return true;
+    }),
   });
   try {
     server = await startServer({
@@ -234,7 +236,8 @@ async function migrateOnStart(
 function alertingReload(
   initial: ConfigFile | undefined,
   compile: (file: ConfigFile) => AlertConfig,
-  restart: (config: AlertConfig) => Promise<void>,
+  /** Restarts alerting on `config`; false when it has not started yet (the change waits). */
+  restart: (config: AlertConfig) => Promise<boolean>,
 ): ReloadPart {
   const sectionsOf = (file: ConfigFile | undefined) =>
     JSON.stringify([file?.sections.alerts, file?.sections.maintenance]);
@@ -251,7 +254,7 @@ function alertingReload(
       }
       return {
         async apply() {
-          await restart(config);
+          if (!(await restart(config))) return undefined;
           running = sections;
           return describeAlerting(config);
         },
