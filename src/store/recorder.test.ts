@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FakeClock, settle } from '../time/fake-clock.test-helper.ts';
 import { testScan } from './backends.test-helper.ts';
-import { FakeClock, settle } from './fake-clock.test-helper.ts';
 import type { HistoryWriter, WriteOutcome } from './history.ts';
 import { createMemoryStore } from './memory/memory-store.ts';
 import { HistoryRecorder } from './recorder.ts';
@@ -44,7 +44,7 @@ class SwitchedWriter implements HistoryWriter {
 const scan = (i: number) => testScan(T0 + i * 1000, [['10.0.0.1', 'A', i % 100, 10]]);
 
 function setup(maxBufferBytes = 1024 ** 2) {
-  const clock = new FakeClock(T0);
+  const clock = new FakeClock({ wallStart: T0 });
   const writer = new SwitchedWriter();
   const lines: string[] = [];
   const recorder = new HistoryRecorder({
@@ -80,6 +80,7 @@ describe('HistoryRecorder', () => {
     await settle();
     assert.equal(recorder.status.up, false);
     assert.equal(recorder.status.downSince, T0);
+    assert.equal(recorder.status.lastError?.at, T0);
     assert.equal(recorder.status.pending, 3);
     assert.equal(lines.length, 1);
     assert.match(lines[0] ?? '', /unreachable \(connect ECONNREFUSED.*live data goes on.*1 MiB/);

@@ -122,7 +122,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       maxConnections: options.maxConnections,
       webRoot: findWebRoot(),
       log,
-      now: () => ctx.clock.wallNow(),
+      clock: ctx.clock,
       alerts: (url) =>
         openAlerting({ config: alertConfig, url, intervalMs, log, clock: ctx.clock }),
       probes: probes.service.board,
