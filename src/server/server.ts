@@ -154,7 +154,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     intervalMs: options.intervalMs,
     state,
     metrics,
-    now,
+    clock,
     log: options.log,
     alerts: () => alerts,
   });
