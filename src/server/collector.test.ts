@@ -17,7 +17,7 @@ function setup(
   clock = new FakeClock({ wallStart: WALL }),
 ) {
   const state = new LiveState(createMemoryStore({ windowMs: 60_000, maxScans: 100 }).history);
-  const metrics = createFleetMetrics({ version: 'v', build: 'b', commit: 'c' }, () => 0);
+  const metrics = createFleetMetrics({ version: 'v', build: 'b', commit: 'c' }, clock);
   const lines: string[] = [];
   const collector = createCollector({
     scan,

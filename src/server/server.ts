@@ -78,7 +78,6 @@ const MAINTENANCE_MS = 10_000;
 /** Listens first (so a busy port fails fast), then starts the collector. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const now = () => clock.wallNow();
   const version = buildInfo();
   const { store, probes } = options;
   const state = new LiveState(store.history);
@@ -104,7 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     everyMs: MAINTENANCE_MS,
     log: options.log,
   });
-  const metrics = createFleetMetrics(version, now, {
+  const metrics = createFleetMetrics(version, clock, {
     traffic: options.traffic,
     store: storeHealth,
     extra: probes === undefined ? undefined : () => renderProbeGauges(probes.list()),
@@ -116,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     auth: options.auth,
     hosts: { anyAddress: !options.listen.loopback, allowed: options.allowedHosts ?? [] },
-    now,
+    clock,
     version,
     assets: await loadStaticAssets(options.webRoot),
     settings: { provider: options.provider, intervalMs: options.intervalMs, rules: options.rules },
@@ -134,6 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const listener = await listenHttp(app, options.listen, {
     maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     log: options.log,
+    clock,
   }).catch(async (err: unknown) => {
     await stopBackground();
     throw err;
