@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import type { Reading } from '../src/core/types.ts';
 import { buildFleetView } from '../src/server/fleet-view.ts';
 import { createFleetMetrics } from '../src/server/metrics.ts';
+import { systemClock } from '../src/time/clock.ts';
 import { BIN, fleetmonEnv } from './lib/harness.ts';
 
 const { values } = parseArgs({
@@ -70,7 +71,7 @@ async function timeRender(n: number): Promise<{ median: number; record: number; 
   const view = buildFleetView({ startedAt: Date.now(), durationMs: 1000, readings }, rules, 1);
   const metrics = createFleetMetrics(
     { version: 'bench', build: 'bench', commit: 'bench' },
-    Date.now,
+    systemClock,
   );
   const renders: number[] = [];
   const records: number[] = [];

@@ -13,8 +13,8 @@
 import { parseArgs } from 'node:util';
 import type { HistoryTarget } from '../src/core/history-types.ts';
 import { createTestDatabase, type TestDatabase } from '../src/store/backends.test-helper.ts';
-import type { Clock } from '../src/store/clock.ts';
 import type { Store } from '../src/store/store.ts';
+import { type Clock, systemClock } from '../src/time/clock.ts';
 import { syntheticFleet } from './lib/synthetic-scans.ts';
 
 const { values } = parseArgs({
@@ -53,7 +53,8 @@ process.exitCode = failed ? 1 : 0;
 
 async function run(backend: 'sqlite' | 'postgres', db: TestDatabase): Promise<boolean> {
   let now = T0;
-  const clock: Clock = { now: () => now, sleep: async () => {} };
+  // The store reads the time only as wallNow(): leases and retention follow the simulated day.
+  const clock: Clock = { ...systemClock, wallNow: () => now };
   const store = await db.open({ clock });
   await store.migrate({ dryRun: false });
   const fleet = syntheticFleet(INSTANCES, 12, 3);

@@ -1,4 +1,3 @@
-import type { Clock } from '../store/clock.ts';
 import { describeLocation } from '../store/location.ts';
 import type { MemoryStoreOptions } from '../store/memory/memory-store.ts';
 import { type Retention, retentionWith } from '../store/retention.ts';
@@ -17,10 +16,15 @@ export function retentionOf(ctx: Context): Retention {
 export async function openCommandStore(
   ctx: Context,
   mode: 'read' | 'write',
-  extra: { memory?: MemoryStoreOptions; leaseMs?: number; clock?: Clock } = {},
+  extra: { memory?: MemoryStoreOptions; leaseMs?: number } = {},
 ): Promise<Store> {
   const { openStore } = await import('../store/open-store.ts');
-  return openStore(ctx.settings.store, { mode, retention: retentionOf(ctx), ...extra });
+  return openStore(ctx.settings.store, {
+    mode,
+    retention: retentionOf(ctx),
+    clock: ctx.clock,
+    ...extra,
+  });
 }
 
 /** `sqlite /path/history.db`, `postgres postgres://fleetmon@db:5432/fleetmon`, `memory`. */

@@ -78,9 +78,12 @@ export function apiRoutes(deps: HttpAppDeps, closing: AbortSignal): Hono {
     });
   });
 
-  api.get('/history', (c) => historyAnswer(c, state.history, deps.now()));
+  api.get('/history', (c) => historyAnswer(c, state.history, deps.clock.wallNow()));
 
-  api.get('/stream', liveStreams(state, closing, deps.maxStreams ?? DEFAULT_MAX_STREAMS));
+  api.get(
+    '/stream',
+    liveStreams(state, closing, deps.maxStreams ?? DEFAULT_MAX_STREAMS, deps.clock),
+  );
 
   return api;
 }

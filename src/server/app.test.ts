@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import type { Asset } from './static-assets.ts';
 import { failed, ok, testApp } from './test-fixtures.test-helper.ts';
 
@@ -151,7 +152,7 @@ describe('createHttpApp: JSON API', () => {
   });
 
   it('serves history per service and per IP, after since, with clear errors', async () => {
-    const { app, publish } = testApp({ now: () => 10_000 });
+    const { app, publish } = testApp({ clock: new FakeClock({ wallStart: 10_000 }) });
     publish([ok('10.0.0.1', 'A', 10, 20)], 1000);
     publish([ok('10.0.0.1', 'A', 30, 40), failed('10.0.0.2', 'timeout after 5s', 'A')], 2000);
     const all = await json(await app.request('/api/v1/history?service=A&members=5'));

@@ -3,6 +3,7 @@ import type { AlertsApi } from '../alert/alert-service.ts';
 import type { HealthRules } from '../core/types.ts';
 import type { ProbeReader } from '../probe/probe-board.ts';
 import type { StoreHealth } from '../store/recorder.ts';
+import type { Clock } from '../time/clock.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import { type AuthConfig, authMiddleware } from './auth.ts';
@@ -23,8 +24,8 @@ export interface HttpAppDeps {
   readonly state: LiveState;
   readonly metrics: FleetMetrics;
   readonly auth: AuthConfig;
-  /** Epoch ms. */
-  readonly now: () => number;
+  /** `/now` and the time range queries count back from, and the live streams' pings. */
+  readonly clock: Clock;
   readonly version: VersionInfo;
   readonly assets: StaticAssets;
   /** Shown by `/api/v1/status` and used by the dashboard. */
@@ -57,7 +58,10 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   app.use('*', hostCheck(deps.hosts ?? { anyAddress: false, allowed: [] }));
   app.use('*', authMiddleware(deps.auth));
   app.route('/', opsRoutes(deps));
-  app.route('/api/v1/probes', probeRoutes(deps.probes, deps.now));
+  app.route(
+    '/api/v1/probes',
+    probeRoutes(deps.probes, () => deps.clock.wallNow()),
+  );
   app.route('/api/v1', apiRoutes(deps, closing));
   app.route('/api/v1', alertRoutes(deps.alerts ?? (() => undefined)));
   app.get('*', (c, next) => serveAsset(c, deps.assets) ?? next());

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isFleetmonError } from '../core/errors.ts';
 import type { HealthRules, Snapshot } from '../core/types.ts';
+import { type Clock, sleepUnlessAborted } from '../time/clock.ts';
 import { buildFleetView, type FleetView } from './fleet-view.ts';
 import type { LiveState } from './live-state.ts';
 import type { FleetMetrics } from './metrics.ts';
@@ -13,8 +13,8 @@ export interface CollectorOptions {
   readonly intervalMs: number;
   readonly state: LiveState;
   readonly metrics: FleetMetrics;
-  /** Epoch ms. */
-  readonly now: () => number;
+  /** Times the scans and the interval; a failure is stamped with its wall time. */
+  readonly clock: Clock;
   /** One line about a failed scan or a recovery (stderr in production). */
   readonly log: (line: string) => void;
   /** Alerting, told about every scan before it is published (so the API shows its alerts). */
@@ -37,14 +37,14 @@ export interface Collector {
 
 /** A collector over `options.scan`; nothing runs until `start`. */
 export function createCollector(options: CollectorOptions): Collector {
-  const { state, metrics, now, log } = options;
+  const { state, metrics, clock, log } = options;
   const controller = new AbortController();
   let loop: Promise<void> | undefined;
   let seq = 0;
   let failing = false;
 
   const scanOnce = async (): Promise<void> => {
-    const started = performance.now();
+    const started = clock.now();
     try {
       const snapshot = await options.scan(controller.signal);
       const view = buildFleetView(snapshot, options.rules, ++seq);
@@ -59,9 +59,9 @@ export function createCollector(options: CollectorOptions): Collector {
       const message = isFleetmonError(err)
         ? err.message
         : `internal error: ${err instanceof Error ? err.message : String(err)}`;
-      metrics.recordFailedScan(performance.now() - started);
+      metrics.recordFailedScan(clock.now() - started);
       options.alerts?.()?.observeScanFailure(message);
-      state.fail({ at: now(), message });
+      state.fail({ at: clock.wallNow(), message });
       if (!failing) log(`scan failed: ${message} (retrying every interval)`);
       failing = true;
     }
@@ -69,10 +69,10 @@ export function createCollector(options: CollectorOptions): Collector {
 
   const run = async (): Promise<void> => {
     while (!controller.signal.aborted) {
-      const started = performance.now();
+      const started = clock.now();
       await scanOnce();
-      const wait = Math.max(0, options.intervalMs - (performance.now() - started));
-      await sleep(wait, undefined, { signal: controller.signal }).catch(() => {});
+      const wait = Math.max(0, options.intervalMs - (clock.now() - started));
+      await sleepUnlessAborted(clock, wait, controller.signal);
     }
   };
 

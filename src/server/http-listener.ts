@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { FleetmonError } from '../core/errors.ts';
-import { systemClock } from '../time/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import { type ListenAddress, urlOf } from './listen-address.ts';
 
 /** A listening HTTP server. */
@@ -30,13 +30,18 @@ const DROP_LOG_MS = 60_000;
 export async function listenHttp(
   app: Hono,
   address: ListenAddress,
-  limits: { readonly maxConnections: number; readonly log: (line: string) => void },
+  limits: {
+    readonly maxConnections: number;
+    readonly log: (line: string) => void;
+    /** Rate-limits the warning, and bounds the grace at close. */
+    readonly clock: Clock;
+  },
 ): Promise<HttpListener> {
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.maxConnections = limits.maxConnections;
   let droppedLogAt = Number.NEGATIVE_INFINITY;
   server.on('drop', () => {
-    const now = systemClock.now();
+    const now = limits.clock.now();
     if (now - droppedLogAt < DROP_LOG_MS) return;
     droppedLogAt = now;
     limits.log(
@@ -86,8 +91,9 @@ export async function listenHttp(
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        const force = systemClock.setTimeout(() => server.closeAllConnections(), graceMs).unref();
-        server.once('close', () => systemClock.clearTimeout(force));
+        const { clock } = limits;
+        const force = clock.setTimeout(() => server.closeAllConnections(), graceMs).unref();
+        server.once('close', () => clock.clearTimeout(force));
       });
       return closing;
     },

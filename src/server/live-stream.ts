@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { every, systemClock } from '../time/clock.ts';
+import { type Clock, every } from '../time/clock.ts';
 import { errorBody } from './errors.ts';
 import { type FleetView, scanEventOf } from './fleet-view.ts';
 import type { LiveEvent, LiveState } from './live-state.ts';
@@ -40,6 +40,7 @@ export function liveStreams(
   state: LiveState,
   closing: AbortSignal,
   maxStreams: number,
+  clock: Clock,
 ): (c: Context) => Response {
   let open = 0;
   return (c) => {
@@ -62,7 +63,7 @@ export function liveStreams(
       );
     }
     open++;
-    return liveStream(c, state, closing, () => open--);
+    return liveStream(c, state, closing, clock, () => open--);
   };
 }
 
@@ -70,6 +71,7 @@ function liveStream(
   c: Context,
   state: LiveState,
   closing: AbortSignal,
+  clock: Clock,
   onEnd: () => void,
 ): Response {
   const gone = c.req.raw.signal;
@@ -102,7 +104,7 @@ function liveStream(
       write(() => stream.writeSSE(message));
     };
     const unsubscribe = state.subscribe(send);
-    const stopPing = every(systemClock, PING_MS, () => write(() => stream.write(': ping\n\n')));
+    const stopPing = every(clock, PING_MS, () => write(() => stream.write(': ping\n\n')));
     stream.onAbort(finish);
     closing.addEventListener('abort', finish, { once: true });
     gone.addEventListener('abort', finish, { once: true });

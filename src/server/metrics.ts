@@ -3,7 +3,7 @@ import { gzip } from 'node:zlib';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { TrafficSummary } from '../core/types.ts';
 import type { StoreHealth } from '../store/recorder.ts';
-import { systemClock } from '../time/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import type { VersionInfo } from './build-info.ts';
 import { renderFleetGauges } from './exposition.ts';
 import type { FleetView } from './fleet-view.ts';
@@ -51,7 +51,7 @@ const SCAN_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
  */
 export function createFleetMetrics(
   version: VersionInfo,
-  now: () => number,
+  clock: Clock,
   sources: {
     /** What the provider client has asked so far. */
     readonly traffic?: (() => TrafficSummary | undefined) | undefined;
@@ -145,7 +145,7 @@ export function createFleetMetrics(
         counts.set(reason, (counts.get(reason) ?? 0) + 1);
       }
       for (const [reason, count] of counts) errors.inc({ reason }, count);
-      lastSuccess.set(now() / 1000);
+      lastSuccess.set(clock.wallNow() / 1000);
       duration.observe(view.durationMs / 1000);
       scans.inc({ result: 'success' });
     },
@@ -165,7 +165,7 @@ export function createFleetMetrics(
       };
     },
     render() {
-      const at = systemClock.now();
+      const at = clock.now();
       if (current === undefined || at - current.builtAt > PROCESS_TTL_MS) {
         current = { builtAt: at, exposition: build() };
       }

@@ -36,7 +36,7 @@ export function opsRoutes(deps: HttpAppDeps): Hono {
   ops.get('/version', (c) => c.json(deps.version));
 
   ops.get('/now', (c) => {
-    const now = deps.now();
+    const now = deps.clock.wallNow();
     return c.json({ iso: new Date(now).toISOString(), epochMs: now }, 200, noStore);
   });
 

@@ -1,12 +1,11 @@
 import type { AlertService } from '../alert/alert-service.ts';
 import type { HealthRules, Snapshot, TrafficSummary } from '../core/types.ts';
 import type { ProbeReader } from '../probe/probe-board.ts';
-import { type Clock as StoreClock, systemClock as storeClock } from '../store/clock.ts';
 import { startMaintenance } from '../store/maintenance.ts';
 import { HistoryRecorder, type StoreHealth } from '../store/recorder.ts';
 import { scanRecordOf } from '../store/scan-record.ts';
 import type { Store } from '../store/store.ts';
-import { systemClock } from '../time/clock.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import { createHttpApp } from './app.ts';
 import type { AuthConfig } from './auth.ts';
 import { buildInfo } from './build-info.ts';
@@ -42,12 +41,10 @@ export interface ServerOptions {
   /** Built dashboard directory; `undefined` serves the API only. */
   readonly webRoot: string | undefined;
   readonly log: (line: string) => void;
-  /** Epoch ms; default the system clock's. */
-  readonly now?: () => number;
   /** What the provider client has asked so far, for /metrics. */
   readonly traffic?: () => TrafficSummary | undefined;
-  /** Timing of the history write path and its maintenance; default the wall clock. */
-  readonly clock?: StoreClock;
+  /** Time and timers for everything the server runs; default the system clock. */
+  readonly clock?: Clock;
   /** Starts alerting once the server's URL (the link notifications carry) is known. */
   readonly alerts?: (url: string) => Promise<AlertService>;
   /** The configured probes' results, for the API, /metrics and the dashboard. */
@@ -85,9 +82,8 @@ const MAINTENANCE_MS = 10_000;
 
 /** Listens first (so a busy port fails fast), then starts the collector. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const now = options.now ?? (() => systemClock.wallNow());
+  const clock = options.clock ?? systemClock;
   const version = buildInfo();
-  const clock = options.clock ?? storeClock;
   const { store, probes } = options;
   const state = new LiveState(store.history);
   const recorder = new HistoryRecorder({
@@ -112,7 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     everyMs: MAINTENANCE_MS,
     log: options.log,
   });
-  const metrics = createFleetMetrics(version, now, {
+  const metrics = createFleetMetrics(version, clock, {
     traffic: options.traffic,
     store: storeHealth,
     extra: probes === undefined ? undefined : () => renderProbeGauges(probes.list()),
@@ -124,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     auth: options.auth,
     hosts: { anyAddress: !options.listen.loopback, allowed: options.allowedHosts ?? [] },
-    now,
+    clock,
     version,
     assets: await loadStaticAssets(options.webRoot),
     settings: { provider: options.provider, intervalMs: options.intervalMs, rules: options.rules },
@@ -142,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const listener = await listenHttp(app, options.listen, {
     maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     log: options.log,
+    clock,
   }).catch(async (err: unknown) => {
     await stopBackground();
     throw err;
@@ -166,7 +163,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     intervalMs: options.intervalMs,
     state,
     metrics,
-    now,
+    clock,
     log: options.log,
     alerts: () => alerts,
   });

@@ -3,6 +3,7 @@ import type { Reading, Snapshot } from '../core/types.ts';
 import { createMemoryStore } from '../store/memory/memory-store.ts';
 import type { StoreHealth } from '../store/recorder.ts';
 import { scanRecordOf } from '../store/scan-record.ts';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { createHttpApp, type HttpAppDeps } from './app.ts';
 import type { AuthConfig } from './auth.ts';
 import { buildFleetView } from './fleet-view.ts';
@@ -50,12 +51,12 @@ export function testApp(
   options: {
     auth?: AuthConfig;
     assets?: StaticAssets;
-    now?: () => number;
+    clock?: FakeClock;
     alerts?: AlertsApi;
     store?: () => StoreHealth;
   } = {},
 ) {
-  const now = options.now ?? (() => 1_700_000_000_500);
+  const clock = options.clock ?? new FakeClock({ wallStart: 1_700_000_000_500 });
   const store = createMemoryStore({ windowMs: 3_600_000, maxScans: 10 });
   const state = new LiveState(store.history);
   // What serve's recorder does, without its queue: every scan goes to the store at once.
@@ -64,12 +65,12 @@ export function testApp(
     const { view } = event;
     void store.writer.writeScan(scanRecordOf(view.scannedAt, view.durationMs, view.instances, 2));
   });
-  const metrics = createFleetMetrics({ version: '1.2.3', build: '7', commit: 'abc123' }, now);
+  const metrics = createFleetMetrics({ version: '1.2.3', build: '7', commit: 'abc123' }, clock);
   const deps: HttpAppDeps = {
     state,
     metrics,
     auth: options.auth ?? {},
-    now,
+    clock,
     version: { version: '1.2.3', build: '7', commit: 'abc123' },
     assets: options.assets ?? new Map(),
     settings: { provider: 'http://127.0.0.1:9001', intervalMs: 15_000, rules: RULES },
@@ -83,5 +84,5 @@ export function testApp(
     state.publish(view);
     return view;
   };
-  return { app: createHttpApp(deps), state, metrics, publish };
+  return { app: createHttpApp(deps), state, metrics, publish, clock };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { InstanceRow } from '../core/types.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../time/clock.ts';
 import type { StoreLocation } from './location.ts';
 import { openStore } from './open-store.ts';
 import { DEFAULT_RETENTION, type Retention } from './retention.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts';
+import { type Clock, sleepUnlessAborted } from '../time/clock.ts';
 import type { StoreMaintenance } from './history.ts';
 import { classifyStoreError } from './store-error.ts';
 
@@ -25,7 +25,7 @@ export function startMaintenance(options: {
   const stop = new AbortController();
   let lastFailure: string | undefined;
   const loop = (async () => {
-    await options.clock.sleep(options.everyMs, stop.signal);
+    await sleepUnlessAborted(options.clock, options.everyMs, stop.signal);
     while (!stop.signal.aborted) {
       let more = false;
       try {
@@ -37,7 +37,11 @@ export function startMaintenance(options: {
           options.log(`history maintenance failed: ${message} (retrying)`);
         lastFailure = message;
       }
-      await options.clock.sleep(more ? BACKLOG_PAUSE_MS : options.everyMs, stop.signal);
+      await sleepUnlessAborted(
+        options.clock,
+        more ? BACKLOG_PAUSE_MS : options.everyMs,
+        stop.signal,
+      );
     }
   })();
   return {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import type { StoreLocation } from './location.ts';
 import { createMemoryStore, type MemoryStoreOptions } from './memory/memory-store.ts';
 import type { Retention } from './retention.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FakeClock, settle, until } from '../time/fake-clock.test-helper.ts';
 import { testScan } from './backends.test-helper.ts';
-import { FakeClock, settle } from './fake-clock.test-helper.ts';
 import type { HistoryWriter, WriteOutcome } from './history.ts';
 import { createMemoryStore } from './memory/memory-store.ts';
 import { HistoryRecorder } from './recorder.ts';
@@ -44,7 +44,7 @@ class SwitchedWriter implements HistoryWriter {
 const scan = (i: number) => testScan(T0 + i * 1000, [['10.0.0.1', 'A', i % 100, 10]]);
 
 function setup(maxBufferBytes = 1024 ** 2) {
-  const clock = new FakeClock(T0);
+  const clock = new FakeClock({ wallStart: T0 });
   const writer = new SwitchedWriter();
   const lines: string[] = [];
   const recorder = new HistoryRecorder({
@@ -80,6 +80,7 @@ describe('HistoryRecorder', () => {
     await settle();
     assert.equal(recorder.status.up, false);
     assert.equal(recorder.status.downSince, T0);
+    assert.equal(recorder.status.lastError?.at, T0);
     assert.equal(recorder.status.pending, 3);
     assert.equal(lines.length, 1);
     assert.match(lines[0] ?? '', /unreachable \(connect ECONNREFUSED.*live data goes on.*1 MiB/);
@@ -170,5 +171,43 @@ describe('HistoryRecorder', () => {
     assert.match(lines.at(-1) ?? '', /2 scans not written at shutdown \(the store was down\)/);
     recorder.record(scan(2));
     assert.equal(recorder.status.pending, 2, 'nothing is queued after close');
+  });
+
+  it('gives the queue the grace on its clock at close, then says what is left', async () => {
+    const clock = new FakeClock({ wallStart: T0 });
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const written: number[] = [];
+    const lines: string[] = [];
+    const recorder = new HistoryRecorder({
+      // A store that takes its time: each write waits for the test to let it through.
+      writer: {
+        async writeScan(record) {
+          await gate;
+          written.push(record.ts);
+          return 'written';
+        },
+      },
+      name: 'history store',
+      maxBufferBytes: 1024 ** 2,
+      clock,
+      log: (l) => lines.push(l),
+    });
+    recorder.record(scan(0));
+    recorder.record(scan(1));
+    let closed = false;
+    void recorder.close(5000).then(() => {
+      closed = true;
+    });
+    await clock.advance(4999);
+    assert.equal(closed, false, 'waits while the grace lasts');
+    await clock.advance(1);
+    release();
+    await until(() => closed, 'the close', clock);
+    assert.deepEqual(written, [T0], 'the write in flight ends; nothing starts after the grace');
+    assert.equal(recorder.status.lastWriteMs, 5000, 'timed on the clock');
+    assert.match(lines.at(-1) ?? '', /1 scan not written at shutdown \(the store was slow\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.ts';
-import type { Clock } from './clock.ts';
+import { type Clock, sleepUnlessAborted } from '../time/clock.ts';
 import type { HistoryWriter } from './history.ts';
 import { recordBytes, type ScanRecord } from './scan-record.ts';
 import { classifyStoreError, type StoreFailure } from './store-error.ts';
@@ -53,7 +53,9 @@ export class HistoryRecorder {
   #lastOverflowLog = Number.NEGATIVE_INFINITY;
   #role: RecorderStatus['role'] = 'unknown';
   #up = true;
+  /** Epoch ms, for the status; {@link #downAt} is the same moment on the monotonic clock. */
   #downSince: number | null = null;
+  #downAt = 0;
   #lastError: RecorderStatus['lastError'] = null;
   #lastWriteMs: number | null = null;
   #retry = 0;
@@ -96,7 +98,7 @@ export class HistoryRecorder {
     const running = this.#running;
     if (running !== undefined && this.#up) {
       const timer = new AbortController();
-      await Promise.race([running, this.#options.clock.sleep(graceMs, timer.signal)]);
+      await Promise.race([running, sleepUnlessAborted(this.#options.clock, graceMs, timer.signal)]);
       timer.abort();
     }
     this.#stop.abort();
@@ -112,12 +114,12 @@ export class HistoryRecorder {
     const { clock } = this.#options;
     while (this.#queue.length > 0 && !this.#stop.signal.aborted) {
       const head = this.#queue[0] as Waiting;
-      const started = performance.now();
+      const started = clock.now();
       this.#writing = true;
       try {
         const outcome = await this.#options.writer.writeScan(head.record);
         this.#writing = false;
-        this.#lastWriteMs = performance.now() - started;
+        this.#lastWriteMs = clock.now() - started;
         this.#recovered();
         this.#shift(head);
         this.#written += outcome === 'written' ? 1 : 0;
@@ -128,14 +130,15 @@ export class HistoryRecorder {
         if (failure.kind === 'internal' && ++head.attempts >= MAX_ATTEMPTS) {
           this.#shift(head);
           this.#dropped++;
-          this.#lastError = { at: clock.now(), message: failure.message };
+          this.#lastError = { at: clock.wallNow(), message: failure.message };
           this.#options.log(
             `history: gave up on the scan of ${new Date(head.record.ts).toISOString()} after ${MAX_ATTEMPTS} attempts: ${failure.message}`,
           );
           continue;
         }
         this.#failed(failure);
-        await clock.sleep(
+        await sleepUnlessAborted(
+          clock,
           RETRY_MS[Math.min(this.#retry++, RETRY_MS.length - 1)] ?? 30_000,
           this.#stop.signal,
         );
@@ -154,9 +157,12 @@ export class HistoryRecorder {
     const { clock, log, maxBufferBytes } = this.#options;
     const first = this.#up;
     this.#up = false;
-    this.#downSince ??= clock.now();
+    if (first) {
+      this.#downSince = clock.wallNow();
+      this.#downAt = clock.now();
+    }
     const changed = this.#lastError?.message !== failure.message;
-    this.#lastError = { at: clock.now(), message: failure.message };
+    this.#lastError = { at: clock.wallNow(), message: failure.message };
     if (first || changed) {
       log(
         `${failure.message}; live data goes on, and up to ${formatBytes(maxBufferBytes)} of scans wait in memory (retrying)`,
@@ -167,11 +173,10 @@ export class HistoryRecorder {
   #recovered(): void {
     this.#retry = 0;
     if (this.#up) return;
-    const since = this.#downSince ?? this.#options.clock.now();
     this.#up = true;
     this.#downSince = null;
     this.#options.log(
-      `history store back after ${formatDuration(Math.max(0, this.#options.clock.now() - since))}; writing ${this.#queue.length} waiting scan${this.#queue.length === 1 ? '' : 's'}`,
+      `history store back after ${formatDuration(this.#options.clock.now() - this.#downAt)}; writing ${this.#queue.length} waiting scan${this.#queue.length === 1 ? '' : 's'}`,
     );
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { FakeClock } from '../time/fake-clock.test-helper.ts';
 import { createTestDatabase, type TestDatabase, testScan } from './backends.test-helper.ts';
-import { FakeClock } from './fake-clock.test-helper.ts';
 import { createMemoryStore } from './memory/memory-store.ts';
 import type { Store } from './store.ts';
 
@@ -17,7 +17,7 @@ for (const backend of BACKENDS) {
   describe(`history store contract (${backend})`, () => {
     let db: TestDatabase | undefined;
     let store: Store;
-    const clock = new FakeClock(T0);
+    const clock = new FakeClock({ wallStart: T0 });
 
     const open = async (): Promise<Store> =>
       db === undefined

@@ -10,6 +10,7 @@ import {
   RULES,
   snapshotOf,
 } from '../../src/server/test-fixtures.test-helper.ts';
+import { FakeClock } from '../../src/time/fake-clock.test-helper.ts';
 import { type Family, parsePrometheusText } from '../helpers/prom-text.ts';
 
 const VERSION = { version: '1.2.3', build: '7', commit: 'abc123' };
@@ -48,7 +49,7 @@ describe('the Prometheus text parser used by these tests', () => {
 
 describe('createFleetMetrics', () => {
   it('exposes valid text with every promised family before any scan', async () => {
-    const metrics = createFleetMetrics(VERSION, () => 0);
+    const metrics = createFleetMetrics(VERSION, new FakeClock());
     const families = parsePrometheusText(new TextDecoder().decode((await metrics.render()).body));
     assert.equal(sampleValue(families, 'fleetmon_build_info', VERSION), 1);
     for (const reason of ['timeout', 'http_status', 'connection', 'list_failed', 'other']) {
@@ -59,7 +60,7 @@ describe('createFleetMetrics', () => {
   });
 
   it('follows the fleet: per-instance and per-service series, errors by bounded reason', async () => {
-    const metrics = createFleetMetrics(VERSION, () => 1_700_000_001_000);
+    const metrics = createFleetMetrics(VERSION, new FakeClock({ wallStart: 1_700_000_001_000 }));
     metrics.recordScan(buildFleetView(snapshotOf(FLEET), RULES, 1));
     const f = parsePrometheusText(new TextDecoder().decode((await metrics.render()).body));
     for (const [name, type] of [
@@ -98,7 +99,7 @@ describe('createFleetMetrics', () => {
   });
 
   it('removes the series of instances and services that disappeared', async () => {
-    const metrics = createFleetMetrics(VERSION, () => 0);
+    const metrics = createFleetMetrics(VERSION, new FakeClock());
     metrics.recordScan(buildFleetView(snapshotOf(FLEET), RULES, 1));
     metrics.recordScan(buildFleetView(snapshotOf([ok('10.0.0.2', 'A', 1, 2)]), RULES, 2));
     const f = parsePrometheusText(new TextDecoder().decode((await metrics.render()).body));
@@ -116,7 +117,7 @@ describe('createFleetMetrics', () => {
   });
 
   it('counts failed scans and escapes odd label values', async () => {
-    const metrics = createFleetMetrics(VERSION, () => 0);
+    const metrics = createFleetMetrics(VERSION, new FakeClock());
     metrics.recordFailedScan(1500);
     const odd = 'We"ird\\Service\nName';
     metrics.recordScan(
@@ -132,7 +133,7 @@ describe('createFleetMetrics', () => {
 
   it("reports the provider client's requests, retries, connects and window, as of the last scan", async () => {
     let traffic: TrafficSummary | undefined;
-    const metrics = createFleetMetrics(VERSION, () => 0, { traffic: () => traffic });
+    const metrics = createFleetMetrics(VERSION, new FakeClock(), { traffic: () => traffic });
     const read = async () =>
       parsePrometheusText(new TextDecoder().decode((await metrics.render()).body));
     // Before the client has sent anything, the counters are there at 0.
@@ -159,5 +160,18 @@ describe('createFleetMetrics', () => {
     assert.equal(sampleValue(f, 'fleetmon_provider_window_cuts_total'), 1);
     assert.equal(sampleValue(f, 'fleetmon_provider_window'), 48);
     assert.equal(f.get('fleetmon_provider_window')?.type, 'gauge');
+  });
+
+  it('renders the process series at most once a second by its clock, and anew after a scan', async () => {
+    const clock = new FakeClock();
+    const metrics = createFleetMetrics(VERSION, clock);
+    const first = await metrics.render();
+    await clock.advance(1000);
+    assert.equal(await metrics.render(), first, 'one rendering within a second');
+    await clock.advance(1);
+    const second = await metrics.render();
+    assert.notEqual(second, first);
+    metrics.recordScan(buildFleetView(snapshotOf(FLEET), RULES, 1));
+    assert.notEqual(await metrics.render(), second, 'a scan is shown at once');
   });
 });

@@ -10,6 +10,7 @@ import { createFleetMetrics } from '../../src/server/metrics.ts';
 import { renderProbeGauges } from '../../src/server/probe-exposition.ts';
 import { RULES } from '../../src/server/test-fixtures.test-helper.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
+import { FakeClock } from '../../src/time/fake-clock.test-helper.ts';
 import { parsePrometheusText } from '../helpers/prom-text.ts';
 
 // The probe side of `serve` without a socket: /api/v1/probes, its history, and the
@@ -72,14 +73,15 @@ function setup() {
       reason: 'no answer within 5s',
     }),
   );
-  const metrics = createFleetMetrics({ version: '1', build: '1', commit: 'c' }, () => NOW, {
+  const clock = new FakeClock({ wallStart: NOW });
+  const metrics = createFleetMetrics({ version: '1', build: '1', commit: 'c' }, clock, {
     extra: () => renderProbeGauges(board.list()),
   });
   const app = createHttpApp({
     state: new LiveState(createMemoryStore({ windowMs: 3_600_000, maxScans: 10 }).history),
     metrics,
     auth: {},
-    now: () => NOW,
+    clock,
     version: { version: '1', build: '1', commit: 'c' },
     assets: new Map(),
     settings: { provider: 'http://127.0.0.1:9001', intervalMs: 15_000, rules: RULES },

@@ -28,7 +28,7 @@ export async function runHistory(
   subject: string,
   options: CommandOptions<'history'>,
 ): Promise<number> {
-  const { from, to } = range(options, Date.now());
+  const { from, to } = range(options, ctx.clock.wallNow());
   const target = targetOf(subject);
   const stepMs = options.step === 'raw' ? null : (options.step ?? autoStep(to - from, AUTO_ROWS));
   const store = await openReadable(ctx);

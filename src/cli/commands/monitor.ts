@@ -244,7 +244,7 @@ function createSource(
     const key = target.kind === 'fleet' ? '' : target.name.toLowerCase();
     if (past === undefined || pastAsked.has(key)) return Promise.resolve(undefined);
     pastAsked.add(key);
-    return past(target, Date.now(), intervalMs).catch(() => undefined);
+    return past(target, ctx.clock.wallNow(), intervalMs).catch(() => undefined);
   };
   return {
     async scan(target, signal, onProgress) {

@@ -142,7 +142,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       maxConnections: options.maxConnections,
       webRoot: findWebRoot(),
       log,
-      now: () => ctx.clock.wallNow(),
+      clock: ctx.clock,
       alerts: openAlerts(alertConfig),
       probes: probes.service.board,
     });

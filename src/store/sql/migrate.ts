@@ -1,5 +1,5 @@
 import { FleetmonError } from '../../core/errors.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import type { SqlDriver } from './driver.ts';
 import type { Migration } from './migrations.ts';
 import { SCHEMA } from './schema.ts';
@@ -92,7 +92,7 @@ export async function migrate(
         await tx.exec(migration.sql);
         await tx.run(
           `INSERT INTO ${TABLE} (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)`,
-          [migration.version, migration.name, migration.checksum, options.clock.now()],
+          [migration.version, migration.name, migration.checksum, options.clock.wallNow()],
         );
         return true;
       });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import type { ProbeResult } from '../../core/probe-types.ts';
+import { FakeClock } from '../../time/fake-clock.test-helper.ts';
 import {
   createTestDatabase,
   SQL_BACKENDS,
@@ -8,7 +9,6 @@ import {
   type TestRow,
   testScan,
 } from '../backends.test-helper.ts';
-import { FakeClock } from '../fake-clock.test-helper.ts';
 import { DEFAULT_RETENTION } from '../retention.ts';
 import type { Store } from '../store.ts';
 
@@ -95,12 +95,24 @@ for (const backend of SQL_BACKENDS) {
           assert.deepEqual((await reader.checkSchema()).version, 0);
         }
       });
+
+      it('stamps each applied migration in epoch ms, a time other processes and people read', async () => {
+        const db = await fresh();
+        const store = await db.open({ clock: new FakeClock({ wallStart: T0 }) });
+        await store.migrate({ dryRun: false });
+        const { applied } = await store.checkSchema();
+        assert.ok(applied.length > 0);
+        assert.deepEqual(
+          applied.map((m) => m.appliedAt),
+          applied.map(() => T0),
+        );
+      });
     });
 
     describe('writers', () => {
       it('lets one writer at a time write; another takes over when it stops', async () => {
         const db = await fresh();
-        const clock = new FakeClock(T0);
+        const clock = new FakeClock({ wallStart: T0 });
         const a = await db.open({ clock });
         const b = await db.open({ clock });
         assert.equal(await a.writer.writeScan(testScan(T0, rowsAt(0))), 'written');
@@ -122,7 +134,7 @@ for (const backend of SQL_BACKENDS) {
       if (backend === 'sqlite') {
         it('hands the lease over when a writer stops renewing it', async () => {
           const db = await fresh();
-          const clock = new FakeClock(T0);
+          const clock = new FakeClock({ wallStart: T0 });
           const a = await db.open({ clock, leaseMs: 60_000 });
           const b = await db.open({ clock, leaseMs: 60_000 });
           assert.equal(await a.writer.writeScan(testScan(T0, rowsAt(0))), 'written');
@@ -156,7 +168,7 @@ for (const backend of SQL_BACKENDS) {
       const fill = async (minutes: number, from = T0, every = 15_000) => {
         for (let i = 0; i < (minutes * MINUTE) / every; i++) {
           const ts = from + i * every;
-          if (clock.now() < ts) await clock.advance(ts - clock.now());
+          if (clock.wallNow() < ts) await clock.advance(ts - clock.wallNow());
           assert.equal(await store.writer.writeScan(testScan(ts, rowsAt(i))), 'written');
         }
       };
@@ -174,7 +186,7 @@ for (const backend of SQL_BACKENDS) {
 
       it('rolls minutes and hours up exactly: the same answer from raw samples and from rollups', async () => {
         const db = await fresh();
-        clock = new FakeClock(T0);
+        clock = new FakeClock({ wallStart: T0 });
         store = await db.open({ clock });
         await fill(150, T0, MINUTE);
         const before = {
@@ -214,7 +226,7 @@ for (const backend of SQL_BACKENDS) {
 
       it('takes a scan written late into the rollups it belongs to', async () => {
         const db = await fresh();
-        clock = new FakeClock(T0);
+        clock = new FakeClock({ wallStart: T0 });
         store = await db.open({ clock });
         await fill(3);
         await fill(1, T0 + 10 * MINUTE);
@@ -229,7 +241,7 @@ for (const backend of SQL_BACKENDS) {
 
       it('prunes each tier after its retention, never before it is rolled up', async () => {
         const db = await fresh();
-        clock = new FakeClock(T0);
+        clock = new FakeClock({ wallStart: T0 });
         const retention = { ...DEFAULT_RETENTION, raw: HOUR, minute: 3 * HOUR };
         store = await db.open({ clock, retention });
         await fill(90);
@@ -259,7 +271,7 @@ for (const backend of SQL_BACKENDS) {
 
       it('forgets instances gone for longer than the hour tier keeps', async () => {
         const db = await fresh();
-        clock = new FakeClock(T0);
+        clock = new FakeClock({ wallStart: T0 });
         const retention = {
           ...DEFAULT_RETENTION,
           raw: HOUR,
@@ -311,7 +323,7 @@ for (const backend of SQL_BACKENDS) {
     describe('store info', () => {
       it('reports backend, schema, size, tiers, events and the writer', async () => {
         const db = await fresh();
-        const clock = new FakeClock(T0);
+        const clock = new FakeClock({ wallStart: T0 });
         const store = await db.open({ clock });
         await store.writer.writeScan(testScan(T0, rowsAt(0)));
         await store.writer.writeScan(testScan(T0 + 15_000, rowsAt(1)));
@@ -326,6 +338,12 @@ for (const backend of SQL_BACKENDS) {
         assert.ok(info.writer !== null);
         // 10.1.0.2 came back from unreachable.
         assert.equal(info.events.rows, 1);
+        if (backend === 'sqlite') {
+          // The lease runs out at an epoch time, which every process reading the file shares.
+          assert.equal(info.writer.until, T0 + 60_000);
+          await clock.advance(60_001);
+          assert.equal((await store.info()).writer, null, 'nobody writes once it has run out');
+        }
       });
     });
   });

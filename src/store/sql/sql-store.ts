@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import type { WriteOutcome } from '../history.ts';
 import type { Retention } from '../retention.ts';
 import { MAX_RETENTION_MS } from '../retention.ts';
@@ -33,7 +33,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions): Sto
   const migrations = loadMigrations(driver.dialect);
   const where = `history store ${options.location}`;
   const scans = new SqlScanWriter();
-  const reader = new SqlHistoryReader(driver, options.retention, () => options.clock.now());
+  const reader = new SqlHistoryReader(driver, options.retention, () => options.clock.wallNow());
   let migrated: Promise<MigrationReport> | undefined;
   const ensureMigrated = (): Promise<MigrationReport> => {
     migrated ??= migrate(driver, migrations, { dryRun: false, clock: options.clock, where }).catch(
@@ -101,7 +101,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions): Sto
         for (const step of [
           (tx: SqlTx) => rollupBatch(tx, 'minute'),
           (tx: SqlTx) => rollupBatch(tx, 'hour'),
-          (tx: SqlTx) => pruneBatch(tx, options.clock.now(), options.retention),
+          (tx: SqlTx) => pruneBatch(tx, options.clock.wallNow(), options.retention),
         ]) {
           const result = await asWriter(step);
           if (result === undefined) return { more: false };
@@ -124,7 +124,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions): Sto
         schema: { version: status.version, latest: status.latest },
       };
       if (status.version === 0) return emptyInfo(base, options.retention, await driver.sizeBytes());
-      return sqlStoreInfo(driver, base, options.retention, options.clock.now());
+      return sqlStoreInfo(driver, base, options.retention, options.clock.wallNow());
     },
     close: () => driver.close(),
   };

@@ -16,10 +16,12 @@ function killMidWrite(path: string, start: number, scans: number): Promise<numbe
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WRITER, path, String(start)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A bound on a hung writer, not a measurement.
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
     });
     const written: number[] = [];
     let stderr = '';
-    const limit = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       for (const line of chunk.split('\n')) {
@@ -30,7 +32,6 @@ function killMidWrite(path: string, start: number, scans: number): Promise<numbe
       if (written.length >= scans) child.kill('SIGKILL');
     });
     child.on('exit', (_code, signal) => {
-      clearTimeout(limit);
       if (signal !== 'SIGKILL') reject(new Error(`writer ended by itself: ${stderr}`));
       else resolve(written);
     });

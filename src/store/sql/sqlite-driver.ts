@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import { classifyStoreError, storeError } from '../store-error.ts';
 import type { InsertMany, SqlDriver, SqlRow, SqlTx, SqlValue, WriterClaim } from './driver.ts';
 
@@ -130,7 +130,7 @@ class SqliteDriver implements SqlDriver {
   }
 
   async claimWriter(tx: SqlTx): Promise<WriterClaim> {
-    const now = this.#options.clock.now();
+    const now = this.#options.clock.wallNow();
     const [lease] = await tx.all<{ holder: string; expires_at: number }>(
       'SELECT holder, expires_at FROM writer_lease WHERE id = 1',
     );
