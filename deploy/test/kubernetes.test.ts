@@ -203,6 +203,13 @@ describe('Kubernetes overlays', () => {
     });
   }
 
+  it('dev: one replica and no scaling, since its SQLite store is on the pod’s own volume', (t) => {
+    if (skipped(t)) return;
+    // Two pods would keep two histories and each send every notification.
+    const hpa = one('dev', 'HorizontalPodAutoscaler', 'fleetmon').spec;
+    assert.deepEqual([hpa.minReplicas, hpa.maxReplicas], [1, 1]);
+  });
+
   it('prod: at least 2 replicas spread over nodes, a PodDisruptionBudget, an autoscaler', (t) => {
     if (skipped(t)) return;
     const fleetmon = one('prod', 'Deployment', 'fleetmon');
