@@ -2,11 +2,13 @@ import { connect, createServer, type Socket } from 'node:net';
 
 /**
  * A loopback TCP proxy that can be cut and restored: while cut, every connection through it is
- * reset at once, as when the database behind it goes down; restored, it forwards again.
+ * reset at once, as when the database behind it goes down; restored, it forwards again. Frozen,
+ * it keeps every connection open and forwards nothing, as a database host that stops answering.
  */
 export interface CuttableProxy {
   readonly port: number;
   cut(): void;
+  freeze(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -14,10 +16,18 @@ export interface CuttableProxy {
 export async function startProxy(targetPort: number): Promise<CuttableProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let down = false;
+  let frozen = false;
+  /** Connections accepted while frozen, never forwarded. */
+  const held = new Set<Socket>();
   const server = createServer((client) => {
     client.on('error', () => {});
     if (down) {
       client.resetAndDestroy();
+      return;
+    }
+    if (frozen) {
+      client.pause();
+      held.add(client);
       return;
     }
     const upstream = connect(targetPort, '127.0.0.1');
@@ -43,6 +53,15 @@ export async function startProxy(targetPort: number): Promise<CuttableProxy> {
       }
       pairs.clear();
     },
+    freeze() {
+      frozen = true;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
     restore() {
       down = false;
     },
@@ -52,6 +71,7 @@ export async function startProxy(targetPort: number): Promise<CuttableProxy> {
           client.destroy();
           upstream.destroy();
         }
+        for (const client of held) client.destroy();
         server.close(() => resolve());
       }),
   };

@@ -12,6 +12,7 @@ import { findWebRoot } from '../../server/web-root.ts';
 import { MAX_HISTORY_SCANS } from '../../store/memory/memory-store.ts';
 import type { Store } from '../../store/store.ts';
 import { classifyStoreError } from '../../store/store-error.ts';
+import { type Clock, sleepUnlessAborted } from '../../time/clock.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Context } from '../run.ts';
 import { type ReloadPart, startServeProbes } from '../serve-probes.ts';
@@ -20,6 +21,8 @@ import { serveAuth } from './serve-auth.ts';
 
 /** Requests in flight get this long to finish after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** Past the grace, closing the store and the provider client gets this long before serve exits anyway. */
+const CLOSE_MS = 2_000;
 
 /**
  * `fleetmon serve`: dashboard, JSON API and Prometheus exporter over a scan every
@@ -120,6 +123,11 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       return true;
     }),
   });
+  const closeAll = async (): Promise<void> => {
+    await probes.stop();
+    await connection.close();
+    await store.close();
+  };
   try {
     server = await startServer({
       scan: (signal) =>
@@ -156,12 +164,31 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     log('shutting down: finishing requests in flight');
-    await server.stop(SHUTDOWN_GRACE_MS);
+    const running = server;
+    // A store that stopped answering mid-write must not hold the process: past the grace and
+    // CLOSE_MS, serve returns and the process exits without it.
+    const done = await within(ctx.clock, SHUTDOWN_GRACE_MS + CLOSE_MS, async () => {
+      await running.stop(SHUTDOWN_GRACE_MS);
+      await closeAll();
+    });
+    if (!done) log('the history store did not answer while shutting down; exiting without it');
     return EXIT.ok;
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** Runs `task`; true when it ended within `ms`, false when it was left running. */
+async function within(clock: Clock, ms: number, task: () => Promise<void>): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      task().then(() => true),
+      sleepUnlessAborted(clock, ms, timer.signal).then(() => false),
+    ]);
   } finally {
-    await probes.stop();
-    await connection.close();
-    await store.close();
+    timer.abort();
   }
 }
 
