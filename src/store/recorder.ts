@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.ts';
-import { type Clock, sleepUnlessAborted } from '../time/clock.ts';
+import { type Clock, settlesWithin, sleepUnlessAborted } from '../time/clock.ts';
 import type { HistoryWriter } from './history.ts';
 import { recordBytes, type ScanRecord } from './scan-record.ts';
 import { classifyStoreError, type StoreFailure } from './store-error.ts';
@@ -97,9 +97,7 @@ export class HistoryRecorder {
   async close(graceMs: number): Promise<void> {
     const running = this.#running;
     if (running !== undefined && this.#up) {
-      const timer = new AbortController();
-      await Promise.race([running, sleepUnlessAborted(this.#options.clock, graceMs, timer.signal)]);
-      timer.abort();
+      await settlesWithin(this.#options.clock, graceMs, running);
     }
     this.#stop.abort();
     await this.#running;

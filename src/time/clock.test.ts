@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { every, sleepUnlessAborted } from './clock.ts';
+import { every, settlesWithin, sleepUnlessAborted } from './clock.ts';
 import { FakeClock } from './fake-clock.test-helper.ts';
 
 describe('FakeClock', () => {
@@ -87,6 +87,22 @@ describe('every', () => {
     });
     await clock.advance(1000);
     assert.deepEqual(at, [100, 200, 300]);
+    assert.deepEqual(clock.pending(), []);
+  });
+});
+
+describe('settlesWithin', () => {
+  it('says whether the work settled in time, passes its failure on, and leaves no timer', async () => {
+    const clock = new FakeClock();
+    assert.equal(await settlesWithin(clock, 1000, Promise.resolve()), true);
+    assert.deepEqual(clock.pending(), []);
+    await assert.rejects(
+      settlesWithin(clock, 1000, Promise.reject(new Error('refused'))),
+      /refused/,
+    );
+    const hung = settlesWithin(clock, 1000, new Promise(() => {}));
+    await clock.advance(1000);
+    assert.equal(await hung, false);
     assert.deepEqual(clock.pending(), []);
   });
 });

@@ -65,6 +65,26 @@ export function sleepUnlessAborted(
 }
 
 /**
+ * Waits for `work` at most `ms`: true when it settled in time, false when it is left running (a
+ * store that stopped answering). Its rejection, if in time, is passed on; no timer is left.
+ */
+export async function settlesWithin(
+  clock: Clock,
+  ms: number,
+  work: Promise<unknown>,
+): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      work.then(() => true),
+      sleepUnlessAborted(clock, ms, timer.signal).then(() => false),
+    ]);
+  } finally {
+    timer.abort();
+  }
+}
+
+/**
  * Calls `callback` every `ms` until the returned function is called; each call is timed from
  * the one before, like Node's `setInterval`.
  */

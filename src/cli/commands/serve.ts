@@ -12,7 +12,7 @@ import { findWebRoot } from '../../server/web-root.ts';
 import { MAX_HISTORY_SCANS } from '../../store/memory/memory-store.ts';
 import type { Store } from '../../store/store.ts';
 import { classifyStoreError } from '../../store/store-error.ts';
-import { type Clock, sleepUnlessAborted } from '../../time/clock.ts';
+import { settlesWithin } from '../../time/clock.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Context } from '../run.ts';
 import { type ReloadPart, startServeProbes } from '../serve-probes.ts';
@@ -167,28 +167,16 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     const running = server;
     // A store that stopped answering mid-write must not hold the process: past the grace and
     // CLOSE_MS, serve returns and the process exits without it.
-    const done = await within(ctx.clock, SHUTDOWN_GRACE_MS + CLOSE_MS, async () => {
-      await running.stop(SHUTDOWN_GRACE_MS);
-      await closeAll();
-    });
+    const done = await settlesWithin(
+      ctx.clock,
+      SHUTDOWN_GRACE_MS + CLOSE_MS,
+      running.stop(SHUTDOWN_GRACE_MS).then(closeAll),
+    );
     if (!done) log('the history store did not answer while shutting down; exiting without it');
     return EXIT.ok;
   } catch (err) {
     await closeAll();
     throw err;
-  }
-}
-
-/** Runs `task`; true when it ended within `ms`, false when it was left running. */
-async function within(clock: Clock, ms: number, task: () => Promise<void>): Promise<boolean> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      task().then(() => true),
-      sleepUnlessAborted(clock, ms, timer.signal).then(() => false),
-    ]);
-  } finally {
-    timer.abort();
   }
 }
 
