@@ -1,3 +1,4 @@
+import type { AlertingInfo } from '../core/store-info.ts';
 import type { StoredAlert } from './alert.ts';
 import type { Silence } from './silences.ts';
 import type { AlertStore, Notification, NotificationLogEntry, OutboxEntry } from './store.ts';
@@ -129,6 +130,17 @@ export class MemoryAlertStore implements AlertStore {
 
   async deleteSilences(ids: readonly string[]): Promise<void> {
     for (const id of ids) this.#silences.delete(id);
+  }
+
+  /** What `store info` shows of it at `now`. */
+  async info(now: number): Promise<AlertingInfo> {
+    const states = [...this.#alerts.values()].map((a) => a.state);
+    return {
+      firing: states.filter((s) => s === 'firing').length,
+      pending: states.filter((s) => s === 'pending').length,
+      queued: [...this.#queues.values()].reduce((n, queue) => n + queue.length, 0),
+      silences: [...this.#silences.values()].filter((s) => s.endsAt > now).length,
+    };
   }
 
   async close(): Promise<void> {}

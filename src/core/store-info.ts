@@ -29,6 +29,18 @@ export interface TierInfo extends Extent {
   readonly rolledUntil?: number;
 }
 
+/** Alerting's part of `store info`. */
+export interface AlertingInfo {
+  readonly firing: number;
+  readonly pending: number;
+  /** Notifications not yet delivered. */
+  readonly queued: number;
+  /** Silences in force or still to come. */
+  readonly silences: number;
+}
+
+export const NO_ALERTING: AlertingInfo = { firing: 0, pending: 0, queued: 0, silences: 0 };
+
 /** What `fleetmon store info` shows. */
 export interface StoreInfo {
   readonly backend: 'memory' | 'sqlite' | 'postgres';
@@ -44,6 +56,8 @@ export interface StoreInfo {
   readonly probeResults: Extent;
   readonly instances: { readonly present: number; readonly known: number };
   readonly services: { readonly present: number; readonly known: number };
+  /** Alerting's state kept here: alerts by state, notifications queued, silences not yet ended. */
+  readonly alerting: AlertingInfo;
   /** Who writes (`host:pid:…`), and until when its lease runs (SQLite); `null`: nobody now. */
   readonly writer: { readonly holder: string; readonly until: number | null } | null;
 }

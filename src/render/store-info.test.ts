@@ -28,6 +28,7 @@ const info: StoreInfo = {
   probeResults: { rows: 0, oldest: null, newest: null },
   instances: { present: 150, known: 152 },
   services: { present: 12, known: 12 },
+  alerting: { firing: 2, pending: 1, queued: 1, silences: 0 },
   writer: null,
 };
 
@@ -38,6 +39,10 @@ describe('renderStoreInfo', () => {
     assert.match(out, /^schema {5}1 \(this fleetmon has 2: run fleetmon migrate\)$/m);
     assert.match(out, /^size {7}5\.0 MiB$/m);
     assert.match(out, /^writer {5}none now$/m);
+    assert.match(
+      out,
+      /^alerting {3}2 firing, 1 pending · 1 notification queued · 0 silences in force or to come$/m,
+    );
     assert.match(
       out,
       /^retention {2}raw 2d · minutes 30d · hours 400d · events 30d · probes 30d$/m,
@@ -51,5 +56,6 @@ describe('renderStoreInfo', () => {
     assert.equal(json.scans.oldest, '2026-12-06T03:00:00.000Z');
     assert.equal(json.tiers[1].rolledUntil, '2026-12-06T03:00:00.000Z');
     assert.equal(json.sizeBytes, 5 * 1024 ** 2);
+    assert.deepEqual(json.alerting, { firing: 2, pending: 1, queued: 1, silences: 0 });
   });
 });

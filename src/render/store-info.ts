@@ -45,6 +45,10 @@ export function renderStoreInfo(
     ],
     ['instances', `${info.instances.present} present, ${info.instances.known} known`],
     ['services', `${info.services.present} present, ${info.services.known} known`],
+    [
+      'alerting',
+      `${info.alerting.firing} firing, ${info.alerting.pending} pending · ${plural(info.alerting.queued, 'notification')} queued · ${plural(info.alerting.silences, 'silence')} in force or to come`,
+    ],
   ];
   const width = Math.max(...facts.map(([k]) => k.length));
   const lines = facts.map(([k, v]) => `${paint(k.padEnd(width), 'bold', opts.color)}  ${v}`);
@@ -106,3 +110,5 @@ function formatBytes(n: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
+
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -30,7 +30,7 @@ export async function openStore(
   const clock = options.clock ?? systemClock;
   switch (location.kind) {
     case 'memory':
-      return createMemoryStore(options.memory ?? { windowMs: 3_600_000, maxScans: 2880 });
+      return createMemoryStore(options.memory ?? { windowMs: 3_600_000, maxScans: 2880 }, clock);
     case 'sqlite': {
       const path = resolve(location.path);
       const { openSqlite } = await import('./sql/sqlite-driver.ts');

@@ -1,6 +1,7 @@
 import { MemoryAlertStore } from '../../alert/memory-store.ts';
 import { SingleProcessRole } from '../../alert/notifier-role.ts';
 import type { ProbeResult } from '../../core/probe-types.ts';
+import { type Clock, systemClock } from '../../time/clock.ts';
 import { DEFAULT_PROBE_LIMIT } from '../probe-history.ts';
 import { DEFAULT_RETENTION } from '../retention.ts';
 import type { Store, StoreInfo } from '../store.ts';
@@ -10,7 +11,7 @@ import { MAX_EVENTS, MemoryHistory, type MemoryStoreOptions } from './memory-his
 export const MAX_HISTORY_SCANS = 2880;
 
 /** `--store memory`: the last `windowMs` of scans and probe results, nothing on disk. */
-export function createMemoryStore(options: MemoryStoreOptions): Store {
+export function createMemoryStore(options: MemoryStoreOptions, clock: Clock = systemClock): Store {
   if (
     !Number.isInteger(options.maxScans) ||
     options.maxScans < 1 ||
@@ -23,6 +24,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   const history = new MemoryHistory(options);
   const probes = new Map<string, ProbeResult[]>();
   const none = { rows: 0, oldest: null, newest: null };
+  const alerts = new MemoryAlertStore();
   return {
     backend: 'memory',
     location: 'memory',
@@ -49,7 +51,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       },
     },
     maintenance: { maintain: async () => ({ more: false }) },
-    alerts: new MemoryAlertStore(),
+    alerts,
     notifier: new SingleProcessRole(),
     migrate: async () => ({ before: 0, after: 0, applied: [], pending: [] }),
     checkSchema: async () => ({ version: 0, latest: 0, applied: [], pending: [] }),
@@ -78,6 +80,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
           oldest: null,
           newest: null,
         },
+        alerting: await alerts.info(clock.wallNow()),
         writer: { holder: 'this process', until: null },
       };
     },

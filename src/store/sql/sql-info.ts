@@ -1,3 +1,4 @@
+import { type AlertingInfo, NO_ALERTING } from '../../core/store-info.ts';
 import type { Retention } from '../retention.ts';
 import type { Extent, StoreInfo, TierInfo } from '../store.ts';
 import type { SqlDriver } from './driver.ts';
@@ -66,7 +67,27 @@ export async function sqlStoreInfo(
         UNKNOWN_SERVICE_NAME,
       ]),
     },
+    alerting: (base.schema?.version ?? 0) >= 3 ? await alertingOf(driver, now) : NO_ALERTING,
     writer: await writerOf(driver, now),
+  };
+}
+
+/** Alerting's tables arrived with schema version 3. */
+async function alertingOf(driver: SqlDriver, now: number): Promise<AlertingInfo> {
+  const states = await driver.all<{ state: string; n: number }>(
+    'SELECT state, COUNT(*) AS n FROM alert_state GROUP BY state',
+  );
+  const of = (state: string) => Number(states.find((s) => s.state === state)?.n ?? 0);
+  const [queued] = await driver.all<{ n: number }>('SELECT COUNT(*) AS n FROM alert_outbox');
+  const [silences] = await driver.all<{ n: number }>(
+    'SELECT COUNT(*) AS n FROM silences WHERE ends_at > ?',
+    [now],
+  );
+  return {
+    firing: of('firing'),
+    pending: of('pending'),
+    queued: Number(queued?.n ?? 0),
+    silences: Number(silences?.n ?? 0),
   };
 }
 

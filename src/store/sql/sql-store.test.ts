@@ -338,6 +338,42 @@ for (const backend of SQL_BACKENDS) {
         assert.ok(info.writer !== null);
         // 10.1.0.2 came back from unreachable.
         assert.equal(info.events.rows, 1);
+        assert.deepEqual(info.alerting, { firing: 0, pending: 0, queued: 0, silences: 0 });
+        const alert = {
+          fingerprint: 'f1',
+          rule: 'InstanceUnreachable',
+          key: '10.1.0.2',
+          labels: { alertname: 'InstanceUnreachable', instance: '10.1.0.2' },
+          annotations: {},
+          activeAt: T0,
+          startsAt: T0,
+          endsAt: null,
+          flapping: false,
+          window: { bits: 1, count: 1 },
+          okStreak: 0,
+        };
+        await store.alerts.saveAlerts(
+          [
+            { ...alert, state: 'firing' },
+            { ...alert, fingerprint: 'f2', key: '10.1.0.3', state: 'pending', startsAt: null },
+          ],
+          [],
+        );
+        const notified = { ...alert, status: 'firing' as const, startsAt: T0 };
+        await store.alerts.enqueue(
+          { receiver: 'hook', groupKey: 'hook:0:{}', groupLabels: {}, alerts: [notified] },
+          T0,
+        );
+        const silence = { matchers: ['service="Pay"'], createdBy: 'ana', comment: 'deploy' };
+        const times = { startsAt: T0, createdAt: T0, updatedAt: T0 };
+        await store.alerts.saveSilence({ id: 's1', ...silence, ...times, endsAt: T0 + 3_600_000 });
+        await store.alerts.saveSilence({ id: 's2', ...silence, ...times, endsAt: T0 - 1 });
+        assert.deepEqual((await store.info()).alerting, {
+          firing: 1,
+          pending: 1,
+          queued: 1,
+          silences: 1,
+        });
         if (backend === 'sqlite') {
           // The lease runs out at an epoch time, which every process reading the file shares.
           assert.equal(info.writer.until, T0 + 60_000);

@@ -1,3 +1,4 @@
+import { NO_ALERTING } from '../../core/store-info.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { WriteOutcome } from '../history.ts';
 import type { Retention } from '../retention.ts';
@@ -146,6 +147,7 @@ function emptyInfo(
     probeResults: none,
     instances: { present: 0, known: 0 },
     services: { present: 0, known: 0 },
+    alerting: NO_ALERTING,
     writer: null,
   };
 }
