@@ -5,7 +5,6 @@ import type { CommandOptions } from '../../config/command-options.ts';
 import type { ConfigFile } from '../../config/config-file.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { FleetmonError, isFleetmonError } from '../../core/errors.ts';
-import type { ProbeResult } from '../../core/probe-types.ts';
 import { scanFleet } from '../../scan/scan.ts';
 import { historyCapacity, type RunningServer, startServer } from '../../server/server.ts';
 import { findWebRoot } from '../../server/web-root.ts';
@@ -14,6 +13,7 @@ import type { Store } from '../../store/store.ts';
 import { classifyStoreError } from '../../store/store-error.ts';
 import { settlesWithin } from '../../time/clock.ts';
 import { EXIT } from '../exit-codes.ts';
+import { probeResultsStore } from '../probe-results-store.ts';
 import type { Context } from '../run.ts';
 import { type ReloadPart, startServeProbes } from '../serve-probes.ts';
 import { openCommandStore, retentionOf, storeName } from '../store-access.ts';
@@ -108,13 +108,13 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
       });
   // Probe results go to the store and, once it has started with the server, to alerting.
   let server: RunningServer | undefined;
-  const keepProbeResult = probeResultsInto(store, log);
+  const probeResults = probeResultsStore(store.probes, ctx.clock, log);
   const probes = startServeProbes(ctx.config, {
     clock: ctx.clock,
     windowMs: historyMs,
     log,
     onResult: (result) => {
-      keepProbeResult(result);
+      probeResults.add(result);
       server?.alerts?.observeProbe(result);
     },
     also: alertingReload(ctx.config, compileAlerts, async (config) => {
@@ -125,6 +125,7 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
   });
   const closeAll = async (): Promise<void> => {
     await probes.stop();
+    await probeResults.close();
     await connection.close();
     await store.close();
   };
@@ -178,34 +179,6 @@ export async function runServe(ctx: Context, options: CommandOptions<'serve'>): 
     await closeAll();
     throw err;
   }
-}
-
-/**
- * Appends each probe result to the store. A store that is down (or whose writer is another
- * replica) loses the result, not the probe: one log line when writing starts failing, one when
- * it works again.
- */
-function probeResultsInto(
-  store: Store,
-  log: (line: string) => void,
-): (result: ProbeResult) => void {
-  let failing = false;
-  return (result) => {
-    store.probes.appendProbeResults([result]).then(
-      () => {
-        if (failing) log('probe results are kept in the store again');
-        failing = false;
-      },
-      (err: unknown) => {
-        if (!failing) {
-          log(
-            `probe results are not kept while the store fails (${err instanceof Error ? err.message : String(err)})`,
-          );
-        }
-        failing = true;
-      },
-    );
-  };
 }
 
 /**
