@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { type ReceiverServer, startReceiver } from '../../src/alert/receiver-server.test-helper.ts';
 import { adminQuery, PG_ADMIN_URL } from '../../src/store/backends.test-helper.ts';
 import { eventually } from '../helpers/eventually.ts';
@@ -78,7 +78,20 @@ async function serve(store: string): Promise<ServeChild> {
   return child;
 }
 
+/**
+ * Kills `child` once its outbox is empty, so the kill lands while alerts fire and not while a
+ * notice is on the wire: one whose 200 came but was not yet recorded is sent again by design
+ * (docs/alerts.md, "Several replicas, one voice").
+ */
 async function killHard(child: ServeChild): Promise<void> {
+  await eventually(
+    'the deliveries recorded',
+    async () => {
+      const text = await (await fetch(`${child.url}metrics`)).text();
+      return /^fleetmon_notifications_queued\{receiver="hook"\} 0$/m.test(text) || undefined;
+    },
+    { everyMs: 50, tries: 200 },
+  );
   child.child.kill('SIGKILL');
   await child.exited;
 }
@@ -103,8 +116,15 @@ before(async () => {
   await config('hook');
 });
 
+// A test that fails leaves no serve behind to notify into the next one.
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    child.kill();
+    await child.exited;
+  }
+});
+
 after(async () => {
-  for (const child of children) child.kill();
   await hook?.close();
   await new Promise((resolve) => provider?.close(resolve));
   await rm(dir, { recursive: true, force: true });
