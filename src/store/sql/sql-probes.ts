@@ -47,7 +47,8 @@ export class SqlProbeHistory implements ProbeHistory {
         ],
         rows: results.map((r) => [
           ids.get(r.probe) ?? null,
-          r.ts,
+          // Whole ms, as the column holds: probes time their start with the µs wall clock.
+          Math.round(r.ts),
           r.ok ? 1 : 0,
           r.verdict,
           r.status,

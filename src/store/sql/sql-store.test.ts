@@ -318,6 +318,14 @@ for (const backend of SQL_BACKENDS) {
         const standby = await db.open();
         assert.equal(await standby.probes.appendProbeResults([result('time', T0 + 20)]), false);
       });
+
+      it('keeps results whose start time has a fraction of a millisecond, as probes read it', async () => {
+        const store = await (await fresh()).open();
+        assert.equal(await store.probes.appendProbeResults([result('time', T0 + 0.6)]), true);
+        assert.deepEqual(await store.probes.probeResults('time', T0, T0 + 2), [
+          result('time', T0 + 1),
+        ]);
+      });
     });
 
     describe('store info', () => {
