@@ -126,14 +126,20 @@ describe('AlertService', () => {
       45: ['10.0.0.2', '10.0.0.3'],
       60: ['10.0.0.2'],
     };
+    let queuedDuring: string[] = [];
     for (let second = 0; second <= 72; second++) {
       const down_ = scans[second];
       if (down_ !== undefined) s.observeScan(fleet(...down_));
       // What the scan sets off happens at its instant, before time moves on.
       await s.settle();
+      if (second === 30) queuedDuring = await metric(s, 'fleetmon_notifications_queued');
       await clock.advance(1000);
       await s.settle();
     }
+    assert.deepEqual(queuedDuring, ['fleetmon_notifications_queued{receiver="hook"} 3']);
+    assert.deepEqual(await metric(s, 'fleetmon_notifications_queued'), [
+      'fleetmon_notifications_queued{receiver="hook"} 0',
+    ]);
     assert.deepEqual(told(delivered).sort(), [
       '10.0.0.1 firing',
       '10.0.0.1 resolved',
@@ -348,7 +354,8 @@ describe('AlertService', () => {
         const value = Reflect.get(target, name, target) as unknown;
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) =>
-          failing && ['enqueue', 'saveAlerts', 'loadNotificationLog'].includes(String(name))
+          failing &&
+          ['enqueue', 'saveAlerts', 'loadNotificationLog', 'queued'].includes(String(name))
             ? Promise.reject(new Error('connection refused'))
             : (value as (...a: unknown[]) => unknown).apply(target, args);
       },
@@ -371,6 +378,10 @@ describe('AlertService', () => {
     assert.deepEqual(told(hook.received), []);
     assert.equal(s.list()[0]?.state, 'firing');
     assert.equal(log.filter((l) => l.includes('the store failed')).length, 1);
+    // /metrics still answers, from what alerting last read.
+    assert.deepEqual(await metric(s, 'fleetmon_notifications_queued'), [
+      'fleetmon_notifications_queued{receiver="hook"} 0',
+    ]);
     failing = false;
     await clock.advance(5_000);
     await s.settle();

@@ -76,6 +76,8 @@ export class AlertService implements AlertsApi {
   #timerAt = Number.POSITIVE_INFINITY;
   #holder = false;
   #stepQueued = false;
+  /** The outbox's size per receiver at the last step, for `fleetmon_notifications_queued`. */
+  #queued: ReadonlyMap<string, number> = new Map();
   #stopped = false;
   readonly #health: {
     lastSuccessAt: number | undefined;
@@ -106,7 +108,7 @@ export class AlertService implements AlertsApi {
     this.metrics = createAlertMetrics([...options.receivers.keys()], {
       alertCounts: () => this.#alertCounts(),
       silenceCounts: () => this.#silences.counts(options.clock.wallNow()),
-      queued: () => options.store.queued(),
+      queued: () => this.#queued,
     });
     const giveUp = new Map(options.config.receivers.map((r) => [r.name, r.giveUpAfterMs]));
     this.#deliverer = new Deliverer({
@@ -290,6 +292,10 @@ export class AlertService implements AlertsApi {
         }
       });
     }
+    // Read here, not when /metrics is scraped, so a scrape never waits for or fails with the store.
+    await this.#storeWork(async () => {
+      this.#queued = await store.queued();
+    });
     this.#wake(next);
   }
 
@@ -337,7 +343,7 @@ export class AlertService implements AlertsApi {
       this.#holder = false;
       if (wasHolder && !this.#o.role.isHolder()) {
         this.#o.log(
-          'no longer the notifier (another replica took the role); delivering stops here',
+          `no longer the notifier (${err instanceof Error ? err.message : String(err)}); delivering stops here`,
         );
         return;
       }

@@ -6,7 +6,8 @@ import { DELIVERY_RESULTS, type DeliveryResult } from './deliverer.ts';
 export interface AlertMetricsSource {
   alertCounts(): { pending: number; firing: number; silenced: number };
   silenceCounts(): Record<SilenceState, number>;
-  queued(): Promise<ReadonlyMap<string, number>>;
+  /** Notifications in the outbox per receiver, as last read (a scrape does not touch the store). */
+  queued(): ReadonlyMap<string, number>;
 }
 
 /** Alerting's series, on a registry of their own that `/metrics` renders with the rest. */
@@ -69,8 +70,8 @@ export function createAlertMetrics(
     help: 'Notifications waiting in the outbox, by receiver.',
     labelNames: ['receiver'] as const,
     registers,
-    async collect() {
-      const queued = await source.queued();
+    collect() {
+      const queued = source.queued();
       for (const receiver of receivers) this.set({ receiver }, queued.get(receiver) ?? 0);
     },
   });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { openAlerting } from '../../src/alert/open.ts';
+import { configOf } from '../../src/alert/test-fixtures.test-helper.ts';
 import { type RunningMock, startMock } from '../../src/mock/server.ts';
 import { parseApiAddress } from '../../src/provider/address.ts';
 import { createProviderClient, type ProviderClient } from '../../src/provider/client.ts';
@@ -65,6 +67,15 @@ async function serveThrough(): Promise<{
     auth: {},
     webRoot: undefined,
     log: (line) => logs.push(line),
+    alerts: (url) =>
+      openAlerting({
+        config: configOf({ receivers: [{ name: 'log', log: {} }] }),
+        url,
+        intervalMs: 200,
+        log: (line) => logs.push(line),
+        store: store.alerts,
+        role: store.notifier,
+      }),
   });
   const published: number[] = [];
   server.state.subscribe((event) => {
@@ -151,9 +162,13 @@ describe('serve while its PostgreSQL goes away and comes back', { timeout: 90_00
       assert.equal(body.store.up, false);
       assert.ok(body.store.pending >= 1);
       assert.match(body.store.error, /unreachable/);
-      const metrics = parsePrometheusText(await (await fetch(`${server.url}metrics`)).text());
+      // A scrape does not touch the store, alerting's series included.
+      const scrape = await fetch(`${server.url}metrics`);
+      assert.equal(scrape.status, 200);
+      const metrics = parsePrometheusText(await scrape.text());
       const up = metrics.get('fleetmon_store_up')?.samples[0];
       assert.deepEqual([up?.labels.backend, up?.value], ['postgres', 0]);
+      assert.ok(metrics.has('fleetmon_notifications_queued'));
       const services = (await (await fetch(`${server.url}api/v1/services`)).json()) as unknown[];
       assert.ok(services.length > 0, 'live data answers');
       const history = await fetch(`${server.url}api/v1/history?service=x`);
