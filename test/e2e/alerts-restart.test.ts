@@ -79,16 +79,19 @@ async function serve(store: string): Promise<ServeChild> {
 }
 
 /**
- * Kills `child` once its outbox is empty, so the kill lands while alerts fire and not while a
- * notice is on the wire: one whose 200 came but was not yet recorded is sent again by design
- * (docs/alerts.md, "Several replicas, one voice").
+ * Kills `child` once it has recorded every notice the webhook got as sent, so the kill lands
+ * while alerts fire and not while a notice is on the wire: one whose 200 came but was not yet
+ * recorded is sent again by design (docs/alerts.md, "Several replicas, one voice").
  */
 async function killHard(child: ServeChild): Promise<void> {
   await eventually(
     'the deliveries recorded',
     async () => {
       const text = await (await fetch(`${child.url}metrics`)).text();
-      return /^fleetmon_notifications_queued\{receiver="hook"\} 0$/m.test(text) || undefined;
+      const sent = /^fleetmon_notifications_total\{receiver="hook",result="sent"\} (\d+)$/m.exec(
+        text,
+      );
+      return Number(sent?.[1]) >= hook.received.length || undefined;
     },
     { everyMs: 50, tries: 200 },
   );
