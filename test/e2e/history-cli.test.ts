@@ -279,6 +279,18 @@ describe('history in PostgreSQL', { timeout: 120_000 }, () => {
   before(() => adminQuery(`CREATE DATABASE ${name}`));
   after(() => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 
+  it('migrate --dry-run lists what would apply to an empty database, and applies none of it', async () => {
+    const env = { DATABASE_URL: url.href };
+    for (let run = 0; run < 2; run++) {
+      const dry = await runCli(['migrate', '--dry-run'], { env });
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(
+        dry.stdout,
+        /: schema 0; would apply:\n {2}0001_history {8}sha256 [0-9a-f]{12}\n {2}0002_probe_results {2}sha256 [0-9a-f]{12}\n {2}0003_alerts {9}sha256 [0-9a-f]{12}\n$/,
+      );
+    }
+  });
+
   it('lets two serves started together on an empty database migrate once and write once', async () => {
     const env = { DATABASE_URL: url.href };
     const [a, b] = await Promise.all([serveFor([], 4, env), serveFor([], 4, env)]);

@@ -57,7 +57,10 @@ export async function runMigrate(
           ? `${storeName(ctx)}: schema ${report.before} is current; nothing to apply`
           : `${storeName(ctx)}: schema ${report.before}; would apply:`,
       );
-      for (const m of report.pending) lines.push(`  ${m.name}  sha256 ${m.checksum.slice(0, 12)}`);
+      const width = Math.max(0, ...report.pending.map((m) => m.name.length));
+      for (const m of report.pending) {
+        lines.push(`  ${m.name.padEnd(width)}  sha256 ${m.checksum.slice(0, 12)}`);
+      }
     } else if (report.applied.length === 0) {
       lines.push(`${storeName(ctx)}: schema ${report.after} is current; nothing to apply`);
     } else {
