@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -152,6 +152,24 @@ describe('alerting end to end', () => {
     const again = await runCli(['silence', 'expire', id, '--server', serve.url], withToken);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /that silence has already expired/);
+  });
+
+  it('silence add without --author or USER records the account that ran it', async () => {
+    const added = await runCli(
+      [
+        ...['silence', 'add', '--server', serve.url, '--match', 'service=MLService', '--for', '1h'],
+        ...['--comment', 'cron', '-o', 'json'],
+      ],
+      { env: { ...withToken.env, USER: '' } },
+    );
+    const [silence] = JSON.parse(added.stdout) as SilenceRow[];
+    assert.ok(silence, added.stderr);
+    assert.equal(silence.createdBy, userInfo().username);
+    const expired = await runCli(
+      ['silence', 'expire', silence.id, '--server', serve.url],
+      withToken,
+    );
+    assert.equal(expired.code, 0, expired.stderr);
   });
 
   it('silence add says what is missing before asking serve', async () => {

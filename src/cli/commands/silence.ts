@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { addedSilence, expiredSilence, silenceRows } from '../../alert/api-schemas.ts';
 import { callServe } from '../../alert/serve-client.ts';
 import type { SilenceAddOptions, SilenceListOptions } from '../../config/command-options.ts';
@@ -10,6 +11,15 @@ import { EXIT } from '../exit-codes.ts';
 import { renderOptions } from '../render-options.ts';
 import type { Context } from '../run.ts';
 import { checked, readServe, refusal, serveTarget } from './serve-api.ts';
+
+/** Who is silencing when neither --author nor USER says (cron and containers set no USER). */
+function loginName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** `fleetmon silence add --match service=Payment --for 2h --comment "deploy"`. */
 export async function runSilenceAdd(ctx: Context, options: SilenceAddOptions): Promise<number> {
@@ -38,7 +48,7 @@ export async function runSilenceAdd(ctx: Context, options: SilenceAddOptions): P
   const answer = await callServe(target, 'POST', 'api/v1/silences', {
     matchers: options.match,
     comment: options.comment,
-    createdBy: options.author ?? 'unknown',
+    createdBy: options.author ?? loginName(),
     ...(options.start === undefined ? {} : { startsAt: options.start }),
     ...(options.for === undefined ? {} : { duration: formatDuration(options.for) }),
     ...(options.until === undefined ? {} : { endsAt: options.until }),
