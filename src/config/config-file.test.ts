@@ -94,6 +94,18 @@ describe('checkConfigText', () => {
     assert.ok(syntax !== undefined && syntax.line >= 2);
     assert.match(syntax.message, /^not valid YAML: /);
     assert.doesNotMatch(syntax.message, /secret-looking/);
+    assert.deepEqual(problems('probes: [\n'), [
+      {
+        line: 2,
+        column: 1,
+        message:
+          'not valid YAML: a [ is not closed with ], or what follows it is not indented under its key',
+      },
+    ]);
+    assert.equal(
+      problems('alerts: {\n')[0]?.message,
+      'not valid YAML: a { is not closed with }, or what follows it is not indented under its key',
+    );
     const [duplicate] = problems('api: demo\napi: demo\n');
     assert.equal(duplicate?.line, 2);
     assert.equal(duplicate?.message, 'not valid YAML: a key appears twice in one mapping');

@@ -50,6 +50,16 @@ const YAML_ERRORS: Partial<Record<YAMLError['code'], string>> = {
   BAD_SCALAR_START: 'a value starts with a character reserved by YAML (quote it)',
 };
 
+function yamlProblem(err: YAMLError): string {
+  // The parser reports an unclosed `[` or `{` as bad indentation of what follows it.
+  const flow = /^Flow (sequence|map)\b.*\bend with an? ([\]}])/.exec(err.message);
+  if (err.code === 'BAD_INDENT' && flow !== null) {
+    const opened = flow[1] === 'sequence' ? '[' : '{';
+    return `a ${opened} is not closed with ${flow[2]}, or what follows it is not indented under its key`;
+  }
+  return YAML_ERRORS[err.code] ?? err.code.toLowerCase().replaceAll('_', ' ');
+}
+
 /** A config file bigger than this is not a config file. */
 const MAX_BYTES = 1024 * 1024;
 
@@ -114,7 +124,7 @@ export function checkConfigText(
       ok: false,
       problems: doc.errors.map((err) => ({
         ...at(err.pos[0]),
-        message: `not valid YAML: ${YAML_ERRORS[err.code] ?? err.code.toLowerCase().replaceAll('_', ' ')}`,
+        message: `not valid YAML: ${yamlProblem(err)}`,
       })),
     };
   }
