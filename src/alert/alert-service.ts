@@ -339,19 +339,16 @@ export class AlertService implements AlertsApi {
       if (this.#storeDown) this.#o.log('alerting: the store answers again');
       this.#storeDown = false;
     } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
       const wasHolder = this.#holder;
       this.#holder = false;
       if (wasHolder && !this.#o.role.isHolder()) {
-        this.#o.log(
-          `no longer the notifier (${err instanceof Error ? err.message : String(err)}); delivering stops here`,
-        );
+        this.#o.log(`no longer the notifier (${reason}); delivering stops here`);
         return;
       }
       if (this.#storeDown) return;
       this.#storeDown = true;
-      this.#o.log(
-        `alerting: the store failed (${err instanceof Error ? err.message : String(err)}); notifications wait until it answers`,
-      );
+      this.#o.log(`alerting: the store failed (${reason}); notifications wait until it answers`);
     }
   }
 

@@ -8,6 +8,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { type ReceiverServer, startReceiver } from '../../src/alert/receiver-server.test-helper.ts';
 import { adminQuery, PG_ADMIN_URL } from '../../src/store/backends.test-helper.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { parsePrometheusText } from '../helpers/prom-text.ts';
 import { type ServeChild, startServeChild } from '../helpers/serve.ts';
 
 // Issue 18, target 3: `kill -9` of `serve` while alerts fire, then a restart on the same store:
@@ -87,11 +88,11 @@ async function killHard(child: ServeChild): Promise<void> {
   await eventually(
     'the deliveries recorded',
     async () => {
-      const text = await (await fetch(`${child.url}metrics`)).text();
-      const sent = /^fleetmon_notifications_total\{receiver="hook",result="sent"\} (\d+)$/m.exec(
-        text,
-      );
-      return Number(sent?.[1]) >= hook.received.length || undefined;
+      const metrics = parsePrometheusText(await (await fetch(`${child.url}metrics`)).text());
+      const sent = metrics
+        .get('fleetmon_notifications_total')
+        ?.samples.find((s) => s.labels.receiver === 'hook' && s.labels.result === 'sent');
+      return (sent?.value ?? 0) >= hook.received.length || undefined;
     },
     { everyMs: 50, tries: 200 },
   );
